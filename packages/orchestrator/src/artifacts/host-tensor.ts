@@ -1,0 +1,34 @@
+import { RtlabError } from '../errors/rtlab-error';
+import { DType, HostTensor, TypedArray } from './artifact';
+
+export const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, int32: 4, uint8: 1 };
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export function dtypeOf(data: TypedArray): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Int32Array) return 'int32';
+  return 'uint8';
+}
+
+/**
+ * Wraps a typed array as a HostTensor, checking that the shape matches its length.
+ * @example hostTensor([2, 3], new Float32Array(6))
+ */
+export function hostTensor(shape: number[], data: TypedArray): HostTensor {
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new RtlabError('input', `tensor shape must be non-negative integers, got [${shape}]`);
+  }
+  if (sizeOf(shape) !== data.length) {
+    throw new RtlabError('input', `tensor shape [${shape}] needs ${sizeOf(shape)} elements, got ${data.length}`);
+  }
+  return { dtype: dtypeOf(data), shape: [...shape], data };
+}
+
+export function allocate(dtype: DType, length: number): TypedArray {
+  if (dtype === 'float32') return new Float32Array(length);
+  if (dtype === 'int32') return new Int32Array(length);
+  return new Uint8Array(length);
+}

@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { RtlabError } from '../errors/rtlab-error';
+import { BACKEND_ORDER, BackendInfo, BackendName } from './backend-info';
+
+interface Candidate {
+  tfBackend: string;
+  /** Registers the backend with tfjs (throws when its package or native library is missing). */
+  load(): void;
+  threads(): number;
+}
+
+/** Extra backends (e.g. rtlab's wasm setup with its added kernels) can replace a candidate's loader. */
+const candidates: Record<BackendName, Candidate> = {
+  'node-gpu': { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node-gpu'), threads: () => 0 },
+  node: { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node'), threads: () => 0 },
+  wasm: { tfBackend: 'wasm', load: () => require('@tensorflow/tfjs-backend-wasm'), threads: () => 1 },
+  cpu: { tfBackend: 'cpu', load: () => require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
+};
+
+export function registerBackendCandidate(name: BackendName, candidate: Candidate): void {
+  candidates[name] = candidate;
+}
+
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  const c = candidates[name];
+  try {
+    c.load();
+    if (!(await tf.setBackend(c.tfBackend))) return `tfjs could not initialise the '${c.tfBackend}' backend`;
+    await tf.ready();
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0];
+    return /Cannot find module/.test(message) ? 'not installed' : message;
+  }
+}
+
+/**
+ * Picks the tensor backend: the named one, or the first that loads in the order
+ * node-gpu -> node -> wasm -> cpu. Returns what ran and why the others were skipped.
+ * @example const info = await selectBackend('auto'); console.log(describeBackend(info));
+ */
+export async function selectBackend(preferred: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
+  const order: readonly BackendName[] = preferred === 'auto' ? BACKEND_ORDER : [preferred];
+  const skipped: BackendInfo['skipped'] = [];
+  for (const name of order) {
+    const failure = await tryBackend(name);
+    if (failure === undefined) {
+      const c = candidates[name];
+      return { name, tfBackend: c.tfBackend, threads: c.threads() || defaultThreads(), skipped };
+    }
+    skipped.push({ name, reason: failure });
+  }
+  const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw new RtlabError('backend', `no tensor backend could be started (${why})`);
+}
+
+function defaultThreads(): number {
+  return require('node:os').availableParallelism?.() ?? require('node:os').cpus().length;
+}
+
+export function isBackendName(s: string): s is BackendName {
+  return (BACKEND_ORDER as readonly string[]).includes(s);
+}

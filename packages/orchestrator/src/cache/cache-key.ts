@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+
+/** Everything a node's output depends on. Same description -> same key -> same artifact. */
+export interface KeyDescription {
+  kind: string;
+  plugin: string;
+  version: string;
+  params: unknown;
+  seed: number;
+  inputs: Record<string, string | string[]>;
+}
+
+export interface CacheKey {
+  key: string;
+  /** The exact text that was hashed, kept so a miss can be explained (`rtlab run --explain`). */
+  canonical: string;
+}
+
+/**
+ * sha256 of the canonical JSON of a node's description (params with defaults applied, input keys).
+ * @example cacheKey({ kind: 'load', plugin: 'dsprites', version: '1.0.0', params: { count: 10 }, seed: 0, inputs: {} }).key
+ */
+export function cacheKey(description: KeyDescription): CacheKey {
+  const canonical = canonicalJson(description);
+  return { key: createHash('sha256').update(canonical).digest('hex'), canonical };
+}

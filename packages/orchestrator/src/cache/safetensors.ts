@@ -1,0 +1,108 @@
+import { RtlabError } from '../errors/rtlab-error';
+import { DType, HostTensor } from '../artifacts/artifact';
+import { BYTES_PER_ELEMENT, allocate, sizeOf } from '../artifacts/host-tensor';
+
+/**
+ * The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian header
+ * length N, N bytes of JSON header { name: { dtype, shape, data_offsets: [begin, end] }, __metadata__ },
+ * then the packed little-endian tensor bytes. Offsets are relative to the end of the header.
+ */
+const TO_FORMAT: Record<DType, string> = { float32: 'F32', int32: 'I32', uint8: 'U8' };
+const FROM_FORMAT: Record<string, DType> = { F32: 'float32', I32: 'int32', U8: 'uint8' };
+const MAX_HEADER_BYTES = 100_000_000;
+
+interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+/** The header bytes (8-byte length prefix included, padded with spaces to 8-byte alignment) and the tensor order. */
+export function encodeHeader(tensors: Record<string, HostTensor>, metadata: Record<string, string> = {}): Buffer {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const name of Object.keys(tensors).sort()) {
+    const t = tensors[name];
+    const bytes = t.data.byteLength;
+    header[name] = { dtype: TO_FORMAT[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
+  const out = Buffer.alloc(8 + Buffer.byteLength(json));
+  out.writeBigUInt64LE(BigInt(Buffer.byteLength(json)), 0);
+  out.write(json, 8);
+  return out;
+}
+
+/** The byte chunks of a safetensors file, in order; write them one after another. */
+export function safetensorsChunks(tensors: Record<string, HostTensor>, metadata?: Record<string, string>): Buffer[] {
+  const names = Object.keys(tensors).sort();
+  return [
+    encodeHeader(tensors, metadata),
+    ...names.map((n) => Buffer.from(tensors[n].data.buffer, tensors[n].data.byteOffset, tensors[n].data.byteLength)),
+  ];
+}
+
+export function encodeSafetensors(tensors: Record<string, HostTensor>, metadata?: Record<string, string>): Buffer {
+  return Buffer.concat(safetensorsChunks(tensors, metadata));
+}
+
+function corrupt(source: string, why: string): RtlabError {
+  return new RtlabError('input', `${source}: not a valid safetensors file: ${why}`);
+}
+
+function readHeader(buf: Buffer, source: string): { header: Record<string, unknown>; dataStart: number } {
+  if (buf.length < 8) throw corrupt(source, `file has ${buf.length} bytes, shorter than the 8-byte header length`);
+  const n = buf.readBigUInt64LE(0);
+  if (n > BigInt(Math.min(MAX_HEADER_BYTES, buf.length - 8))) {
+    throw corrupt(source, `header length ${n} exceeds the file (${buf.length} bytes): truncated or not safetensors`);
+  }
+  const text = buf.subarray(8, 8 + Number(n)).toString('utf8');
+  if (!text.startsWith('{')) throw corrupt(source, 'header does not start with "{"');
+  try {
+    return { header: JSON.parse(text) as Record<string, unknown>, dataStart: 8 + Number(n) };
+  } catch (e) {
+    throw corrupt(source, `header is not JSON (${(e as Error).message})`);
+  }
+}
+
+function checkEntry(name: string, entry: HeaderEntry, source: string): DType {
+  const dtype = FROM_FORMAT[entry?.dtype];
+  if (!dtype) throw corrupt(source, `tensor "${name}" has unsupported dtype ${JSON.stringify(entry?.dtype)} (F32, I32, U8 are)`);
+  const [begin, end] = entry.data_offsets ?? [];
+  if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw corrupt(source, `tensor "${name}" has an invalid shape`);
+  }
+  if (!Number.isInteger(begin) || !Number.isInteger(end) || end - begin !== sizeOf(entry.shape) * BYTES_PER_ELEMENT[dtype]) {
+    throw corrupt(source, `tensor "${name}": data_offsets [${begin}, ${end}] do not match shape [${entry.shape}] of ${dtype}`);
+  }
+  return dtype;
+}
+
+/**
+ * Parses a whole safetensors file, rejecting truncated, overlapping or trailing data.
+ * @example const { tensors } = decodeSafetensors(fs.readFileSync('model.safetensors'), 'model.safetensors');
+ */
+export function decodeSafetensors(buf: Buffer, source = 'safetensors'): { tensors: Record<string, HostTensor>; metadata: Record<string, string> } {
+  const { header, dataStart } = readHeader(buf, source);
+  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__') as [string, HeaderEntry][];
+  const spans = entries.map(([name, e]) => ({ name, dtype: checkEntry(name, e, source), e })).sort((a, b) => a.e.data_offsets[0] - b.e.data_offsets[0]);
+  let expected = 0;
+  const tensors: Record<string, HostTensor> = {};
+  for (const { name, dtype, e } of spans) {
+    const [begin, end] = e.data_offsets;
+    if (begin !== expected) throw corrupt(source, `tensor "${name}" starts at ${begin}, expected ${expected} (gap or overlap)`);
+    if (dataStart + end > buf.length) throw corrupt(source, `tensor "${name}" ends past the end of the file: truncated`);
+    const data = allocate(dtype, sizeOf(e.shape));
+    Buffer.from(data.buffer).set(buf.subarray(dataStart + begin, dataStart + end));
+    tensors[name] = { dtype, shape: e.shape, data };
+    expected = end;
+  }
+  if (dataStart + expected !== buf.length) {
+    throw corrupt(source, `${buf.length - dataStart - expected} bytes after the last tensor`);
+  }
+  return { tensors, metadata };
+}

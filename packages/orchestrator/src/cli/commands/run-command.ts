@@ -1,0 +1,109 @@
+import { Command, Option } from 'commander';
+import * as path from 'node:path';
+import { BACKEND_ORDER, BackendName, describeBackend } from '../../backend/backend-info';
+import { selectBackend } from '../../backend/select-backend';
+import { ArtifactCache } from '../../cache/artifact-cache';
+import { RtlabError } from '../../errors/rtlab-error';
+import { withAncestors } from '../../graph/subgraph';
+import { BarReporter } from '../../progress/bar-reporter';
+import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
+import { explainMiss, previousKeys } from '../../run/explain-miss';
+import { nodeKeys } from '../../run/node-keys';
+import { describeError, runPipeline, RunSummary } from '../../run/run-pipeline';
+import { RunRecord } from '../../run/run-record';
+import { ResolvedPipeline } from '../../validate/resolved-pipeline';
+import { validatePipelineFile } from '../../validate/validate-pipeline';
+import { act, ExitHolder } from '../action';
+import { EXIT } from '../exit-codes';
+import { printProblems } from '../print-problems';
+import { GlobalOptions, openWorkspace } from '../workspace';
+
+interface RunCommandOptions extends GlobalOptions {
+  only: string[];
+  force: string[];
+  backend?: BackendName | 'auto';
+  concurrency?: string;
+  cacheDir?: string;
+  explain?: boolean;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+export function runCommand(program: Command, exit: ExitHolder): void {
+  program
+    .command('run')
+    .description('run a pipeline; cached nodes are reused, changed ones recomputed')
+    .argument('<pipeline>', 'pipeline JSON file')
+    .option('--only <node>', 'run only this node and what it depends on (repeatable)', collect, [])
+    .option('--force <node>', 'recompute this node even if cached (repeatable)', collect, [])
+    .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_ORDER]))
+    .option('--concurrency <n>', 'independent nodes run at once')
+    .option('--cache-dir <dir>', 'cache folder (default from rtlab.config.json, else .rtlab/cache)')
+    .option('--explain', 'say why each node that is computed missed the cache')
+    .action(act(exit, (file: string, _o: unknown, cmd: Command) => runAction(file, cmd.optsWithGlobals<RunCommandOptions>())));
+}
+
+async function runAction(file: string, opts: RunCommandOptions): Promise<number> {
+  const { config, registry } = openWorkspace(opts);
+  const validated = validatePipelineFile(file, registry);
+  if (!validated.pipeline) {
+    printProblems(validated.problems);
+    return EXIT.invalid;
+  }
+  const pipeline = opts.only.length ? withAncestors(validated.pipeline, opts.only) : validated.pipeline;
+  const concurrency = Number(opts.concurrency ?? config.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RtlabError('usage', `--concurrency must be a positive integer, got ${opts.concurrency}`);
+  const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
+  const reporter: ProgressReporter = process.stderr.isTTY ? new BarReporter() : new LineReporter();
+  const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
+  const started = new Date();
+  reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes) — ${describeBackend(backend)}`);
+  if (opts.explain) explain(pipeline, cache, config.runsDir, reporter);
+  const record = new RunRecord(config.runsDir, pipeline.name, started);
+  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, threads: backend.threads, argv: process.argv.slice(2) });
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    reporter.info('interrupted: stopping running nodes (press Ctrl-C again to quit at once)');
+    controller.abort(new RtlabError('aborted', 'interrupted'));
+    process.once('SIGINT', () => process.exit(EXIT.interrupted));
+  };
+  process.once('SIGINT', onSigint);
+  let summary: RunSummary;
+  try {
+    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    reporter.close();
+  }
+  return report(summary, record, Date.now() - started.getTime());
+}
+
+function explain(pipeline: ResolvedPipeline, cache: ArtifactCache, runsDir: string, reporter: ProgressReporter): void {
+  const previous = previousKeys(runsDir, pipeline.name);
+  for (const [id, k] of nodeKeys(pipeline)) {
+    if (cache.has(k.key)) {
+      reporter.info(`explain ${id}: cached as ${k.key.slice(0, 12)}`);
+      continue;
+    }
+    const prev = previous.get(id);
+    const why = prev === k.key ? 'its entry is missing (removed or corrupt)' : explainMiss(id, k.canonical, prev, cache);
+    reporter.info(`explain ${id}: miss (${k.key.slice(0, 12)}): ${why}`);
+  }
+}
+
+function report(summary: RunSummary, record: RunRecord, ms: number): number {
+  for (const [id, artifact] of summary.outputs) {
+    if (typeof artifact.meta.markdown === 'string') process.stdout.write(`\n${id}\n\n${artifact.meta.markdown}\n`);
+  }
+  const count = (s: string) => summary.results.filter((r) => r.status === s).length;
+  process.stderr.write(
+    `\n${summary.results.length} nodes: ${count('computed')} computed, ${count('hit')} cached, ${count('failed')} failed, ${count('skipped')} skipped in ${(ms / 1000).toFixed(1)}s; record: ${record.file}\n`,
+  );
+  if (summary.aborted) {
+    process.stderr.write('interrupted: finished nodes are cached; rerun to continue\n');
+    return EXIT.interrupted;
+  }
+  for (const f of summary.failed) process.stderr.write(`error: node "${f.id}" failed: ${describeError(f.error)}\n`);
+  return summary.failed.length ? EXIT.nodeFailed : EXIT.ok;
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { RtlabError } from '../errors/rtlab-error';
+import { ExitHolder, RegisterCommand } from './action';
+import { cacheCommand } from './commands/cache-command';
+import { graphCommand } from './commands/graph-command';
+import { pluginsCommand } from './commands/plugins-command';
+import { runCommand } from './commands/run-command';
+import { schemaCommand } from './commands/schema-command';
+import { validateCommand } from './commands/validate-command';
+import { EXIT, exitCodeOf } from './exit-codes';
+
+const COMMANDS: RegisterCommand[] = [runCommand, validateCommand, graphCommand, schemaCommand, pluginsCommand, cacheCommand];
+
+export function buildProgram(exit: ExitHolder): Command {
+  const program = new Command('rtlab')
+    .description('Robustness transfer lab: validate, run and cache adversarial-robustness pipelines')
+    .option('--config <file>', 'rtlab.config.json to use (default: ./rtlab.config.json if present)')
+    .showHelpAfterError('(add --help for usage)');
+  for (const register of COMMANDS) register(program, exit);
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
+  return program;
+}
+
+/** Runs the CLI and resolves to its exit code: 0 ok, 1 a node failed, 2 invalid pipeline or usage, 130 interrupted. */
+export async function main(argv: string[]): Promise<number> {
+  const exit: ExitHolder = { code: EXIT.ok };
+  const program = buildProgram(exit);
+  if (argv.length <= 2) {
+    program.outputHelp({ error: true });
+    return EXIT.invalid;
+  }
+  try {
+    await program.parseAsync(argv);
+    return exit.code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    process.stderr.write(`error: ${e instanceof RtlabError ? e.message : ((e as Error).stack ?? String(e))}\n`);
+    return exitCodeOf(e);
+  }
+}

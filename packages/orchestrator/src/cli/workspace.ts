@@ -1,0 +1,20 @@
+import { PluginRegistry } from '../plugins/plugin-registry';
+import { registryOf } from '../plugins/plugin-container';
+import { builtInModules, loadPluginModule } from '../plugins/load-plugin-modules';
+import { loadConfig, RtlabConfig } from '../plugins/rtlab-config';
+
+export interface GlobalOptions {
+  config?: string;
+}
+
+export interface Workspace {
+  config: RtlabConfig;
+  registry: PluginRegistry;
+}
+
+/** The config of the working directory plus every installed and configured plugin. */
+export function openWorkspace(opts: GlobalOptions): Workspace {
+  const config = loadConfig(process.cwd(), opts.config);
+  const registry = registryOf([...builtInModules(), ...config.plugins.map(loadPluginModule)]);
+  return { config, registry };
+}

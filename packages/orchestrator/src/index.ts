@@ -1,0 +1,22 @@
+// The public API of @rtlab/orchestrator: what plugin packages and tools may import.
+export * from './errors/rtlab-error';
+export * from './artifacts/artifact';
+export * from './artifacts/host-tensor';
+export * from './backend/backend-info';
+export { selectBackend, registerBackendCandidate } from './backend/select-backend';
+export * from './rng/seeded-rng';
+export * from './plugins/plugin';
+export { PluginRegistry } from './plugins/plugin-registry';
+export { PLUGIN, pluginModule, registryOf } from './plugins/plugin-container';
+export { loadConfig, RtlabConfig } from './plugins/rtlab-config';
+export { ArtifactCache } from './cache/artifact-cache';
+export { cacheKey, CacheKey, KeyDescription } from './cache/cache-key';
+export { canonicalJson } from './cache/canonical-json';
+export { decodeSafetensors, encodeSafetensors } from './cache/safetensors';
+export { validatePipelineFile, validatePipelineText } from './validate/validate-pipeline';
+export { formatProblem, Problem } from './validate/problem';
+export { ResolvedPipeline, ResolvedNode } from './validate/resolved-pipeline';
+export { runPipeline, RunOptions, RunSummary, NodeResult } from './run/run-pipeline';
+export { nodeKeys } from './run/node-keys';
+export { LineReporter, ProgressReporter } from './progress/progress-reporter';
+export { main } from './cli/main';

@@ -1,0 +1,142 @@
+import { MatrixValue, NodeSpec, PipelineFile } from './pipeline-file';
+
+/** A node after matrix expansion: concrete id, params and input references. */
+export interface ExpandedNode {
+  id: string;
+  /** The id as written in the file (its JSON pointer is /nodes/<template>). */
+  template: string;
+  bindings: Record<string, MatrixValue>;
+  kind: string;
+  plugin: string;
+  inputs: Record<string, string | string[]>;
+  params: Record<string, unknown>;
+}
+
+export interface ExpansionProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+const TEMPLATE = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export function templateKeys(text: string): string[] {
+  return [...new Set([...text.matchAll(TEMPLATE)].map((m) => m[1]))];
+}
+
+function substitute(text: string, bindings: Record<string, MatrixValue>): string {
+  return text.replace(TEMPLATE, (whole, k: string) => (k in bindings ? String(bindings[k]) : whole));
+}
+
+/** Every combination of the given keys' values, in key order then value order. */
+export function cartesian(keys: string[], matrix: Record<string, MatrixValue[]>): Record<string, MatrixValue>[] {
+  return keys.reduce<Record<string, MatrixValue>[]>(
+    (combos, k) => combos.flatMap((c) => matrix[k].map((v) => ({ ...c, [k]: v }))),
+    [{}],
+  );
+}
+
+/** A string that is exactly "{key}" takes the matrix value itself (so numbers stay numbers). */
+function substituteValue(value: unknown, bindings: Record<string, MatrixValue>, used: (k: string) => void): unknown {
+  if (typeof value === 'string') {
+    templateKeys(value).forEach(used);
+    const whole = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
+    if (whole && whole[1] in bindings) return bindings[whole[1]];
+    return substitute(value, bindings);
+  }
+  if (Array.isArray(value)) return value.map((v) => substituteValue(v, bindings, used));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteValue(v, bindings, used)]));
+  }
+  return value;
+}
+
+class Expander {
+  readonly problems: ExpansionProblem[] = [];
+  readonly used = new Set<string>();
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly matrix: Record<string, MatrixValue[]>) {}
+
+  report(path: (string | number)[], message: string): void {
+    const id = `${path.join('/')}|${message}`;
+    if (!this.reported.has(id)) this.problems.push({ path, message });
+    this.reported.add(id);
+  }
+
+  expandNode(template: string, spec: NodeSpec): ExpandedNode[] {
+    const local = { ...this.matrix, ...(spec.foreach ?? {}) };
+    const keys = templateKeys(template);
+    keys.forEach((k) => this.used.add(k));
+    const undefinedKeys = keys.filter((k) => !(k in local));
+    if (undefinedKeys.length) {
+      this.report(['nodes', template], `node id uses undefined matrix key${undefinedKeys.length > 1 ? 's' : ''} ${undefinedKeys.map((k) => `{${k}}`).join(', ')}; define ${undefinedKeys.length > 1 ? 'them' : 'it'} in "matrix" or the node's "foreach"`);
+      return [];
+    }
+    Object.keys(spec.foreach ?? {}).filter((k) => !keys.includes(k)).forEach((k) =>
+      this.report(['nodes', template, 'foreach', k], `foreach key "${k}" is not used in the node id; add {${k}} to the id or remove it`));
+    return cartesian(keys, local).map((bindings) => ({
+      id: substitute(template, bindings),
+      template,
+      bindings,
+      kind: spec.kind,
+      plugin: spec.plugin,
+      params: this.params(template, spec.params ?? {}, bindings),
+      inputs: Object.fromEntries(Object.entries(spec.inputs ?? {}).map(([port, ref]) => [port, this.inputRef(template, port, ref, bindings)])),
+    }));
+  }
+
+  private params(template: string, params: Record<string, unknown>, bindings: Record<string, MatrixValue>): Record<string, unknown> {
+    return substituteValue(params, bindings, (k) => {
+      this.used.add(k);
+      if (!(k in bindings)) {
+        this.report(['nodes', template, 'params'], k in this.matrix
+          ? `params use {${k}}, but the node id "${template}" does not bind it; add {${k}} to the id`
+          : `params use undefined matrix key {${k}}`);
+      }
+    }) as Record<string, unknown>;
+  }
+
+  /** Substitutes bound keys; a reference with unbound matrix keys gathers every matching node into a list. */
+  private inputRef(template: string, port: string, ref: string | string[], bindings: Record<string, MatrixValue>): string | string[] {
+    const refs = Array.isArray(ref) ? ref : [ref];
+    const out: string[] = [];
+    for (const r of refs) {
+      const unbound = templateKeys(r).filter((k) => !(k in bindings));
+      templateKeys(r).forEach((k) => this.used.add(k));
+      const missing = unbound.filter((k) => !(k in this.matrix));
+      if (missing.length) {
+        this.report(['nodes', template, 'inputs', port], `input "${r}" uses undefined matrix key ${missing.map((k) => `{${k}}`).join(', ')}`);
+        continue;
+      }
+      const bound = substitute(r, bindings);
+      out.push(...cartesian(unbound, this.matrix).map((b) => substitute(bound, b)));
+    }
+    return !Array.isArray(ref) && out.length === 1 && templateKeys(ref).every((k) => k in bindings) ? out[0] : out;
+  }
+}
+
+/**
+ * Expands `matrix` (and per-node `foreach`) templates into concrete nodes, reporting undefined and unused keys.
+ * @example "net-{pre}" with matrix { pre: ["random", "standard"] } -> nodes "net-random", "net-standard".
+ */
+export function expandMatrix(file: PipelineFile): { nodes: ExpandedNode[]; problems: ExpansionProblem[] } {
+  const matrix = file.matrix ?? {};
+  const expander = new Expander(matrix);
+  const nodes: ExpandedNode[] = [];
+  const seen = new Map<string, string>();
+  for (const [template, spec] of Object.entries(file.nodes)) {
+    for (const node of expander.expandNode(template, spec)) {
+      const first = seen.get(node.id);
+      if (first !== undefined) {
+        expander.report(['nodes', template], `expands to node id "${node.id}", which "${first}" also produces; node ids must be unique`);
+        continue;
+      }
+      seen.set(node.id, template);
+      nodes.push(node);
+    }
+  }
+  for (const key of Object.keys(matrix).filter((k) => !expander.used.has(k))) {
+    expander.report(['matrix', key], `matrix key "${key}" is never used; reference it as {${key}} in a node id, or remove it`);
+  }
+  return { nodes, problems: expander.problems };
+}

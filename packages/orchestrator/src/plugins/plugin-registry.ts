@@ -1,0 +1,79 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { RtlabError } from '../errors/rtlab-error';
+import { Plugin } from './plugin';
+
+export interface ParamsResult {
+  /** The params with schema defaults applied (a copy; the input is not changed). */
+  params: Record<string, unknown>;
+  errors: { path: string[]; message: string }[];
+}
+
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+/**
+ * All plugins known to this process, looked up by kind and name, with their params schemas compiled once.
+ * @example registry.find('attack', 'pgd-linf')
+ */
+export class PluginRegistry {
+  private readonly plugins = new Map<string, Plugin>();
+  private readonly validators = new Map<Plugin, ValidateFunction>();
+  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true });
+
+  constructor(plugins: Iterable<Plugin>) {
+    for (const p of plugins) this.add(p);
+  }
+
+  private add(p: Plugin): void {
+    const id = `${p.kind}/${p.name}`;
+    const missing = (['kind', 'name', 'version', 'description', 'params', 'inputs', 'output', 'run'] as const).filter((f) => p[f] === undefined);
+    if (missing.length) throw new RtlabError('plugin', `plugin ${id} lacks ${missing.join(', ')}`);
+    if (!SEMVER.test(p.version)) throw new RtlabError('plugin', `plugin ${id}: version must be semver (1.2.3), got "${p.version}"`);
+    if (this.plugins.has(id)) throw new RtlabError('plugin', `two plugins are registered as ${id}; rename one`);
+    try {
+      this.validators.set(p, this.ajv.compile(p.params));
+    } catch (e) {
+      throw new RtlabError('plugin', `plugin ${id}: invalid params JSON Schema: ${(e as Error).message}`);
+    }
+    this.plugins.set(id, p);
+  }
+
+  all(): Plugin[] {
+    return [...this.plugins.values()];
+  }
+
+  kinds(): string[] {
+    return [...new Set(this.all().map((p) => p.kind))];
+  }
+
+  namesOf(kind: string): string[] {
+    return this.all().filter((p) => p.kind === kind).map((p) => p.name);
+  }
+
+  find(kind: string, name: string): Plugin | undefined {
+    return this.plugins.get(`${kind}/${name}`);
+  }
+
+  /** Validates params against the plugin's schema, applying defaults; every violation is returned. */
+  checkParams(plugin: Plugin, params: Record<string, unknown>): ParamsResult {
+    const copy = structuredClone(params);
+    const validate = this.validators.get(plugin)!;
+    if (validate(copy)) return { params: copy, errors: [] };
+    return { params: copy, errors: (validate.errors ?? []).map(describeAjvError) };
+  }
+}
+
+/** Turns an ajv error into a path below params and a message that says what was found. */
+export function describeAjvError(e: ErrorObject): { path: string[]; message: string } {
+  const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+    return { path: [...path, extra], message: `unknown parameter "${extra}"; allowed: ${allowed.join(', ') || '(none)'}` };
+  }
+  if (e.keyword === 'required') {
+    const prop = (e.params as { missingProperty: string }).missingProperty;
+    return { path, message: `missing required parameter "${prop}"` };
+  }
+  const got = e.data === undefined ? '' : `, got ${JSON.stringify(e.data)}`;
+  return { path, message: `${e.message ?? 'invalid'}${got}` };
+}

@@ -1,0 +1,71 @@
+import Ajv from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RtlabError } from '../errors/rtlab-error';
+import { describeAjvError } from './plugin-registry';
+
+/** rtlab.config.json, all paths resolved against the folder that holds it. */
+export interface RtlabConfig {
+  /** Where the config was read from (undefined: defaults only). */
+  file?: string;
+  /** Modules (paths or package names) exporting `rtlabModule` (a ContainerModule) or `plugins` (Plugin[]). */
+  plugins: string[];
+  cacheDir: string;
+  runsDir: string;
+  dataRoot: string;
+  modelRoot: string;
+  concurrency: number;
+  backend?: string;
+}
+
+export const CONFIG_FILE = 'rtlab.config.json';
+
+const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    plugins: { type: 'array', items: { type: 'string' } },
+    cacheDir: { type: 'string' },
+    runsDir: { type: 'string' },
+    dataRoot: { type: 'string' },
+    modelRoot: { type: 'string' },
+    concurrency: { type: 'integer', minimum: 1 },
+    backend: { enum: ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] },
+  },
+};
+const validateConfig = new Ajv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);
+
+/**
+ * Reads `rtlab.config.json` from `dir` (or the given file); defaults when there is none.
+ * Relative paths are taken from the config's folder, so a run works from any working directory.
+ */
+export function loadConfig(dir: string, explicit?: string): RtlabConfig {
+  const file = explicit ? path.resolve(explicit) : path.join(dir, CONFIG_FILE);
+  const base = path.dirname(file);
+  let raw: Record<string, unknown> = {};
+  if (fs.existsSync(file)) {
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new RtlabError('config', `${file}: not valid JSON: ${(e as Error).message}`);
+    }
+    if (!validateConfig(raw)) {
+      const msgs = validateConfig.errors!.map(describeAjvError).map((e) => `${file}#/${e.path.join('/')}: ${e.message}`);
+      throw new RtlabError('config', msgs.join('\n'));
+    }
+  } else if (explicit) {
+    throw new RtlabError('config', `${file}: config file not found`);
+  }
+  const at = (p: unknown, fallback: string) => path.resolve(base, typeof p === 'string' ? p : fallback);
+  return {
+    file: fs.existsSync(file) ? file : undefined,
+    plugins: ((raw.plugins as string[]) ?? []).map((p) => (p.startsWith('.') || path.isAbsolute(p) ? path.resolve(base, p) : p)),
+    cacheDir: at(raw.cacheDir, '.rtlab/cache'),
+    runsDir: at(raw.runsDir, 'runs'),
+    dataRoot: at(raw.dataRoot, 'data'),
+    modelRoot: at(raw.modelRoot, 'models'),
+    concurrency: (raw.concurrency as number) ?? 2,
+    backend: raw.backend as string | undefined,
+  };
+}

@@ -1,0 +1,65 @@
+import { ExpandedNode } from '../pipeline/expand-matrix';
+import { Plugin } from '../plugins/plugin';
+import { PluginRegistry } from '../plugins/plugin-registry';
+import { ExpansionProblem } from '../pipeline/expand-matrix';
+import { didYouMean } from './nearest-name';
+
+type Report = (p: ExpansionProblem) => void;
+
+/** Resolves kind and plugin, suggesting the nearest name when one is unknown. */
+export function resolvePlugin(node: ExpandedNode, registry: PluginRegistry, report: Report): Plugin | undefined {
+  const base = ['nodes', node.template];
+  const kinds = registry.kinds();
+  if (!kinds.includes(node.kind)) {
+    report({ path: [...base, 'kind'], message: `unknown kind "${node.kind}"${didYouMean(node.kind, kinds)}; kinds: ${kinds.join(', ')}` });
+    return undefined;
+  }
+  const plugin = registry.find(node.kind, node.plugin);
+  if (plugin) return plugin;
+  const otherKind = registry.all().find((p) => p.name === node.plugin);
+  const hint = otherKind ? ` (plugin "${node.plugin}" is of kind "${otherKind.kind}")` : didYouMean(node.plugin, registry.namesOf(node.kind));
+  report({ path: [...base, 'plugin'], message: `unknown ${node.kind} plugin "${node.plugin}"${hint}; available: ${registry.namesOf(node.kind).join(', ')}` });
+  return undefined;
+}
+
+function where(node: ExpandedNode): string {
+  const b = Object.entries(node.bindings);
+  return b.length ? ` (in ${node.id}: ${b.map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+}
+
+export function checkParams(node: ExpandedNode, plugin: Plugin, registry: PluginRegistry, report: Report): Record<string, unknown> {
+  const { params, errors } = registry.checkParams(plugin, node.params);
+  for (const e of errors) report({ path: ['nodes', node.template, 'params', ...e.path], message: `${e.message}${where(node)}` });
+  return params;
+}
+
+/** Ports: unknown, missing, dangling references, single vs list, and the producer's artifact type. */
+export function checkInputs(node: ExpandedNode, plugin: Plugin, producers: Map<string, Plugin | undefined>, report: Report): void {
+  const base = ['nodes', node.template, 'inputs'];
+  const ports = Object.keys(plugin.inputs);
+  for (const [port, ref] of Object.entries(node.inputs)) {
+    const spec = plugin.inputs[port];
+    if (!spec) {
+      report({ path: [...base, port], message: `plugin ${plugin.kind}/${plugin.name} has no input port "${port}"${didYouMean(port, ports)}; ports: ${ports.join(', ') || '(none)'}` });
+      continue;
+    }
+    if (Array.isArray(ref) && !spec.many) {
+      report({ path: [...base, port], message: `port "${port}" takes one ${spec.type}, but the reference expands to ${ref.length} nodes${where(node)}` });
+    }
+    for (const id of [ref].flat()) {
+      if (!producers.has(id)) {
+        report({ path: [...base, port], message: `input names node "${id}", which does not exist${didYouMean(id, producers.keys())}${where(node)}` });
+        continue;
+      }
+      const producer = producers.get(id);
+      if (producer && spec.type !== 'any' && producer.output !== spec.type) {
+        report({ path: [...base, port], message: `port "${port}" expects ${spec.type}, but "${id}" (${producer.kind}/${producer.name}) produces ${producer.output}` });
+      }
+    }
+  }
+  for (const [port, spec] of Object.entries(plugin.inputs)) {
+    if (!spec.optional && !(port in node.inputs)) {
+      report({ path: [...base], message: `missing input port "${port}" (${spec.type}: ${spec.description})${where(node)}` });
+    }
+  }
+}
