@@ -27,6 +27,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     c.load();
     if (!(await tf.setBackend(c.tfBackend))) return `tfjs could not initialise the '${c.tfBackend}' backend`;
     await tf.ready();
+    silenceFirstUseBanner();
     return undefined;
   } catch (e) {
     const message = (e as Error).message.split('\n')[0];
@@ -60,4 +61,10 @@ function defaultThreads(): number {
 
 export function isBackendName(s: string): s is BackendName {
   return (BACKEND_ORDER as readonly string[]).includes(s);
+}
+
+/** tfjs-backend-cpu prints an "install tfjs-node" banner on first use; rtlab reports the backend itself. */
+function silenceFirstUseBanner(): void {
+  const backend = tf.backend() as { firstUse?: boolean };
+  if (backend.firstUse) backend.firstUse = false;
 }

@@ -98,6 +98,14 @@ export class ArtifactCache {
     return removed;
   }
 
+  /** Removes temporary folders left by writers that died (SIGKILL, power loss); live writers' are kept. */
+  async removeStaleTemporaries(): Promise<number> {
+    const tmp = path.join(this.root, TMP_DIR);
+    const stale = safeReaddir(tmp).filter((name) => !isAlive(Number(name.split('.')[1])));
+    for (const name of stale) await fs.promises.rm(path.join(tmp, name), { recursive: true, force: true });
+    return stale.length;
+  }
+
   async clear(): Promise<void> {
     await fs.promises.rm(this.root, { recursive: true, force: true });
   }
@@ -149,4 +157,14 @@ function duOf(p: string): number {
   }
   if (!st.isDirectory()) return st.size;
   return safeReaddir(p).reduce((sum, name) => sum + duOf(path.join(p, name)), 0);
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -46,6 +46,8 @@ export interface RunSummary {
  */
 export async function runPipeline(pipeline: ResolvedPipeline, opts: RunOptions): Promise<RunSummary> {
   const run = new PipelineRun(pipeline, opts);
+  const stale = await opts.cache.removeStaleTemporaries();
+  if (stale) opts.reporter.info(`removed ${stale} unfinished cache write(s) left by an interrupted run`);
   const outcomes = await lastValueFrom(
     scheduleDag(new Map(pipeline.nodes.map((n) => [n.id, parentsOf(n)])), (id) => run.execute(id), opts.concurrency).pipe(toArray()),
   );

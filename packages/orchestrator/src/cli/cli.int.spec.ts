@@ -1,0 +1,181 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { filesUnder, tempDir } from '../test-support/temp-dir';
+import { TOY_PLUGINS } from '../test-support/toy-registry';
+
+// These tests run the built CLI (`npm test` builds first) in child processes, as a user would.
+const BIN = path.join(__dirname, '../../bin/rtlab.js');
+const dir = tempDir('rtlab-cli-');
+const log = path.join(dir, 'invocations.log');
+const env = { ...process.env, RTLAB_TOY_LOG: log, FORCE_COLOR: '0' };
+
+fs.writeFileSync(path.join(dir, 'rtlab.config.json'), JSON.stringify({ plugins: [TOY_PLUGINS], cacheDir: 'cache', runsDir: 'runs' }));
+
+function write(name: string, pipeline: object): string {
+  fs.writeFileSync(path.join(dir, name), JSON.stringify(pipeline, null, 2));
+  return name;
+}
+
+function rtlab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function invocations(): string[] {
+  const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  fs.rmSync(log, { force: true });
+  return lines.sort();
+}
+
+const chain = {
+  name: 'chain', seed: 1, matrix: { f: [2, 3] },
+  nodes: {
+    numbers: { kind: 'load', plugin: 'range', params: { count: 4, start: 1 } },
+    'scaled-{f}': { kind: 'score', plugin: 'scale', inputs: { x: 'numbers' }, params: { factor: '{f}' } },
+    total: { kind: 'score', plugin: 'sum', inputs: { parts: 'scaled-{f}' } },
+    table: { kind: 'table', plugin: 'toy-table', inputs: { rows: 'total' } },
+  },
+};
+
+describe('rtlab CLI', () => {
+  beforeEach(() => invocations());
+
+  it('validate: exit 0 on a good file; exit 2 with file, line and pointer on broken ones', () => {
+    write('good.json', chain);
+    expect(rtlab('validate', 'good.json')).toMatchObject({ code: 0, stdout: 'ok good.json (5 nodes)\n' });
+    fs.writeFileSync(path.join(dir, 'syntax.json'), '{ "name": "x", }');
+    write('params.json', { ...chain, nodes: { ...chain.nodes, numbers: { kind: 'load', plugin: 'range', params: { count: -4 } } } });
+    const r = rtlab('validate', 'good.json', 'syntax.json', 'params.json', 'missing.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^syntax\.json:1:\d+ #: malformed JSON/m);
+    expect(r.stderr).toMatch(/^params\.json:\d+:\d+ #\/nodes\/numbers\/params\/count: must be >= 1, got -4$/m);
+    expect(r.stderr).toMatch(/^missing\.json #: cannot read the file: ENOENT$/m);
+    expect(r.stderr).toMatch(/\d+ problems in 3 files/);
+  });
+
+  it('run: a fresh process reruns with zero plugin invocations and records every node', () => {
+    write('chain.json', chain);
+    const first = rtlab('run', 'chain.json');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('| 20 |\n| 30 |');
+    expect(first.stderr).toMatch(/backend: (wasm|cpu|node|node-gpu)/);
+    expect(invocations()).toEqual(['numbers', 'scaled-2', 'scaled-3', 'table', 'total']);
+
+    const second = rtlab('run', 'chain.json');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(invocations()).toEqual([]);
+    const recordFile = /record: (.*record\.jsonl)/.exec(second.stderr)![1];
+    const lines = fs.readFileSync(recordFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ type: 'run', pipeline: 'chain' });
+    expect(lines.slice(1).map((l) => [l.node, l.status])).toEqual(expect.arrayContaining([['numbers', 'hit'], ['table', 'hit']]));
+    expect(lines.slice(1).every((l) => typeof l.durationMs === 'number' && l.key.length === 64 && l.backend)).toBe(true);
+  });
+
+  it('run --only runs a node and its ancestors; --explain names the changed param', () => {
+    write('only.json', { ...chain, name: 'only', nodes: { ...chain.nodes, numbers: { kind: 'load', plugin: 'range', params: { count: 4, start: 5 } } } });
+    expect(rtlab('run', 'only.json', '--only', 'scaled-2').code).toBe(0);
+    expect(invocations()).toEqual(['numbers', 'scaled-2']);
+    write('only.json', { ...chain, name: 'only', nodes: { ...chain.nodes, numbers: { kind: 'load', plugin: 'range', params: { count: 4, start: 6 } } } });
+    const r = rtlab('run', 'only.json', '--explain', '--only', 'numbers');
+    expect(r.stderr).toContain('explain numbers: miss');
+    expect(r.stderr).toContain('/params/start: 5 -> 6');
+  });
+
+  it('graph prints the DAG as Mermaid', () => {
+    write('chain.json', chain);
+    const r = rtlab('graph', 'chain.json');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual(expect.arrayContaining(['flowchart LR', '  n0["numbers<br/>load/range"]', '  n0 -->|x| n1', '  n2 -->|parts| n3', '  n3 -->|rows| n4']));
+  });
+
+  it('a failing node exits 1, names the node and cause, and keeps its siblings cached', () => {
+    write('fail.json', { name: 'fail', seed: 0, nodes: {
+      numbers: { kind: 'load', plugin: 'range' },
+      bad: { kind: 'score', plugin: 'fail', inputs: { x: 'numbers' } },
+      after: { kind: 'score', plugin: 'scale', inputs: { x: 'bad' } },
+      fine: { kind: 'score', plugin: 'scale', inputs: { x: 'numbers' } },
+    } });
+    const r = rtlab('run', 'fail.json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: node "bad" failed: loss became NaN at step 3');
+    expect(r.stderr).toMatch(/- after skipped: "bad" failed/);
+    invocations();
+    rtlab('run', 'fail.json');
+    expect(invocations()).toEqual(['bad']);
+  });
+
+  it('usage errors exit 2; --help exits 0', () => {
+    expect(rtlab('run').code).toBe(2);
+    expect(rtlab('frobnicate').code).toBe(2);
+    expect(rtlab('run', '--backend', 'tpu', 'x.json').code).toBe(2);
+    const help = rtlab('run', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--force <node>');
+  });
+
+  it('survives SIGKILL in the middle of a cache write: the next run completes from the surviving cache', async () => {
+    const big = { name: 'big', seed: 0, nodes: {
+      numbers: { kind: 'load', plugin: 'range', params: { start: 1 } },
+      big: { kind: 'score', plugin: 'big', inputs: { x: 'numbers' }, params: { megabytes: 96 } },
+      total: { kind: 'score', plugin: 'sum', inputs: { parts: ['big'] } },
+      table: { kind: 'table', plugin: 'toy-table', inputs: { rows: 'total' } },
+    } };
+    write('big.json', big);
+    const child = spawn(process.execPath, [BIN, 'run', 'big.json', '--concurrency', '1'], { cwd: dir, env, stdio: 'ignore' });
+    const tmp = path.join(dir, 'cache', 'tmp');
+    const partOfBig = () => filesUnder(tmp).some((f) => f.endsWith('tensors.safetensors') && (fs.statSync(path.join(tmp, f), { throwIfNoEntry: false })?.size ?? 0) > 1 << 20);
+    const sawPartialWrite = await killWhen(child, partOfBig);
+    expect(sawPartialWrite).toBe(true);
+    expect(invocations()).toEqual(['big', 'numbers']);
+
+    const resumed = rtlab('run', 'big.json');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/removed 1 unfinished cache write/);
+    expect(resumed.stderr).toMatch(/· numbers cached/);
+    expect(invocations()).toEqual(['big', 'table', 'total']);
+    expect(filesUnder(tmp)).toEqual([]);
+    const fresh = rtlab('run', 'big.json', '--cache-dir', 'fresh-cache');
+    expect(fresh.stdout).toBe(resumed.stdout);
+    fs.rmSync(path.join(dir, 'fresh-cache'), { recursive: true });
+  }, 60_000);
+
+  it('SIGINT stops the run cleanly: exit 130, no entry for the interrupted node', async () => {
+    write('slow.json', { name: 'slow', seed: 0, nodes: { slow: { kind: 'load', plugin: 'range', params: { delayMs: 20000, count: 9 } } } });
+    const child = spawn(process.execPath, [BIN, 'run', 'slow.json'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await until(() => stderr.includes('slow running'));
+    const entriesBefore = filesUnder(path.join(dir, 'cache')).length;
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/interrupted/);
+    expect(filesUnder(path.join(dir, 'cache')).length).toBe(entriesBefore);
+    expect(fs.existsSync(path.join(dir, 'cache', 'tmp')) ? filesUnder(path.join(dir, 'cache', 'tmp')) : []).toEqual([]);
+  }, 30_000);
+});
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Polls tightly and SIGKILLs the child the moment `condition` holds; false if the child exited first. */
+async function killWhen(child: ChildProcess, condition: () => boolean): Promise<boolean> {
+  let exited = false;
+  const done = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+  while (!exited) {
+    if (condition()) {
+      child.kill('SIGKILL');
+      await done;
+      return true;
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  return false;
+}

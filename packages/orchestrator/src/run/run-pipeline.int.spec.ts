@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Artifact } from '../artifacts/artifact';
+import { BackendInfo } from '../backend/backend-info';
+import { ArtifactCache } from '../cache/artifact-cache';
+import { Plugin } from '../plugins/plugin';
+import { registryOf, pluginModule } from '../plugins/plugin-container';
+import { loadPluginModule } from '../plugins/load-plugin-modules';
+import { LineReporter } from '../progress/progress-reporter';
+import { tempDir, filesUnder } from '../test-support/temp-dir';
+import { TOY_PLUGINS } from '../test-support/toy-registry';
+import { validatePipelineText } from '../validate/validate-pipeline';
+import { runPipeline, RunSummary } from './run-pipeline';
+
+const backend: BackendInfo = { name: 'cpu', tfBackend: 'cpu', threads: 1, skipped: [] };
+const dir = tempDir();
+const log = path.join(dir, 'invocations.log');
+process.env.RTLAB_TOY_LOG = log;
+
+/** A plugin that allocates tensors and disposes them, and one that leaks, to check the leak guard. */
+const tensorPlugin = (leak: boolean): Plugin => ({
+  kind: 'score', name: leak ? 'leaky' : 'tidy', version: '1.0.0', description: 'tf work', params: { type: 'object', additionalProperties: false, properties: {} },
+  inputs: { x: { type: 'Scores', description: 'in' } }, output: 'Scores',
+  async run(inputs) {
+    const x = inputs.x as Artifact;
+    const out = tf.tidy(() => tf.sum(tf.square(tf.tensor1d(x.tensors.values.data))).dataSync());
+    if (leak) tf.scalar(1);
+    return { type: 'Scores', meta: {}, tensors: { values: { dtype: 'float32', shape: [1], data: Float32Array.from(out) } } };
+  },
+});
+const registry = registryOf([loadPluginModule(TOY_PLUGINS), pluginModule([tensorPlugin(false), tensorPlugin(true)])]);
+
+function pipelineOf(nodes: object, extra: object = {}) {
+  const r = validatePipelineText('t.json', JSON.stringify({ name: 't', seed: 3, nodes, ...extra }), registry);
+  if (!r.pipeline) throw new Error(r.problems.map((p) => p.message).join('\n'));
+  return r.pipeline;
+}
+
+const chain = (start = 1, factor = 2) => ({
+  numbers: { kind: 'load', plugin: 'range', params: { count: 4, start } },
+  scaled: { kind: 'score', plugin: 'scale', inputs: { x: 'numbers' }, params: { factor } },
+  other: { kind: 'score', plugin: 'scale', inputs: { x: 'numbers' }, params: { factor: 10 } },
+  total: { kind: 'score', plugin: 'sum', inputs: { parts: ['scaled', 'other'] } },
+  table: { kind: 'table', plugin: 'toy-table', inputs: { rows: 'total' } },
+});
+
+function invocations(): string[] {
+  const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  fs.rmSync(log, { force: true });
+  return lines.sort();
+}
+
+describe('runPipeline', () => {
+  const cacheDir = path.join(dir, 'cache');
+  const messages: string[] = [];
+  const run = (p: ReturnType<typeof pipelineOf>, extra: Partial<Parameters<typeof runPipeline>[1]> = {}): Promise<RunSummary> =>
+    runPipeline(p, { cache: new ArtifactCache(cacheDir, (m) => messages.push(m)), concurrency: 2, backend, reporter: new LineReporter((l) => messages.push(l)), dataRoot: dir, modelRoot: dir, ...extra });
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  beforeEach(() => {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    invocations();
+  });
+
+  it('computes every node once, then reruns with zero plugin invocations', async () => {
+    const first = await run(pipelineOf(chain()));
+    expect(first.results.map((r) => r.status)).toEqual(Array(5).fill('computed'));
+    expect(invocations()).toEqual(['numbers', 'other', 'scaled', 'table', 'total']);
+    expect((first.outputs.get('table')!.meta as { values: number[] }).values).toEqual([20, 100]);
+
+    const second = await run(pipelineOf(chain()));
+    expect(second.results.map((r) => r.status)).toEqual(Array(5).fill('hit'));
+    expect(invocations()).toEqual([]);
+    expect(second.outputs.get('table')!.meta).toEqual(first.outputs.get('table')!.meta);
+  });
+
+  it('recomputes exactly the changed node and its descendants', async () => {
+    await run(pipelineOf(chain()));
+    invocations();
+    const changed = await run(pipelineOf(chain(1, 3)));
+    expect(invocations()).toEqual(['scaled', 'table', 'total']);
+    expect(Object.fromEntries(changed.results.map((r) => [r.id, r.status]))).toEqual({ numbers: 'hit', other: 'hit', scaled: 'computed', total: 'computed', table: 'computed' });
+  });
+
+  it('shares entries between pipelines with a common prefix', async () => {
+    await run(pipelineOf(chain()));
+    invocations();
+    const other = pipelineOf({ numbers: chain().numbers, cubed: { kind: 'score', plugin: 'scale', inputs: { x: 'numbers' }, params: { factor: 3 } } }, { name: 'other' });
+    const r = await run(other);
+    expect(r.results.map((x) => [x.id, x.status])).toEqual([['numbers', 'hit'], ['cubed', 'computed']]);
+    expect(invocations()).toEqual(['cubed']);
+  });
+
+  it('recomputes a forced node; unchanged descendants stay cached', async () => {
+    await run(pipelineOf(chain()));
+    invocations();
+    await run(pipelineOf(chain()), { force: ['scaled'] });
+    expect(invocations()).toEqual(['scaled']);
+  });
+
+  it('skips the descendants of a failed node, finishes and caches its siblings', async () => {
+    const nodes = { ...chain(), broken: { kind: 'score', plugin: 'fail', inputs: { x: 'numbers' } }, after: { kind: 'score', plugin: 'scale', inputs: { x: 'broken' } } };
+    const r = await run(pipelineOf(nodes));
+    const status = Object.fromEntries(r.results.map((x) => [x.id, x.status]));
+    expect(status).toMatchObject({ broken: 'failed', after: 'skipped', table: 'computed', other: 'computed' });
+    expect(r.failed.map((f) => [f.id, (f.error as Error).message])).toEqual([['broken', 'loss became NaN at step 3']]);
+    invocations();
+    const again = await run(pipelineOf(nodes));
+    expect(invocations()).toEqual(['broken']);
+    expect(again.results.find((x) => x.id === 'table')!.status).toBe('hit');
+  });
+
+  it('stops on abort, leaving no partial entry', async () => {
+    const controller = new AbortController();
+    const p = pipelineOf({ slow: { kind: 'load', plugin: 'range', params: { delayMs: 5000 } }, next: { kind: 'score', plugin: 'scale', inputs: { x: 'slow' } } });
+    setTimeout(() => controller.abort(), 50);
+    const r = await run(p, { signal: controller.signal });
+    expect(r.aborted).toBe(true);
+    expect(r.results.map((x) => x.status)).toEqual(['failed', 'skipped']);
+    expect(filesUnder(cacheDir)).toEqual([]);
+  });
+
+  it('returns the tensor count to its start after a node and reports a plugin that leaks', async () => {
+    const before = tf.memory().numTensors;
+    const tidy = await run(pipelineOf({ numbers: chain().numbers, sq: { kind: 'score', plugin: 'tidy', inputs: { x: 'numbers' } } }));
+    expect(tidy.results.map((r) => r.status)).toEqual(['computed', 'computed']);
+    expect(Array.from(tidy.outputs.get('sq')!.tensors.values.data)).toEqual([1 + 4 + 9 + 16]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(messages.filter((m) => m.includes('leaked'))).toEqual([]);
+    await run(pipelineOf({ numbers: chain().numbers, sq: { kind: 'score', plugin: 'leaky', inputs: { x: 'numbers' } } }));
+    expect(messages.filter((m) => m.includes('leaked'))).toEqual([expect.stringContaining('sq (score/leaky) leaked 1 tensors')]);
+    tf.disposeVariables();
+  });
+});
