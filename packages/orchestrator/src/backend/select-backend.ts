@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RtlabError } from '../errors/rtlab-error';
 import { BACKEND_ORDER, BackendInfo, BackendName } from './backend-info';
+import { registerGradients } from './tfjs-gradients';
+import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels';
 
 interface Candidate {
   tfBackend: string;
@@ -13,7 +15,14 @@ interface Candidate {
 const candidates: Record<BackendName, Candidate> = {
   'node-gpu': { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node-gpu'), threads: () => 0 },
   node: { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node'), threads: () => 0 },
-  wasm: { tfBackend: 'wasm', load: () => require('@tensorflow/tfjs-backend-wasm'), threads: () => 1 },
+  wasm: {
+    tfBackend: 'wasm',
+    load: () => {
+      require('@tensorflow/tfjs-backend-wasm');
+      registerWasmKernels();
+    },
+    threads: () => 1,
+  },
   cpu: { tfBackend: 'cpu', load: () => require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
 };
 
@@ -24,6 +33,7 @@ export function registerBackendCandidate(name: BackendName, candidate: Candidate
 async function tryBackend(name: BackendName): Promise<string | undefined> {
   const c = candidates[name];
   try {
+    registerGradients();
     c.load();
     if (!(await tf.setBackend(c.tfBackend))) return `tfjs could not initialise the '${c.tfBackend}' backend`;
     await tf.ready();
