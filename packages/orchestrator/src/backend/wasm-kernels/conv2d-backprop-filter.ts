@@ -10,7 +10,7 @@ import { callKernel, release } from './call-kernel';
 export function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: unknown }): TensorInfo {
   const { inputs, backend } = args;
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const { x, dy } = inputs;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   if (attrs.dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${attrs.dataFormat}`);
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
@@ -21,7 +21,7 @@ export function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend
   const dyT = callKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
   const conv = callKernel('Conv2D', backend, { x: xT, filter: dyT }, {
     strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC',
-    dilations: [info.strideHeight, info.strideWidth], dimRoundingMode: attrs.dimRoundingMode,
+    dilations: [info.strideHeight, info.strideWidth], ...(attrs.dimRoundingMode ? { dimRoundingMode: attrs.dimRoundingMode } : {}),
   });
   const exact = conv.shape[1] === kh && conv.shape[2] === kw;
   const cut = exact ? conv : callKernel('Slice', backend, { x: conv }, { begin: [0, 0, 0, 0], size: [ci, kh, kw, co] });
