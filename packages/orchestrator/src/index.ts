@@ -2,6 +2,8 @@
 export * from './errors/rtlab-error';
 export * from './artifacts/artifact';
 export * from './artifacts/host-tensor';
+export * from './artifacts/dataset';
+export * from './artifacts/scores';
 export * from './backend/backend-info';
 export { selectBackend, registerBackendCandidate } from './backend/select-backend';
 export * from './rng/seeded-rng';

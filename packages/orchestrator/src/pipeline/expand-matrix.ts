@@ -79,10 +79,18 @@ class Expander {
       template,
       bindings,
       kind: spec.kind,
-      plugin: spec.plugin,
+      plugin: this.pluginName(template, spec.plugin, bindings),
       params: this.params(template, spec.params ?? {}, bindings),
       inputs: Object.fromEntries(Object.entries(spec.inputs ?? {}).map(([port, ref]) => [port, this.inputRef(template, port, ref, bindings)])),
     }));
+  }
+
+  private pluginName(template: string, plugin: string, bindings: Record<string, MatrixValue>): string {
+    for (const k of templateKeys(plugin)) {
+      this.used.add(k);
+      if (!(k in bindings)) this.report(['nodes', template, 'plugin'], `plugin name uses {${k}}, which the node id "${template}" does not bind`);
+    }
+    return substitute(plugin, bindings);
   }
 
   private params(template: string, params: Record<string, unknown>, bindings: Record<string, MatrixValue>): Record<string, unknown> {

@@ -17,7 +17,7 @@ const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 export class PluginRegistry {
   private readonly plugins = new Map<string, Plugin>();
   private readonly validators = new Map<Plugin, ValidateFunction>();
-  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true });
+  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
 
   constructor(plugins: Iterable<Plugin>) {
     for (const p of plugins) this.add(p);

@@ -7,6 +7,7 @@ import { CacheKey } from '../cache/cache-key';
 import { RtlabError, isAbortError } from '../errors/rtlab-error';
 import { childrenOf } from '../graph/subgraph';
 import { PluginInputs } from '../plugins/plugin';
+import { DeviceLock } from '../scheduler/device-lock';
 import { NodeOutcome, scheduleDag } from '../scheduler/schedule-dag';
 import { didYouMean } from '../validate/nearest-name';
 import { parentsOf, ResolvedNode, ResolvedPipeline } from '../validate/resolved-pipeline';
@@ -63,6 +64,9 @@ class PipelineRun {
   private readonly pendingConsumers = new Map<string, number>();
   private readonly results = new Map<string, NodeResult>();
   private readonly signal: AbortSignal;
+  private readonly device = new DeviceLock();
+  /** When a node got the device: its recorded duration excludes the wait for it. */
+  private readonly computeStarted = new Map<string, number>();
 
   constructor(private readonly pipeline: ResolvedPipeline, private readonly opts: RunOptions) {
     this.keys = nodeKeys(pipeline);
@@ -116,11 +120,16 @@ class PipelineRun {
       }
     }
     const inputs = await this.inputsOf(node);
-    this.opts.reporter.nodeStarted(node.id);
-    const before = tf.memory().numTensors;
-    const artifact = await node.plugin.run(inputs, node.params, nodeContext(node.id, key, this.signal, this.opts));
-    const leaked = tf.memory().numTensors - before;
-    if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
+    const artifact = await this.device.run(async () => {
+      this.signal.throwIfAborted();
+      this.computeStarted.set(node.id, Date.now());
+      this.opts.reporter.nodeStarted(node.id);
+      const before = tf.memory().numTensors;
+      const result = await node.plugin.run(inputs, node.params, nodeContext(node.id, key, this.signal, this.opts));
+      const leaked = tf.memory().numTensors - before;
+      if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
+      return result;
+    });
     checkArtifact(artifact, node.plugin);
     this.signal.throwIfAborted();
     const c = this.keys.get(node.id)!;
@@ -144,7 +153,7 @@ class PipelineRun {
   }
 
   private finish(id: string, status: NodeResult['status'], started: number, error?: unknown): void {
-    const durationMs = Date.now() - started;
+    const durationMs = Date.now() - (this.computeStarted.get(id) ?? started);
     const node = this.byId.get(id)!;
     const result: NodeResult = { id, key: this.key(id), status, durationMs, error };
     this.results.set(id, result);

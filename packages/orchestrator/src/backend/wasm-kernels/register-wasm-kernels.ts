@@ -1,14 +1,28 @@
-import { Conv2DBackpropFilter, getKernel, KernelFunc, registerKernel } from '@tensorflow/tfjs-core';
+import { AvgPoolGrad, BatchMatMul, Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, KernelFunc, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { makeAvgPoolGrad, stockKernel } from './avg-pool-grad';
+import { makeBatchMatMul } from './batch-mat-mul';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { conv2dBackpropInput } from './conv2d-backprop-input';
 
-/** Kernels the stock wasm backend lacks, joined to their implementations by kernel name. */
-const WASM_KERNELS: { kernelName: string; kernelFunc: KernelFunc }[] = [
-  { kernelName: Conv2DBackpropFilter, kernelFunc: conv2dBackpropFilter as unknown as KernelFunc },
-];
+let registered = false;
 
-/** Registers rtlab's wasm kernels once; a kernel the installed backend already has is left alone. */
+/**
+ * rtlab's wasm kernels, joined to their implementations by kernel name: the missing filter gradient,
+ * and faster formulations (on XNNPACK's forward conv, or broadcasting) of the input and pooling gradients.
+ */
 export function registerWasmKernels(): void {
-  for (const k of WASM_KERNELS) {
-    if (!getKernel(k.kernelName, 'wasm')) registerKernel({ ...k, backendName: 'wasm' });
+  if (registered) return;
+  registered = true;
+  const kernels: { kernelName: string; kernelFunc: KernelFunc }[] = [
+    { kernelName: Conv2DBackpropFilter, kernelFunc: conv2dBackpropFilter as unknown as KernelFunc },
+    { kernelName: Conv2DBackpropInput, kernelFunc: conv2dBackpropInput as unknown as KernelFunc },
+    { kernelName: AvgPoolGrad, kernelFunc: makeAvgPoolGrad(stockKernel(AvgPoolGrad)) as unknown as KernelFunc },
+    { kernelName: BatchMatMul, kernelFunc: makeBatchMatMul(stockKernel(BatchMatMul)!) as unknown as KernelFunc },
+  ];
+  for (const k of kernels) {
+    const stock = getKernel(k.kernelName, 'wasm');
+    if (stock) unregisterKernel(k.kernelName, 'wasm');
+    // The stock setupFunc binds the wasm functions our wrappers still call.
+    registerKernel({ ...k, backendName: 'wasm', setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc });
   }
 }

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Artifact } from '../../artifacts/artifact';
 import { BACKEND_ORDER, BackendName, describeBackend } from '../../backend/backend-info';
 import { selectBackend } from '../../backend/select-backend';
 import { ArtifactCache } from '../../cache/artifact-cache';
@@ -79,6 +81,17 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   return report(summary, record, Date.now() - started.getTime());
 }
 
+/** A sink artifact's rendered formats (meta.formats: extension -> text) go next to the run record. */
+function writeFormats(id: string, artifact: Artifact, dir: string): string[] {
+  const formats = artifact.meta.formats;
+  if (!formats || typeof formats !== 'object' || Array.isArray(formats)) return [];
+  return Object.entries(formats).filter(([, text]) => typeof text === 'string').map(([ext, text]) => {
+    const file = path.join(dir, `${id}.${ext.replace(/[^a-z0-9]/gi, '')}`);
+    fs.writeFileSync(file, text as string);
+    return file;
+  });
+}
+
 function explain(pipeline: ResolvedPipeline, cache: ArtifactCache, runsDir: string, reporter: ProgressReporter): void {
   const previous = previousKeys(runsDir, pipeline.name);
   for (const [id, k] of nodeKeys(pipeline)) {
@@ -95,6 +108,7 @@ function explain(pipeline: ResolvedPipeline, cache: ArtifactCache, runsDir: stri
 function report(summary: RunSummary, record: RunRecord, ms: number): number {
   for (const [id, artifact] of summary.outputs) {
     if (typeof artifact.meta.markdown === 'string') process.stdout.write(`\n${id}\n\n${artifact.meta.markdown}\n`);
+    for (const file of writeFormats(id, artifact, path.dirname(record.file))) process.stderr.write(`wrote ${file}\n`);
   }
   const count = (s: string) => summary.results.filter((r) => r.status === s).length;
   process.stderr.write(

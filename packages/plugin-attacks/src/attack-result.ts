@@ -1,0 +1,35 @@
+import { Artifact, JsonValue, RtlabError } from '@rtlab/orchestrator';
+
+/**
+ * The AttackResult artifact: per-sample clean and adversarial losses, and the representation shift
+ * ||g(x') - g(x)||_2 at the adversarial point the attack found.
+ * Tensors: lossClean, lossAdv, repDistance [N] float32; with a classification head also
+ * logitsClean [N, k], predClean, predAdv, labels [N] int32; with saveInputs, adversarial [N, H, W, C].
+ */
+export interface AttackResultView {
+  count: number;
+  lossClean: Float32Array;
+  lossAdv: Float32Array;
+  repDistance: Float32Array;
+  logitsClean?: Float32Array;
+  predClean?: Int32Array;
+  predAdv?: Int32Array;
+  labels?: Int32Array;
+  meta: { [key: string]: JsonValue };
+}
+
+export function attackResultView(a: Artifact): AttackResultView {
+  if (a.type !== 'AttackResult') throw new RtlabError('input', `expected an AttackResult artifact, got ${a.type}`);
+  const t = (name: string) => a.tensors[name]?.data;
+  return {
+    count: a.tensors.lossAdv.shape[0],
+    lossClean: t('lossClean') as Float32Array,
+    lossAdv: t('lossAdv') as Float32Array,
+    repDistance: t('repDistance') as Float32Array,
+    logitsClean: t('logitsClean') as Float32Array | undefined,
+    predClean: t('predClean') as Int32Array | undefined,
+    predAdv: t('predAdv') as Int32Array | undefined,
+    labels: t('labels') as Int32Array | undefined,
+    meta: a.meta,
+  };
+}

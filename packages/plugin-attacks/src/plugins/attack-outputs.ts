@@ -1,0 +1,64 @@
+import { Artifact, RtlabError } from '@rtlab/orchestrator';
+import { Network } from '@rtlab/plugin-models';
+import * as tf from '@tensorflow/tfjs-core';
+import { ObjectiveBatch } from '../objectives/objective';
+
+/** Accumulates per-sample attack outputs batch by batch, then builds the AttackResult artifact. */
+export class AttackOutputs {
+  private readonly lossClean: Float32Array;
+  private readonly lossAdv: Float32Array;
+  private readonly repDistance: Float32Array;
+  private readonly classification: boolean;
+  private readonly logitsClean?: Float32Array;
+  private readonly predClean?: Int32Array;
+  private readonly predAdv?: Int32Array;
+  private readonly labels?: Int32Array;
+  private readonly adversarial?: Float32Array;
+
+  constructor(private readonly count: number, private readonly net: Network, private readonly inputShape?: [number, number, number]) {
+    this.lossClean = new Float32Array(count);
+    this.lossAdv = new Float32Array(count);
+    this.repDistance = new Float32Array(count);
+    this.classification = net.hasHead && net.meta.task === 'classification';
+    if (this.classification) {
+      this.logitsClean = new Float32Array(count * net.meta.outputs);
+      this.predClean = new Int32Array(count);
+      this.predAdv = new Int32Array(count);
+      this.labels = new Int32Array(count);
+    }
+    if (inputShape) this.adversarial = new Float32Array(count * inputShape.reduce((a, b) => a * b));
+  }
+
+  /** Losses at x0 and x', the exact representation shift, and for classifiers the logits and predictions. */
+  record(start: number, x0: tf.Tensor4D, xAdv: tf.Tensor4D, batch: ObjectiveBatch, loss?: (x: tf.Tensor4D) => tf.Tensor1D): void {
+    tf.tidy(() => {
+      const shift = tf.norm(tf.sub(this.net.features(xAdv), batch.cleanFeatures), 'euclidean', 1);
+      this.repDistance.set(shift.dataSync(), start);
+      this.lossAdv.set(loss ? loss(xAdv).dataSync() : shift.dataSync(), start);
+      if (loss) this.lossClean.set(loss(x0).dataSync(), start);
+      if (this.classification) {
+        const clean = this.net.head(batch.cleanFeatures);
+        this.logitsClean!.set(clean.dataSync(), start * this.net.meta.outputs);
+        this.predClean!.set(tf.argMax(clean, 1).dataSync(), start);
+        this.predAdv!.set(tf.argMax(this.net.logits(xAdv), 1).dataSync(), start);
+        if (batch.labels) this.labels!.set(batch.labels.dataSync(), start);
+      }
+      if (this.adversarial) this.adversarial.set(xAdv.dataSync(), start * (xAdv.size / xAdv.shape[0]));
+    });
+    const bad = this.lossAdv.subarray(start, start + xAdv.shape[0]).findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new RtlabError('plugin', `the attack loss is ${this.lossAdv[start + bad]} at sample ${start + bad}: the model or its inputs produce non-finite values`);
+  }
+
+  artifact(meta: Artifact['meta']): Artifact {
+    const n = this.count;
+    const f = (data: Float32Array, shape = [n]) => ({ dtype: 'float32' as const, shape, data });
+    const i = (data: Int32Array) => ({ dtype: 'int32' as const, shape: [n], data });
+    const tensors: Artifact['tensors'] = { lossClean: f(this.lossClean), lossAdv: f(this.lossAdv), repDistance: f(this.repDistance) };
+    if (this.classification) {
+      Object.assign(tensors, { logitsClean: f(this.logitsClean!, [n, this.net.meta.outputs]), predClean: i(this.predClean!), predAdv: i(this.predAdv!), labels: i(this.labels!) });
+    }
+    if (this.adversarial) tensors.adversarial = f(this.adversarial, [n, ...this.inputShape!]);
+    const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / Math.max(n, 1);
+    return { type: 'AttackResult', meta: { ...meta, count: n, meanLossClean: mean(this.lossClean), meanLossAdv: mean(this.lossAdv), meanRepDistance: mean(this.repDistance) }, tensors };
+  }
+}

@@ -1,0 +1,87 @@
+import { Artifact, batchRanges, datasetView, Plugin, RtlabError } from '@rtlab/orchestrator';
+import { Network } from '@rtlab/plugin-models';
+import * as tf from '@tensorflow/tfjs-core';
+import { OBJECTIVES, ObjectiveName } from '../objectives/objectives';
+import { PgdVariant } from '../pgd/pgd-variant';
+import { runPgd } from '../pgd/run-pgd';
+import { attackBatch, disposeBatch } from './attack-batch';
+import { AttackOutputs } from './attack-outputs';
+
+export interface PgdParams {
+  objective: ObjectiveName;
+  eps: number;
+  steps: number;
+  relStepsize?: number;
+  absStepsize?: number;
+  randomStart: boolean;
+  bounds: [number, number];
+  batchSize: number;
+  target?: string;
+  saveInputs: boolean;
+}
+
+const paramsSchema = (norm: string) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['objective', 'eps'],
+  properties: {
+    objective: { enum: ['ce', 'regression', 'representation'], description: 'Maximise the CE loss of f, the regression error |f(x) - y|, or ||g(x\') - g(x)||_2 (AS score; needs no labels).' },
+    eps: { type: 'number', exclusiveMinimum: 0, description: `Radius of the ${norm} ball, in input units (images in [0, 1]), e.g. 0.0627 for 16/255.` },
+    steps: { type: 'integer', minimum: 1, default: 20, description: 'PGD iterations.' },
+    relStepsize: { type: 'number', exclusiveMinimum: 0, description: 'Step size as a multiple of eps (default 0.7 for linf, 0.1 for l2 as in foolbox); exclusive with absStepsize.' },
+    absStepsize: { type: 'number', exclusiveMinimum: 0, description: 'Absolute step size; exclusive with relStepsize.' },
+    randomStart: { type: 'boolean', default: true, description: 'Start at a uniformly random point of the ball (required for the representation objective).' },
+    bounds: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, default: [0, 1], description: 'Input bounds [lo, hi] every iterate is clipped to.' },
+    batchSize: { type: 'integer', minimum: 1, default: 256, description: 'Samples attacked at once.' },
+    target: { type: 'string', description: 'Regression target factor (default: the one the model\'s head was trained on).' },
+    saveInputs: { type: 'boolean', default: false, description: 'Also store the adversarial inputs x\' (float32, large).' },
+  },
+});
+
+function stepSize(p: PgdParams, norm: 'linf' | 'l2'): number {
+  if (p.relStepsize !== undefined && p.absStepsize !== undefined) throw new RtlabError('input', 'give relStepsize or absStepsize, not both');
+  return p.absStepsize ?? (p.relStepsize ?? (norm === 'linf' ? 0.7 : 0.1)) * p.eps;
+}
+
+function checkModel(net: Network, p: PgdParams): string | undefined {
+  if (p.objective !== 'representation' && !net.hasHead) throw new RtlabError('input', `the ${p.objective} objective needs a model with a head (f = W g + b); probe it first`);
+  if (p.objective === 'representation' && !p.randomStart) throw new RtlabError('input', 'the representation objective needs randomStart: its gradient is undefined at x\' = x');
+  const target = p.target ?? net.meta.target;
+  if (p.objective === 'regression' && !target) throw new RtlabError('input', 'the regression objective needs params.target (the model names none)');
+  return target;
+}
+
+/** An attack plugin for one PGD variant; `pgd-linf` and `pgd-l2` differ only in their variant. */
+export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
+  return {
+    kind: 'attack',
+    name: `pgd-${variant.norm}`,
+    version: '1.0.0',
+    description: `${variant.norm === 'linf' ? 'Linf' : 'L2'}-PGD with foolbox semantics on a chosen objective; per-sample clean/adversarial losses and ||g(x') - g(x)||_2.`,
+    params: paramsSchema(variant.norm === 'linf' ? 'Linf' : 'L2'),
+    inputs: { model: { type: 'Model', description: 'the network attacked' }, data: { type: 'Dataset', description: 'the samples attacked' } },
+    output: 'AttackResult',
+    async run(inputs, p, ctx): Promise<Artifact> {
+      const data = datasetView(inputs.data as Artifact);
+      const net = Network.fromArtifact(inputs.model as Artifact);
+      const out = new AttackOutputs(data.count, net, p.saveInputs ? data.imageShape : undefined);
+      try {
+        const target = checkModel(net, p);
+        const settings = { eps: p.eps, steps: p.steps, stepSize: stepSize(p, variant.norm), randomStart: p.randomStart, bounds: p.bounds, seed: ctx.seed };
+        for (const [b, [start, end]] of batchRanges(data.count, p.batchSize).entries()) {
+          ctx.signal.throwIfAborted();
+          const { x0, batch } = attackBatch(net, data, start, end, p.objective, target);
+          const objective = (x: tf.Tensor4D) => OBJECTIVES[p.objective](net, x, batch);
+          const xAdv = runPgd(variant, objective, x0, { ...settings, seed: (settings.seed + 7919 * b) >>> 0 });
+          out.record(start, x0, xAdv, batch, p.objective === 'representation' ? undefined : objective);
+          tf.dispose(xAdv);
+          disposeBatch(x0, batch);
+          ctx.progress(end, data.count);
+        }
+        return out.artifact({ attack: `pgd-${variant.norm}`, objective: p.objective, eps: p.eps, steps: p.steps, stepSize: settings.stepSize, randomStart: p.randomStart, ...(target ? { target } : {}) });
+      } finally {
+        net.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { Artifact, LABELS_PARAM, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
+import { attackResultView } from '@rtlab/plugin-attacks';
+
+/** `score/as-score`: AS(g, D_n) = mean_i max ||g(x'_i) - g(x_i)||_2, from a representation attack; keeps AS_i. */
+export const asScorePlugin: Plugin<{ labels: Record<string, string | number | boolean> }> = {
+  kind: 'score',
+  name: 'as-score',
+  version: '1.0.0',
+  description: 'The adversarial sensitivity score: the mean (and spread) of the per-sample representation shift found by a representation attack; needs no labels.',
+  params: { type: 'object', additionalProperties: false, properties: { labels: LABELS_PARAM } },
+  inputs: { as: { type: 'AttackResult', description: 'attack with objective representation' } },
+  output: 'Scores',
+  async run(inputs, p) {
+    const as = attackResultView(inputs.as as Artifact);
+    if (as.meta.objective !== 'representation') throw new RtlabError('input', `as-score needs a representation attack, got objective "${as.meta.objective}"`);
+    const v = as.lossAdv;
+    const mean = v.reduce((s, x) => s + x, 0) / v.length;
+    const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
+    return scoresArtifact([{ ...p.labels, as: mean, asStd: std, asMax: Math.max(...v), n: v.length, eps: as.meta.eps, attack: as.meta.attack }], { as: { dtype: 'float32', shape: [v.length], data: v } });
+  },
+};

@@ -1,0 +1,30 @@
+import { LABELS_PARAM, Plugin, scoresArtifact } from '@rtlab/orchestrator';
+import { BOUND_PORTS, boundInputs, mean } from './bound-inputs';
+import { checkPointwiseLipschitz } from './pointwise-lipschitz';
+
+/**
+ * `score/lemma1`: LHS = mean(l_adv - l_clean) / (L ||W||_q) against RHS = AS(g, D_n), with every W norm,
+ * and the exact pointwise Lipschitz check (which fails the node when violated).
+ */
+export const lemma1Plugin: Plugin<{ labels: Record<string, string | number | boolean> }> = {
+  kind: 'score',
+  name: 'lemma1',
+  version: '1.0.0',
+  description: 'Lemma 1: LHS = mean loss gap / (L ||W||_q) vs RHS = AS score; reports both, the loss means, all W norms, L, and holds; checks the pointwise Lipschitz bound.',
+  params: { type: 'object', additionalProperties: false, properties: { labels: LABELS_PARAM } },
+  inputs: BOUND_PORTS,
+  output: 'Scores',
+  async run(inputs, p) {
+    const b = boundInputs(inputs);
+    checkPointwiseLipschitz(b);
+    const lossClean = mean(b.loss.lossClean);
+    const lossAdv = mean(b.loss.lossAdv);
+    const lhs = (lossAdv - lossClean) / (b.lipschitz.L * b.normW);
+    const rhs = mean(b.as.lossAdv);
+    return scoresArtifact([{
+      ...p.labels, lhs, rhs, holds: lhs <= rhs, lossClean, lossAdv, lossDiff: lossAdv - lossClean,
+      loss: b.lipschitz.name, L: b.lipschitz.L, q: b.lipschitz.q, normW: b.normW,
+      normWInf: b.norms.inf, normW2: b.norms.spectral, normWFro: b.norms.frobenius, normW1: b.norms.one, n: b.loss.count,
+    }], { as: { dtype: 'float32', shape: [b.as.count], data: b.as.lossAdv } });
+  },
+};

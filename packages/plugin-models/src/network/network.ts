@@ -1,0 +1,100 @@
+import { Artifact, HostTensor, RtlabError, SeededRng } from '@rtlab/orchestrator';
+import * as tf from '@tensorflow/tfjs-core';
+import { Architecture } from '../architectures/architecture';
+import { architecture } from '../architectures/architectures';
+import { BatchNormMode, EVAL } from './batch-norm-mode';
+import { ModelMeta } from './model-meta';
+
+const isBuffer = (name: string) => /\.running_(mean|var)$/.test(name);
+
+/**
+ * A model in memory: representation g (an Architecture) plus an optional linear head f = W g + b,
+ * with W [outputs, featureDim]. Owns its variables: call `dispose()` when done.
+ * @example const net = Network.fromArtifact(model); const z = tf.tidy(() => net.logits(x)); net.dispose();
+ */
+export class Network {
+  private constructor(
+    readonly arch: Architecture,
+    readonly meta: ModelMeta,
+    private readonly vars: Map<string, tf.Variable>,
+  ) {}
+
+  static fromArtifact(a: Artifact): Network {
+    if (a.type !== 'Model') throw new RtlabError('input', `expected a Model artifact, got ${a.type}`);
+    const meta = a.meta as ModelMeta;
+    const arch = architecture(meta.architecture);
+    return new Network(arch, meta, Network.variables(a.tensors));
+  }
+
+  /** A freshly initialised g (no head), deterministic from rng. */
+  static fresh(arch: Architecture, rng: SeededRng): Network {
+    const meta: ModelMeta = { architecture: arch.name, inputShape: arch.inputShape, featureDim: arch.featureDim, outputs: 0 };
+    return new Network(arch, meta, Network.variables(arch.init(rng)));
+  }
+
+  private static variables(tensors: Record<string, HostTensor>): Map<string, tf.Variable> {
+    return new Map(Object.entries(tensors).map(([name, t]) => [name, tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), !isBuffer(name)))]));
+  }
+
+  readonly param = (name: string): tf.Variable => {
+    const v = this.vars.get(name);
+    if (!v) throw new RtlabError('input', `${this.meta.architecture} model has no weight "${name}"`);
+    return v;
+  };
+
+  get hasHead(): boolean {
+    return this.vars.has('head.weight');
+  }
+
+  features(x: tf.Tensor4D, bn: BatchNormMode = EVAL): tf.Tensor2D {
+    return this.arch.features(this.param, x, bn);
+  }
+
+  /** f applied to given features: g W^T + b. */
+  head(features: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.matMul(features, this.param('head.weight') as tf.Tensor2D, false, true), this.param('head.bias'));
+  }
+
+  logits(x: tf.Tensor4D, bn: BatchNormMode = EVAL): tf.Tensor2D {
+    return this.head(this.features(x, bn));
+  }
+
+  /** Trainable variables of g, of the head, or of both. */
+  trainable(part: 'representation' | 'head' | 'all'): tf.Variable[] {
+    return [...this.vars].filter(([n]) => !isBuffer(n) && (part === 'all' || (part === 'head') === n.startsWith('head.'))).map(([, v]) => v);
+  }
+
+  /** Sets a new head W [outputs, featureDim], b [outputs], taking ownership of both (the old head is disposed). */
+  setHead(weight: tf.Tensor2D, bias: tf.Tensor1D, meta: Partial<ModelMeta>): void {
+    for (const n of ['head.weight', 'head.bias']) this.vars.get(n)?.dispose();
+    this.vars.set('head.weight', tf.variable(weight));
+    this.vars.set('head.bias', tf.variable(bias));
+    tf.dispose([weight, bias]);
+    Object.assign(this.meta, meta, { outputs: weight.shape[0] });
+  }
+
+  /** Running averages as PyTorch: r = (1 - m) r + m batch, with the unbiased batch variance. Disposes the updates. */
+  applyBatchNormUpdates(bn: BatchNormMode, momentum = 0.1): void {
+    for (const u of bn.updates ?? []) {
+      tf.tidy(() => {
+        const mean = this.param(`${u.name}.running_mean`);
+        const variance = this.param(`${u.name}.running_var`);
+        mean.assign(tf.add(tf.mul(mean, 1 - momentum), tf.mul(u.mean, momentum)));
+        variance.assign(tf.add(tf.mul(variance, 1 - momentum), tf.mul(u.variance, (momentum * u.count) / Math.max(u.count - 1, 1))));
+      });
+      tf.dispose([u.mean, u.variance]);
+    }
+    if (bn.updates) bn.updates.length = 0;
+  }
+
+  toArtifact(extra: Partial<ModelMeta> = {}): Artifact {
+    const tensors: Record<string, HostTensor> = {};
+    for (const [name, v] of this.vars) tensors[name] = { dtype: 'float32', shape: [...v.shape], data: v.dataSync() as Float32Array };
+    return { type: 'Model', meta: { ...this.meta, ...extra } as Artifact['meta'], tensors };
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}

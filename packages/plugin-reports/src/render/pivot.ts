@@ -1,0 +1,48 @@
+import { RtlabError, ScoreRow } from '@rtlab/orchestrator';
+import { TableModel } from './table-model';
+
+export interface PivotSpec {
+  title: string;
+  /** Label columns that identify a table row, e.g. ["pre", "attack"]. */
+  rows: string[];
+  /** Label whose values become the columns, e.g. "fov"; omitted: one column per value spec. */
+  column?: string;
+  /** Figures shown: a table row per (row labels, value) with a column per `column` value. */
+  values: { name: string; field: string }[];
+  digits: number;
+}
+
+export function formatCell(v: unknown, digits: number): string {
+  if (v === undefined || v === null) return '–';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'number') return Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(digits) : v.toExponential(2);
+  return String(v);
+}
+
+const unique = (xs: string[]) => [...new Set(xs)];
+
+/**
+ * Rows grouped by `rows` labels (first appearance order), one table row per value spec, columns from
+ * the `column` label: the layout of the paper's Tab. 7 (pretraining x attack x {LHS, RHS} by factor).
+ */
+export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
+  for (const key of [...s.rows, ...(s.column ? [s.column] : [])]) {
+    const missing = data.findIndex((r) => !(key in r));
+    if (missing >= 0) throw new RtlabError('input', `score row ${missing} has no label "${key}"; give the score node labels: {"${key}": ...}`);
+  }
+  const id = (r: ScoreRow) => s.rows.map((k) => String(r[k])).join('\u0000');
+  const groups = unique(data.map(id));
+  if (!s.column) {
+    return {
+      title: s.title, labelColumns: s.rows.length, header: [...s.rows, ...s.values.map((v) => v.name)],
+      rows: groups.map((g) => { const r = data.find((x) => id(x) === g)!; return [...s.rows.map((k) => String(r[k])), ...s.values.map((v) => formatCell(r[v.field], s.digits))]; }),
+    };
+  }
+  const columns = unique(data.map((r) => String(r[s.column!])));
+  const rows = groups.flatMap((g) => s.values.map((v) => {
+    const inGroup = data.filter((r) => id(r) === g);
+    const labels = s.rows.map((k) => String(inGroup[0][k]));
+    return [...labels, v.name, ...columns.map((c) => formatCell(inGroup.find((r) => String(r[s.column!]) === c)?.[v.field], s.digits))];
+  }));
+  return { title: s.title, labelColumns: s.rows.length + 1, header: [...s.rows, '', ...columns], rows };
+}

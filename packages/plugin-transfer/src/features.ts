@@ -1,0 +1,38 @@
+import { Artifact, DatasetView, RtlabError } from '@rtlab/orchestrator';
+
+/** The Features artifact: g(x) [N, m] of a dataset, with its targets and labels carried along. */
+export interface FeaturesView {
+  count: number;
+  dim: number;
+  features: Float32Array;
+  targets?: Float32Array;
+  labels?: Int32Array;
+  factors: string[];
+  classes: string[];
+}
+
+export function featuresArtifact(features: Float32Array, dim: number, data: DatasetView, meta: Artifact['meta']): Artifact {
+  const n = data.count;
+  const tensors: Artifact['tensors'] = { features: { dtype: 'float32', shape: [n, dim], data: features } };
+  if (data.targets) tensors.targets = { dtype: 'float32', shape: [n, data.targets.length / n], data: data.targets };
+  if (data.labels) tensors.labels = { dtype: 'int32', shape: [n], data: data.labels };
+  return { type: 'Features', meta: { ...meta, dim, dataset: data.meta.name, factors: data.meta.factors ?? [], classes: data.meta.classes ?? [] }, tensors };
+}
+
+export function featuresView(a: Artifact): FeaturesView {
+  if (a.type !== 'Features') throw new RtlabError('input', `expected a Features artifact, got ${a.type}`);
+  const [count, dim] = a.tensors.features.shape;
+  return {
+    count, dim, features: a.tensors.features.data as Float32Array,
+    targets: a.tensors.targets?.data as Float32Array | undefined,
+    labels: a.tensors.labels?.data as Int32Array | undefined,
+    factors: (a.meta.factors as string[]) ?? [], classes: (a.meta.classes as string[]) ?? [],
+  };
+}
+
+/** Rows of a row-major [N, width] array at the given indices. */
+export function gatherRows(data: Float32Array, width: number, indices: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(indices.length * width);
+  for (let r = 0; r < indices.length; r++) out.set(data.subarray(indices[r] * width, (indices[r] + 1) * width), r * width);
+  return out;
+}

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Artifact, datasetArtifact, SeededRng, selectBackend } from '@rtlab/orchestrator';
+import { dspritesCnn, Network } from '@rtlab/plugin-models';
+import { testContext } from '../test-support/plugin-context';
+import { encodeFeaturesPlugin } from './encode-features';
+import { PretrainParams, pretrainRegressionPlugin } from './pretrain-regression';
+import { probeLinearPlugin, ProbeParams } from './probe-linear';
+
+
+const probe = (p: Partial<ProbeParams>): ProbeParams => ({ task: 'regression', epochs: 200, batchSize: 64, optimizer: 'adam', lr: 0.05, momentum: 0.9, weightDecay: 0, schedule: 'cosine', ...p });
+
+/** Features with an exact linear answer: y = w . g + b. */
+function linearFeatures(n: number, w: number[], b: number): Artifact {
+  const rng = new SeededRng(9);
+  const g = Float32Array.from({ length: n * w.length }, () => rng.normal());
+  const y = Float32Array.from({ length: n }, (_, i) => w.reduce((s, wj, j) => s + wj * g[i * w.length + j], b));
+  return { type: 'Features', meta: { dim: w.length, factors: ['y'], classes: [] }, tensors: { features: { dtype: 'float32', shape: [n, w.length], data: g }, targets: { dtype: 'float32', shape: [n, 1], data: y } } };
+}
+
+const rep: Artifact = { type: 'Model', meta: { architecture: 'linear', featureDim: 3, outputs: 0, inputShape: [1, 1, 3] }, tensors: { 'A.weight': { dtype: 'float32', shape: [3, 3], data: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]) } } };
+
+describe('probe/linear', () => {
+  beforeAll(() => selectBackend('wasm'));
+
+  it('recovers an exactly linear regression target: W -> w, b -> b', async () => {
+    const out = await probeLinearPlugin.run({ model: rep, features: linearFeatures(256, [0.5, -1, 2], 0.3) }, probe({ target: 'y' }), testContext());
+    expect(Array.from(out.tensors['head.weight'].data)).toEqual([0.5, -1, 2].map((v) => expect.closeTo(v, 2)));
+    expect(out.tensors['head.bias'].data[0]).toBeCloseTo(0.3, 2);
+    expect(out.meta).toMatchObject({ task: 'regression', target: 'y', outputs: 1, probe: 'linear' });
+    expect(out.tensors['A.weight']).toBe(rep.tensors['A.weight']);
+  });
+
+  it('weight decay shrinks ||W|| (Tab. 2)', async () => {
+    const norm = (a: Artifact) => Math.hypot(...a.tensors['head.weight'].data);
+    const features = linearFeatures(256, [0.5, -1, 2], 0.3);
+    const plain = await probeLinearPlugin.run({ model: rep, features }, probe({ target: 'y', epochs: 30 }), testContext());
+    const decayed = await probeLinearPlugin.run({ model: rep, features }, probe({ target: 'y', epochs: 30, weightDecay: 1 }), testContext());
+    expect(norm(decayed)).toBeLessThan(0.8 * norm(plain));
+  });
+
+  it('names the targets it could use when the target is wrong', async () => {
+    await expect(probeLinearPlugin.run({ model: rep, features: linearFeatures(8, [1], 0) }, probe({ target: 'colour' }), testContext())).rejects.toThrow(/one of: y; got colour/);
+  });
+});
+
+describe('pretrain/regression and encode/features on dsprites-cnn', () => {
+  beforeAll(() => selectBackend('wasm'));
+  const n = 32;
+  const rng = new SeededRng(3);
+  const data = datasetArtifact({
+    images: Uint8Array.from({ length: n * 4096 }, () => (rng.uniform() < 0.1 ? 255 : 0)), imageShape: [64, 64, 1],
+    targets: Float32Array.from({ length: n }, () => rng.uniform()), meta: { name: 'noise', factors: ['orientation'] },
+  });
+  const init = () => { const net = Network.fresh(dspritesCnn, new SeededRng(1)); const a = net.toArtifact(); net.dispose(); return a; };
+  const params = (p: Partial<PretrainParams>): PretrainParams => ({ target: 'orientation', mode: 'standard', calibrateBatchNorm: true, epochs: 3, batchSize: 16, optimizer: 'adam', lr: 0.003, momentum: 0.9, weightDecay: 0, schedule: 'constant', adversarial: { eps: 8 / 255, steps: 2, relStepsize: 0.5 }, ...p });
+
+  it('random mode keeps the untrained weights and estimates batch-norm statistics; standard and adversarial train, leaking nothing', async () => {
+    const model = init();
+    const before = tf.memory().numTensors;
+    const random = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', calibrateBatchNorm: true }), testContext());
+    expect(Array.from(random.tensors['c1.weight'].data)).toEqual(Array.from(model.tensors['c1.weight'].data));
+    expect(Array.from(random.tensors['b1.running_var'].data)).not.toEqual(Array.from(model.tensors['b1.running_var'].data));
+    const identity = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', calibrateBatchNorm: false }), testContext());
+    expect(Array.from(identity.tensors['b1.running_var'].data)).toEqual([1, 1, 1, 1, 1, 1]);
+    for (const mode of ['standard', 'adversarial'] as const) {
+      const trained = await pretrainRegressionPlugin.run({ model, data }, params({ mode }), testContext());
+      expect(Array.from(trained.tensors['c1.weight'].data)).not.toEqual(Array.from(model.tensors['c1.weight'].data));
+      expect(trained.meta).toMatchObject({ pretraining: mode, task: 'regression', target: 'orientation', outputs: 1 });
+      expect(Number.isFinite(trained.meta.trainLoss)).toBe(true);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('batch-norm calibration: running statistics = mean of the per-batch statistics (checked on the first layer)', async () => {
+    const model = init();
+    const random = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', batchSize: n / 2 }), testContext());
+    const stats = tf.tidy(() => {
+      const x = tf.tensor4d(Float32Array.from(data.tensors.images.data, (v) => v / 255), [n, 64, 64, 1]);
+      const w = tf.tensor4d(model.tensors['c1.weight'].data, model.tensors['c1.weight'].shape as [number, number, number, number]);
+      const h = tf.avgPool(tf.relu(tf.add(tf.conv2d(x, w, 1, 'valid'), tf.tensor1d(model.tensors['c1.bias'].data as Float32Array))), 2, 2, 'valid');
+      const halves = [tf.slice(h, [0], [n / 2]), tf.slice(h, [n / 2], [n / 2])].map((b) => tf.moments(b, [0, 1, 2]));
+      const count = (n / 2) * 30 * 30;
+      return {
+        mean: tf.div(tf.add(halves[0].mean, halves[1].mean), 2).dataSync(),
+        variance: tf.div(tf.add(halves[0].variance, halves[1].variance), 2 * ((count - 1) / count)).dataSync(),
+      };
+    });
+    expect(Array.from(random.tensors['b1.running_mean'].data)).toEqual(Array.from(stats.mean).map((v) => expect.closeTo(v, 5)));
+    expect(Array.from(random.tensors['b1.running_var'].data)).toEqual(Array.from(stats.variance).map((v) => expect.closeTo(v, 5)));
+  });
+
+  it('encode/features gives g(x) per sample, equal to a direct forward pass', async () => {
+    const model = init();
+    const f = await encodeFeaturesPlugin.run({ model, data }, { batchSize: 10 }, testContext());
+    expect(f.tensors.features.shape).toEqual([n, 84]);
+    const net = Network.fromArtifact(model);
+    const x = tf.tensor4d(Float32Array.from(data.tensors.images.data.subarray(0, 4096 * 2), (v) => v / 255), [2, 64, 64, 1]);
+    const direct = net.features(x);
+    expect(Array.from(f.tensors.features.data.subarray(0, 168))).toEqual(Array.from(direct.dataSync()).map((v) => expect.closeTo(v, 5)));
+    tf.dispose([x, direct]);
+    net.dispose();
+  });
+});
