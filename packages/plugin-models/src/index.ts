@@ -6,6 +6,7 @@ export { Architecture } from './architectures/architecture';
 export { architecture, registerArchitecture } from './architectures/architectures';
 export { dspritesCnn } from './architectures/dsprites-cnn';
 export { linear, linearModel } from './architectures/linear';
+export { wideResNet } from './architectures/wide-resnet';
 export { BatchNormMode, EVAL } from './network/batch-norm-mode';
 export { initHead } from './network/init';
 export { ModelMeta } from './network/model-meta';

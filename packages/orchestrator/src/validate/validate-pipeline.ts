@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import * as fs from 'node:fs';
 import { expandMatrix, ExpansionProblem } from '../pipeline/expand-matrix';
 import { JsonSource } from '../pipeline/json-source';
+import { applyOverrides, ParamOverride } from '../pipeline/param-overrides';
 import { PipelineFile } from '../pipeline/pipeline-file';
 import { PIPELINE_STRUCTURE_SCHEMA } from '../pipeline/pipeline-structure.schema';
 import { Plugin } from '../plugins/plugin';
@@ -19,27 +20,28 @@ export interface ValidationResult {
 }
 
 /** Reads and validates a pipeline file; a missing file is a problem, not an exception. */
-export function validatePipelineFile(file: string, registry: PluginRegistry): ValidationResult {
+export function validatePipelineFile(file: string, registry: PluginRegistry, overrides: ParamOverride[] = []): ValidationResult {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     return { problems: [{ file, pointer: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
   }
-  return validatePipelineText(file, text, registry);
+  return validatePipelineText(file, text, registry, overrides);
 }
 
 /**
  * Every problem of a pipeline at once: syntax, structure, matrix keys, kinds and plugins, params,
  * ports and artifact types, and cycles. Returns the resolved pipeline only when there is no problem.
+ * Overrides (`--set`) replace params after the structure check, so pointers still refer to the file.
  */
-export function validatePipelineText(file: string, text: string, registry: PluginRegistry): ValidationResult {
+export function validatePipelineText(file: string, text: string, registry: PluginRegistry, overrides: ParamOverride[] = []): ValidationResult {
   const { source, problems: syntax } = JsonSource.parse(file, text);
   if (!source) return { problems: syntax };
   if (!structure(source.value)) {
     return { problems: (structure.errors ?? []).map((e) => { const d = describeAjvError(e); return source.problem(d.path, d.message); }) };
   }
-  const file_ = source.value as PipelineFile;
+  const file_ = applyOverrides(source.value as PipelineFile, overrides);
   const found: ExpansionProblem[] = [];
   const report = (p: ExpansionProblem) => found.push(p);
   const { nodes, problems: expansion } = expandMatrix(file_);

@@ -2,12 +2,15 @@ import { RtlabError } from '@rtlab/orchestrator';
 import { Architecture } from './architecture';
 import { dspritesCnn } from './dsprites-cnn';
 import { linear } from './linear';
+import { wideResNet } from './wide-resnet';
 
 const ARCHITECTURES = new Map<string, Architecture>([dspritesCnn, linear].map((a) => [a.name, a]));
 
 export function architecture(name: string): Architecture {
+  const wrn = /^wrn-(\d+)-(\d+)$/.exec(name);
+  if (wrn && !ARCHITECTURES.has(name)) ARCHITECTURES.set(name, wideResNet(Number(wrn[1]), Number(wrn[2])));
   const a = ARCHITECTURES.get(name);
-  if (!a) throw new RtlabError('input', `unknown architecture "${name}"; known: ${[...ARCHITECTURES.keys()].join(', ')}`);
+  if (!a) throw new RtlabError('input', `unknown architecture "${name}"; known: ${[...ARCHITECTURES.keys()].join(', ')}, wrn-<depth>-<widen>`);
   return a;
 }
 

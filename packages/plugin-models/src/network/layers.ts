@@ -6,7 +6,9 @@ export type Params = (name: string) => tf.Tensor;
 const EPS = 1e-5;
 
 /** Convolution + bias, unfused: the fused op's gradient would compute filter gradients in attacks too. */
-export function conv(p: Params, name: string, x: tf.Tensor4D, stride: number, pad: 'valid' | 'same' | number, bias = true): tf.Tensor4D {
+export type Padding = Parameters<typeof tf.conv2d>[3];
+
+export function conv(p: Params, name: string, x: tf.Tensor4D, stride: number, pad: Padding, bias = true): tf.Tensor4D {
   const y = tf.conv2d(x, p(`${name}.weight`) as tf.Tensor4D, stride, pad);
   return bias ? tf.add(y, p(`${name}.bias`)) : y;
 }

@@ -77,7 +77,7 @@ describe('pretrain/regression and encode/features on dsprites-cnn', () => {
     const stats = tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(data.tensors.images.data, (v) => v / 255), [n, 64, 64, 1]);
       const w = tf.tensor4d(model.tensors['c1.weight'].data, model.tensors['c1.weight'].shape as [number, number, number, number]);
-      const h = tf.avgPool(tf.relu(tf.add(tf.conv2d(x, w, 1, 'valid'), tf.tensor1d(model.tensors['c1.bias'].data as Float32Array))), 2, 2, 'valid');
+      const h = tf.avgPool(tf.relu(tf.add(tf.conv2d(x, w, 1, 'valid'), tf.tensor1d(model.tensors['c1.bias'].data as Float32Array))) as tf.Tensor4D, 2, 2, 'valid');
       const halves = [tf.slice(h, [0], [n / 2]), tf.slice(h, [n / 2], [n / 2])].map((b) => tf.moments(b, [0, 1, 2]));
       const count = (n / 2) * 30 * 30;
       return {

@@ -7,6 +7,7 @@ import { selectBackend } from '../../backend/select-backend';
 import { ArtifactCache } from '../../cache/artifact-cache';
 import { RtlabError } from '../../errors/rtlab-error';
 import { withAncestors } from '../../graph/subgraph';
+import { parseOverride } from '../../pipeline/param-overrides';
 import { BarReporter } from '../../progress/bar-reporter';
 import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
 import { explainMiss, previousKeys } from '../../run/explain-miss';
@@ -27,6 +28,7 @@ interface RunCommandOptions extends GlobalOptions {
   concurrency?: string;
   cacheDir?: string;
   explain?: boolean;
+  set: string[];
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -41,13 +43,14 @@ export function runCommand(program: Command, exit: ExitHolder): void {
     .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_ORDER]))
     .option('--concurrency <n>', 'independent nodes run at once')
     .option('--cache-dir <dir>', 'cache folder (default from rtlab.config.json, else .rtlab/cache)')
+    .option('--set <node.param=value>', 'override a param for this run, e.g. train.count=200 or "probe-{pre}-{fov}.epochs=20" (repeatable)', collect, [])
     .option('--explain', 'say why each node that is computed missed the cache')
     .action(act(exit, (file: string, _o: unknown, cmd: Command) => runAction(file, cmd.optsWithGlobals<RunCommandOptions>())));
 }
 
 async function runAction(file: string, opts: RunCommandOptions): Promise<number> {
   const { config, registry } = openWorkspace(opts);
-  const validated = validatePipelineFile(file, registry);
+  const validated = validatePipelineFile(file, registry, opts.set.map(parseOverride));
   if (!validated.pipeline) {
     printProblems(validated.problems);
     return EXIT.invalid;

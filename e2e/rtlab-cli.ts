@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.join(__dirname, '..');
+const BIN = path.join(ROOT, 'packages/orchestrator/bin/rtlab.js');
+
+/** A scratch working folder whose config points cache and runs inside it. */
+export function workspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-e2e-'));
+  fs.writeFileSync(path.join(dir, 'rtlab.config.json'), JSON.stringify({ cacheDir: 'cache', runsDir: 'runs' }));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function rtlab(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** node -> status of the run whose record the CLI named on stderr. */
+export function statuses(stderr: string): Record<string, string> {
+  const file = /record: (.*record\.jsonl)/.exec(stderr)![1];
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return Object.fromEntries(lines.filter((l) => l.type === 'node').map((l) => [l.node, l.status]));
+}

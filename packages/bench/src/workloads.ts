@@ -1,0 +1,54 @@
+import { SeededRng } from '@rtlab/orchestrator';
+import { OBJECTIVES, pgdLinf, runPgd } from '@rtlab/plugin-attacks';
+import { dspritesCnn, initHead, Network, wideResNet } from '@rtlab/plugin-models';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** One timed unit of work and how many images it processes. */
+export interface Workload {
+  name: string;
+  images: number;
+  run(): void;
+  dispose(): void;
+}
+
+/** The four workloads of shared/reference/torch_bench.py, with the same shapes, batch sizes and steps. */
+export const WORKLOADS: Record<string, () => Workload> = {
+  'dsprites-encode': () => {
+    const net = Network.fresh(dspritesCnn, new SeededRng(0));
+    const x = tf.randomUniform([512, 64, 64, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+    return { name: 'dsprites-encode', images: 512, run: () => read(() => net.features(x)), dispose: () => { x.dispose(); net.dispose(); } };
+  },
+  'dsprites-pgd': () => {
+    const net = Network.fresh(dspritesCnn, new SeededRng(0));
+    const x = tf.randomUniform([512, 64, 64, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const clean = tf.tidy(() => net.features(x));
+    const eps = 16 / 255;
+    const loss = (xa: tf.Tensor4D) => OBJECTIVES.representation(net, xa, { cleanFeatures: clean });
+    return {
+      name: 'dsprites-pgd', images: 512,
+      run: () => read(() => runPgd(pgdLinf, loss, x, { eps, steps: 20, stepSize: 0.7 * eps, randomStart: true, bounds: [0, 1], seed: 2 })),
+      dispose: () => { tf.dispose([x, clean]); net.dispose(); },
+    };
+  },
+  'wrn-encode': () => {
+    const net = Network.fresh(wideResNet(34, 10), new SeededRng(0));
+    const x = tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    return { name: 'wrn-encode', images: 64, run: () => read(() => net.features(x)), dispose: () => { x.dispose(); net.dispose(); } };
+  },
+  'wrn-pgd-step': () => {
+    const net = Network.fresh(wideResNet(34, 10), new SeededRng(0));
+    const head = initHead(640, 100, new SeededRng(1));
+    net.setHead(tf.tensor2d(head['head.weight'].data, [100, 640]), tf.tensor1d(head['head.bias'].data as Float32Array), { task: 'classification' });
+    const x = tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const labels = tf.tensor1d(Int32Array.from({ length: 64 }, (_, i) => (i * 37) % 100), 'int32');
+    const loss = (xa: tf.Tensor) => tf.mean(OBJECTIVES.ce(net, xa as tf.Tensor4D, { cleanFeatures: x as unknown as tf.Tensor2D, labels }));
+    return { name: 'wrn-pgd-step', images: 64, run: () => read(() => tf.grad(loss)(x)), dispose: () => { tf.dispose([x, labels]); net.dispose(); } };
+  },
+};
+
+/** Runs f, forces the result to the host (so asynchronous backends finish), and frees everything. */
+function read(f: () => tf.Tensor): void {
+  const t = tf.tidy(f);
+  t.dataSync();
+  t.dispose();
+}

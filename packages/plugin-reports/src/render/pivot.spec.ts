@@ -1,0 +1,58 @@
+import { ScoreRow } from '@rtlab/orchestrator';
+import { toCsv } from './csv';
+import { toLatex } from './latex';
+import { toMarkdown } from './markdown';
+import { formatCell, pivot } from './pivot';
+
+const rows: ScoreRow[] = [
+  { pre: 'random', attack: 'linf', fov: 'scale', lhs: 0.5, rhs: 2, holds: true },
+  { pre: 'random', attack: 'linf', fov: 'posX', lhs: 0.25, rhs: 2, holds: true },
+  { pre: 'adv', attack: 'linf', fov: 'scale', lhs: 0.1, rhs: 0.2, holds: true },
+];
+
+describe('pivot', () => {
+  it('lays rows out as (row labels x values) by column label, in first-appearance order', () => {
+    const t = pivot(rows, { title: 'T', rows: ['pre', 'attack'], column: 'fov', values: [{ name: 'LHS', field: 'lhs' }, { name: 'RHS', field: 'rhs' }], digits: 2 });
+    expect(t.header).toEqual(['pre', 'attack', '', 'scale', 'posX']);
+    expect(t.rows).toEqual([
+      ['random', 'linf', 'LHS', '0.50', '0.25'],
+      ['random', 'linf', 'RHS', '2.00', '2.00'],
+      ['adv', 'linf', 'LHS', '0.10', '–'],
+      ['adv', 'linf', 'RHS', '0.20', '–'],
+    ]);
+  });
+
+  it('without a column label, shows one column per value', () => {
+    const t = pivot(rows, { title: 'T', rows: ['pre', 'fov'], values: [{ name: 'ok', field: 'holds' }], digits: 2 });
+    expect(t.rows).toEqual([['random', 'scale', 'yes'], ['random', 'posX', 'yes'], ['adv', 'scale', 'yes']]);
+  });
+
+  it('names a missing label and how to add it', () => {
+    expect(() => pivot(rows, { title: 'T', rows: ['eps'], values: [{ name: 'x', field: 'lhs' }], digits: 2 })).toThrow(/score row 0 has no label "eps"; give the score node labels: \{"eps": \.\.\.\}/);
+  });
+
+  it('formats small numbers in exponent form and booleans as yes/no', () => {
+    expect([formatCell(7.39e-5, 4), formatCell(0, 4), formatCell(false, 4), formatCell(1.23456, 3)]).toEqual(['7.39e-5', '0.0000', 'no', '1.235']);
+  });
+});
+
+describe('renderers', () => {
+  const t = { title: 'Loss_gap & 50%', header: ['a', 'b|c'], rows: [['x,y', '1.0']], labelColumns: 1 };
+
+  it('Markdown escapes pipes and aligns numbers right', () => {
+    expect(toMarkdown(t)).toBe('**Loss_gap & 50%**\n\n| a | b\\|c |\n| :-- | --: |\n| x,y | 1.0 |\n');
+  });
+
+  it('CSV quotes fields with commas', () => {
+    expect(toCsv(t)).toBe('a,b|c\n"x,y",1.0\n');
+  });
+
+  it('LaTeX uses booktabs and escapes special characters', () => {
+    const tex = toLatex(t);
+    expect(tex).toContain('\\caption{Loss\\_gap \\& 50\\%}');
+    expect(tex).toContain('\\begin{tabular}{lr}');
+    expect(tex.indexOf('\\toprule')).toBeLessThan(tex.indexOf('\\midrule'));
+    expect(tex).toContain('    x,y & 1.0 \\\\');
+    expect(tex).toContain('\\bottomrule');
+  });
+});
