@@ -1,5 +1,5 @@
 import { SeededRng } from '@rtlab/orchestrator';
-import { OBJECTIVES, pgdLinf, runPgd } from '@rtlab/plugin-attacks';
+import { inputGradient, OBJECTIVES, pgdLinf, runPgd } from '@rtlab/plugin-attacks';
 import { dspritesCnn, initHead, Network, wideResNet } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -41,8 +41,10 @@ export const WORKLOADS: Record<string, () => Workload> = {
     net.setHead(tf.tensor2d(head['head.weight'].data, [100, 640]), tf.tensor1d(head['head.bias'].data as Float32Array), { task: 'classification' });
     const x = tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const labels = tf.tensor1d(Int32Array.from({ length: 64 }, (_, i) => (i * 37) % 100), 'int32');
-    const loss = (xa: tf.Tensor) => tf.mean(OBJECTIVES.ce(net, xa as tf.Tensor4D, { cleanFeatures: x as unknown as tf.Tensor2D, labels }));
-    return { name: 'wrn-pgd-step', images: 64, run: () => read(() => tf.grad(loss)(x)), dispose: () => { tf.dispose([x, labels]); net.dispose(); } };
+    // Per-sample CE (the mean's 1/64 does not change the step direction); the input gradient is taken
+    // over chunks of 16 samples to stay inside wasm's 4 GiB heap: the same arithmetic as one batch of 64.
+    const loss = (xa: tf.Tensor4D, start: number) => OBJECTIVES.ce(net, xa, { cleanFeatures: tf.zeros([xa.shape[0], 640]) as tf.Tensor2D, labels: tf.slice(labels, [start], [xa.shape[0]]) });
+    return { name: 'wrn-pgd-step', images: 64, run: () => read(() => inputGradient(loss, x, 16)), dispose: () => { tf.dispose([x, labels]); net.dispose(); } };
   },
 };
 

@@ -5,12 +5,12 @@ import { pgdLinf } from './pgd/pgd-linf';
 import { pgdPlugin } from './plugins/pgd-plugin';
 
 export { attackResultView, AttackResultView } from './attack-result';
-export { Objective, ObjectiveBatch } from './objectives/objective';
+export { Objective, ObjectiveBatch, sliceBatch } from './objectives/objective';
 export { OBJECTIVES, ObjectiveName } from './objectives/objectives';
 export { PgdVariant, sampleNorms } from './pgd/pgd-variant';
 export { pgdLinf } from './pgd/pgd-linf';
 export { pgdL2 } from './pgd/pgd-l2';
-export { runPgd, PgdSettings } from './pgd/run-pgd';
+export { inputGradient, runPgd, PgdSettings, RowLoss } from './pgd/run-pgd';
 export { pgdPlugin };
 export { PgdParams } from './plugins/pgd-plugin';
 

@@ -169,13 +169,14 @@ async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void
 async function killWhen(child: ChildProcess, condition: () => boolean): Promise<boolean> {
   let exited = false;
   const done = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
-  while (!exited) {
-    if (condition()) {
-      child.kill('SIGKILL');
-      await done;
-      return true;
+  try {
+    while (!exited) {
+      if (condition()) return true;
+      await new Promise((r) => setImmediate(r));
     }
-    await new Promise((r) => setImmediate(r));
+    return false;
+  } finally {
+    child.kill('SIGKILL');
+    await done;
   }
-  return false;
 }

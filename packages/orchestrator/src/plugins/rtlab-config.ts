@@ -15,6 +15,8 @@ export interface RtlabConfig {
   dataRoot: string;
   modelRoot: string;
   concurrency: number;
+  /** Worker threads for plugins (undefined: one per core on wasm/cpu). */
+  workers?: number;
   backend?: string;
 }
 
@@ -31,6 +33,7 @@ const CONFIG_SCHEMA = {
     dataRoot: { type: 'string' },
     modelRoot: { type: 'string' },
     concurrency: { type: 'integer', minimum: 1 },
+    workers: { type: 'integer', minimum: 0 },
     backend: { enum: ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] },
   },
 };
@@ -66,6 +69,7 @@ export function loadConfig(dir: string, explicit?: string): RtlabConfig {
     dataRoot: at(raw.dataRoot, 'data'),
     modelRoot: at(raw.modelRoot, 'models'),
     concurrency: (raw.concurrency as number) ?? 2,
+    workers: raw.workers as number | undefined,
     backend: raw.backend as string | undefined,
   };
 }

@@ -7,6 +7,9 @@ import { CacheKey } from '../cache/cache-key';
 import { RtlabError, isAbortError } from '../errors/rtlab-error';
 import { childrenOf } from '../graph/subgraph';
 import { PluginInputs } from '../plugins/plugin';
+import { RunJob } from './workers/worker-messages';
+
+type RunJobParams = RunJob['params'];
 import { DeviceLock } from '../scheduler/device-lock';
 import { NodeOutcome, scheduleDag } from '../scheduler/schedule-dag';
 import { didYouMean } from '../validate/nearest-name';
@@ -14,6 +17,8 @@ import { parentsOf, ResolvedNode, ResolvedPipeline } from '../validate/resolved-
 import { ContextServices, nodeContext } from './node-context';
 import { nodeKeys } from './node-keys';
 import { NodeRecord, RunRecord } from './run-record';
+import { explainWasmFailure } from './wasm-failure';
+import { WorkerPool } from './workers/worker-pool';
 
 export interface RunOptions extends ContextServices {
   cache: ArtifactCache;
@@ -22,6 +27,8 @@ export interface RunOptions extends ContextServices {
   force?: string[];
   signal?: AbortSignal;
   record?: RunRecord;
+  /** Run plugins on these worker threads instead of in this thread. */
+  pool?: WorkerPool;
 }
 
 export interface NodeResult {
@@ -120,22 +127,39 @@ class PipelineRun {
       }
     }
     const inputs = await this.inputsOf(node);
-    const artifact = await this.device.run(async () => {
-      this.signal.throwIfAborted();
-      this.computeStarted.set(node.id, Date.now());
-      this.opts.reporter.nodeStarted(node.id);
-      const before = tf.memory().numTensors;
-      const result = await node.plugin.run(inputs, node.params, nodeContext(node.id, key, this.signal, this.opts));
-      const leaked = tf.memory().numTensors - before;
-      if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
-      return result;
-    });
+    const artifact = this.opts.pool ? await this.runOnWorker(node, key, inputs) : await this.device.run(() => this.runHere(node, key, inputs));
     checkArtifact(artifact, node.plugin);
     this.signal.throwIfAborted();
     const c = this.keys.get(node.id)!;
     await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: c.canonical }, this.signal);
     this.memo.set(node.id, artifact);
     return 'computed';
+  }
+
+  private started(node: ResolvedNode): void {
+    this.signal.throwIfAborted();
+    this.computeStarted.set(node.id, Date.now());
+    this.opts.reporter.nodeStarted(node.id);
+  }
+
+  private warnLeaks(node: ResolvedNode, leaked: number): void {
+    if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
+  }
+
+  private async runHere(node: ResolvedNode, key: string, inputs: PluginInputs): Promise<Artifact> {
+    this.started(node);
+    const before = tf.memory().numTensors;
+    const result = await node.plugin.run(inputs, node.params, nodeContext(node.id, key, this.signal, this.opts)).catch(explainWasmFailure);
+    this.warnLeaks(node, tf.memory().numTensors - before);
+    return result;
+  }
+
+  private async runOnWorker(node: ResolvedNode, key: string, inputs: PluginInputs): Promise<Artifact> {
+    this.started(node);
+    const job = { kind: node.kind, plugin: node.plugin.name, params: node.params as RunJobParams, inputs, nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot };
+    const { artifact, leaked } = await this.opts.pool!.run(job, this.signal);
+    this.warnLeaks(node, leaked);
+    return artifact;
   }
 
   private async load(id: string): Promise<Artifact> {

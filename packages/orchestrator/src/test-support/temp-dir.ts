@@ -9,10 +9,14 @@ export function tempDir(prefix = 'rtlab-'): string {
   return dir;
 }
 
-/** Every file below `dir`, relative to it. */
+/** Every file below `dir`, relative to it; [] while `dir` is missing or being renamed by another process. */
 export function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
+  try {
+    return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
 }

@@ -21,3 +21,13 @@ export type Objective = (net: Network, x: tf.Tensor4D, batch: ObjectiveBatch) =>
 export function smoothRowNorm(v: tf.Tensor2D): tf.Tensor1D {
   return tf.sqrt(tf.add(tf.sum(tf.square(v), 1), 1e-12)) as tf.Tensor1D;
 }
+
+/** The rows [start, start + size) of a batch (for chunked gradients). */
+export function sliceBatch(b: ObjectiveBatch, start: number, size: number): ObjectiveBatch {
+  if (start === 0 && size === b.cleanFeatures.shape[0]) return b;
+  return {
+    cleanFeatures: tf.slice(b.cleanFeatures, [start], [size]),
+    ...(b.targets ? { targets: tf.slice(b.targets, [start], [size]) } : {}),
+    ...(b.labels ? { labels: tf.slice(b.labels, [start], [size]) } : {}),
+  };
+}

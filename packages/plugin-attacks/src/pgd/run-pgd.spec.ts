@@ -62,6 +62,17 @@ describe('runPgd', () => {
     tf.dispose([start, a, b, c]);
   });
 
+  it('chunked input gradients (gradientBatch) give exactly the unchunked iterates', () => {
+    const start = x0();
+    const weights = tf.tensor1d([1, -2, 0.5, 3]);
+    // A per-sample loss that reads per-row data, the way objectives read targets.
+    const loss = (x: tf.Tensor4D, row: number) => tf.mul(wavy(x), tf.slice(weights, [row], [x.shape[0]])) as tf.Tensor1D;
+    const whole = runPgd(pgdLinf, loss, start, settings({ randomStart: false }));
+    const chunked = runPgd(pgdLinf, loss, start, settings({ randomStart: false, gradientBatch: 3 }));
+    expect(Array.from(chunked.dataSync())).toEqual(Array.from(whole.dataSync()));
+    tf.dispose([start, weights, whole, chunked]);
+  });
+
   it('leaves only its result allocated', () => {
     const start = x0();
     const before = tf.memory().numTensors;

@@ -9,20 +9,39 @@ export interface PgdSettings {
   randomStart: boolean;
   bounds: [number, number];
   seed: number;
+  /** Samples per gradient computation (memory bound); per-sample losses make chunking exact. Default: all. */
+  gradientBatch?: number;
+}
+
+/** A per-sample loss of inputs x, which are rows [start, start + x.shape[0]) of the attacked batch. */
+export type RowLoss = (x: tf.Tensor4D, start: number) => tf.Tensor1D;
+
+/** d sum(loss) / dx, computed over chunks of rows when `chunk` is smaller than the batch. */
+export function inputGradient(loss: RowLoss, x: tf.Tensor4D, chunk = x.shape[0]): tf.Tensor4D {
+  const gradientAt = (start: number) => tf.grad((v: tf.Tensor) => tf.sum(loss(v as tf.Tensor4D, start)));
+  if (chunk >= x.shape[0]) return gradientAt(0)(x) as tf.Tensor4D;
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < x.shape[0]; start += chunk) {
+    const size = Math.min(chunk, x.shape[0] - start);
+    parts.push(tf.tidy(() => gradientAt(start)(tf.slice(x, [start], [size]))));
+  }
+  const out = tf.concat(parts) as tf.Tensor4D;
+  tf.dispose(parts);
+  return out;
 }
 
 /**
  * Projected gradient ascent on sum(loss(x)) from x0; returns the last iterate (foolbox semantics),
  * inside the eps-ball and the bounds. Only input gradients are computed: tf.grad differentiates x alone.
+ * The loss must be per sample (no batch statistics), which also makes `gradientBatch` chunking exact.
  * @example const xAdv = runPgd(pgdLinf, (x) => objective(net, x, batch), x0, { eps: 8 / 255, steps: 20, stepSize: 0.7 * 8 / 255, randomStart: true, bounds: [0, 1], seed: 1 });
  */
-export function runPgd(variant: PgdVariant, loss: (x: tf.Tensor4D) => tf.Tensor1D, x0: tf.Tensor4D, s: PgdSettings): tf.Tensor4D {
+export function runPgd(variant: PgdVariant, loss: RowLoss, x0: tf.Tensor4D, s: PgdSettings): tf.Tensor4D {
   const clip = (x: tf.Tensor4D) => tf.clipByValue(x, s.bounds[0], s.bounds[1]) as tf.Tensor4D;
-  const gradient = tf.grad((x: tf.Tensor) => tf.sum(loss(x as tf.Tensor4D)));
   let x = s.randomStart ? tf.tidy(() => clip(variant.randomStart(x0, s.eps, s.seed))) : tf.clone(x0);
   for (let step = 0; step < s.steps; step++) {
     const next = tf.tidy(() => {
-      const moved = tf.add(x, tf.mul(variant.direction(gradient(x) as tf.Tensor4D), s.stepSize)) as tf.Tensor4D;
+      const moved = tf.add(x, tf.mul(variant.direction(inputGradient(loss, x, s.gradientBatch)), s.stepSize)) as tf.Tensor4D;
       return clip(variant.project(moved, x0, s.eps));
     });
     x.dispose();

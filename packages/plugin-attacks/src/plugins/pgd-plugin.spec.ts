@@ -51,6 +51,14 @@ describe('attack/pgd-* on a linear representation g(x) = A x (closed forms)', ()
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('gives the same result with gradients in chunks (gradientBatch)', async () => {
+    const model = linearModel(A, [4, 4, 1], { weight: [[0.5, -1, 2]], bias: [0.1] }, 'regression', 'y');
+    const targeted = flatDataset(10, 4, 4, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    const run = (gradientBatch?: number) => pgdPlugin(pgdL2).run({ model, data: targeted }, params({ objective: 'regression', steps: 5, gradientBatch }), testContext());
+    const [whole, chunked] = [await run(), await run(3)];
+    expect(Array.from(chunked.tensors.lossAdv.data)).toEqual(Array.from(whole.tensors.lossAdv.data));
+  });
+
   it('explains what a model or setting lacks', async () => {
     const model = linearModel(A, [4, 4, 1]);
     await expect(pgdPlugin(pgdL2).run({ model, data }, params({ objective: 'ce' }), testContext())).rejects.toThrow(/needs a model with a head/);

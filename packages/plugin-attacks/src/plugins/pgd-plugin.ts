@@ -1,6 +1,7 @@
 import { Artifact, batchRanges, datasetView, Plugin, RtlabError } from '@rtlab/orchestrator';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
+import { sliceBatch } from '../objectives/objective';
 import { OBJECTIVES, ObjectiveName } from '../objectives/objectives';
 import { PgdVariant } from '../pgd/pgd-variant';
 import { runPgd } from '../pgd/run-pgd';
@@ -16,6 +17,7 @@ export interface PgdParams {
   randomStart: boolean;
   bounds: [number, number];
   batchSize: number;
+  gradientBatch?: number;
   target?: string;
   saveInputs: boolean;
 }
@@ -33,6 +35,7 @@ const paramsSchema = (norm: string) => ({
     randomStart: { type: 'boolean', default: true, description: 'Start at a uniformly random point of the ball (required for the representation objective).' },
     bounds: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, default: [0, 1], description: 'Input bounds [lo, hi] every iterate is clipped to.' },
     batchSize: { type: 'integer', minimum: 1, default: 256, description: 'Samples attacked at once.' },
+    gradientBatch: { type: 'integer', minimum: 1, description: 'Samples per gradient computation (lower it for big networks on wasm, whose heap is 4 GiB); same result.' },
     target: { type: 'string', description: 'Regression target factor (default: the one the model\'s head was trained on).' },
     saveInputs: { type: 'boolean', default: false, description: 'Also store the adversarial inputs x\' (float32, large).' },
   },
@@ -67,13 +70,13 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
       const out = new AttackOutputs(data.count, net, p.saveInputs ? data.imageShape : undefined);
       try {
         const target = checkModel(net, p);
-        const settings = { eps: p.eps, steps: p.steps, stepSize: stepSize(p, variant.norm), randomStart: p.randomStart, bounds: p.bounds, seed: ctx.seed };
+        const settings = { eps: p.eps, steps: p.steps, stepSize: stepSize(p, variant.norm), randomStart: p.randomStart, bounds: p.bounds, seed: ctx.seed, gradientBatch: p.gradientBatch };
         for (const [b, [start, end]] of batchRanges(data.count, p.batchSize).entries()) {
           ctx.signal.throwIfAborted();
           const { x0, batch } = attackBatch(net, data, start, end, p.objective, target);
-          const objective = (x: tf.Tensor4D) => OBJECTIVES[p.objective](net, x, batch);
+          const objective = (x: tf.Tensor4D, row = 0) => OBJECTIVES[p.objective](net, x, sliceBatch(batch, row, x.shape[0]));
           const xAdv = runPgd(variant, objective, x0, { ...settings, seed: (settings.seed + 7919 * b) >>> 0 });
-          out.record(start, x0, xAdv, batch, p.objective === 'representation' ? undefined : objective);
+          out.record(start, x0, xAdv, batch, p.objective === 'representation' ? undefined : (x) => objective(x));
           tf.dispose(xAdv);
           disposeBatch(x0, batch);
           ctx.progress(end, data.count);

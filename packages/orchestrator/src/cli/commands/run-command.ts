@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Artifact } from '../../artifacts/artifact';
-import { BACKEND_ORDER, BackendName, describeBackend } from '../../backend/backend-info';
+import { BACKEND_ORDER, BackendInfo, BackendName, describeBackend } from '../../backend/backend-info';
 import { selectBackend } from '../../backend/select-backend';
 import { ArtifactCache } from '../../cache/artifact-cache';
 import { RtlabError } from '../../errors/rtlab-error';
@@ -14,6 +15,7 @@ import { explainMiss, previousKeys } from '../../run/explain-miss';
 import { nodeKeys } from '../../run/node-keys';
 import { describeError, runPipeline, RunSummary } from '../../run/run-pipeline';
 import { RunRecord } from '../../run/run-record';
+import { WorkerPool } from '../../run/workers/worker-pool';
 import { ResolvedPipeline } from '../../validate/resolved-pipeline';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
@@ -29,6 +31,7 @@ interface RunCommandOptions extends GlobalOptions {
   cacheDir?: string;
   explain?: boolean;
   set: string[];
+  workers?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -42,6 +45,7 @@ export function runCommand(program: Command, exit: ExitHolder): void {
     .option('--force <node>', 'recompute this node even if cached (repeatable)', collect, [])
     .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_ORDER]))
     .option('--concurrency <n>', 'independent nodes run at once')
+    .option('--workers <n>', 'worker threads running plugins, each with its own backend (default: one per core on wasm/cpu, 0 on native backends)')
     .option('--cache-dir <dir>', 'cache folder (default from rtlab.config.json, else .rtlab/cache)')
     .option('--set <node.param=value>', 'override a param for this run, e.g. train.count=200 or "probe-{pre}-{fov}.epochs=20" (repeatable)', collect, [])
     .option('--explain', 'say why each node that is computed missed the cache')
@@ -56,16 +60,17 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
     return EXIT.invalid;
   }
   const pipeline = opts.only.length ? withAncestors(validated.pipeline, opts.only) : validated.pipeline;
-  const concurrency = Number(opts.concurrency ?? config.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RtlabError('usage', `--concurrency must be a positive integer, got ${opts.concurrency}`);
   const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
+  const workers = positiveInteger('--workers', opts.workers ?? config.workers ?? defaultWorkers(backend), 0);
+  const concurrency = positiveInteger('--concurrency', opts.concurrency ?? Math.max(config.concurrency, workers), 1);
   const reporter: ProgressReporter = process.stderr.isTTY ? new BarReporter() : new LineReporter();
   const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
   const started = new Date();
-  reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes) — ${describeBackend(backend)}`);
+  reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes) — ${describeBackend(backend)}${workers ? ` on each of ${workers} worker threads` : ''}`);
   if (opts.explain) explain(pipeline, cache, config.runsDir, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
-  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, threads: backend.threads, argv: process.argv.slice(2) });
+  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2) });
+  const pool = workers ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter) : undefined;
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -76,8 +81,9 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   process.once('SIGINT', onSigint);
   let summary: RunSummary;
   try {
-    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot });
+    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, pool });
   } finally {
+    await pool?.close();
     process.removeListener('SIGINT', onSigint);
     reporter.close();
   }
@@ -93,6 +99,17 @@ function writeFormats(id: string, artifact: Artifact, dir: string): string[] {
     fs.writeFileSync(file, text as string);
     return file;
   });
+}
+
+function positiveInteger(flag: string, value: string | number, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new RtlabError('usage', `${flag} must be an integer >= ${min}, got ${value}`);
+  return n;
+}
+
+/** wasm and cpu run one thread each, so a worker per core; tfjs-node(-gpu) threads natively. */
+function defaultWorkers(backend: BackendInfo): number {
+  return backend.name === 'wasm' || backend.name === 'cpu' ? os.availableParallelism() : 0;
 }
 
 function explain(pipeline: ResolvedPipeline, cache: ArtifactCache, runsDir: string, reporter: ProgressReporter): void {
