@@ -8,6 +8,7 @@ export * from './backend/backend-info';
 export { selectBackend, registerBackendCandidate } from './backend/select-backend';
 export * from './rng/seeded-rng';
 export * from './plugins/plugin';
+export { standaloneContext } from './plugins/standalone-context';
 export { PluginRegistry } from './plugins/plugin-registry';
 export { PLUGIN, pluginModule, registryOf } from './plugins/plugin-container';
 export { loadConfig, RtlabConfig } from './plugins/rtlab-config';

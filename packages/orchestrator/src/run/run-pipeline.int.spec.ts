@@ -1,5 +1,5 @@
+import { selectBackend } from '../backend/select-backend';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Artifact } from '../artifacts/artifact';
@@ -59,7 +59,7 @@ describe('runPipeline', () => {
     runPipeline(p, { cache: new ArtifactCache(cacheDir, (m) => messages.push(m)), concurrency: 2, backend, reporter: new LineReporter((l) => messages.push(l)), dataRoot: dir, modelRoot: dir, ...extra });
 
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await selectBackend('cpu');
   });
   beforeEach(() => {
     fs.rmSync(cacheDir, { recursive: true, force: true });

@@ -1,7 +1,6 @@
-import { ExpandedNode } from '../pipeline/expand-matrix';
+import { ExpandedNode, ExpansionProblem } from '../pipeline/expand-matrix';
 import { Plugin } from '../plugins/plugin';
 import { PluginRegistry } from '../plugins/plugin-registry';
-import { ExpansionProblem } from '../pipeline/expand-matrix';
 import { didYouMean } from './nearest-name';
 
 type Report = (p: ExpansionProblem) => void;

@@ -1,17 +1,16 @@
-import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend } from '@rtlab/orchestrator';
 import * as tf from '@tensorflow/tfjs-core';
 import { pgdL2 } from './pgd-l2';
 import { pgdLinf } from './pgd-linf';
 import { PgdSettings, runPgd } from './run-pgd';
 
-require('@tensorflow/tfjs'); // registers gradients
 
 const settings = (s: Partial<PgdSettings> = {}): PgdSettings => ({ eps: 0.1, steps: 10, stepSize: 0.05, randomStart: true, bounds: [0, 1], seed: 3, ...s });
 /** A non-linear loss with a sample-dependent gradient. */
 const wavy = (x: tf.Tensor4D) => tf.sum(tf.sin(tf.mul(x, tf.linspace(1, 30, x.shape[3]))), [1, 2, 3]) as tf.Tensor1D;
 
 describe('runPgd', () => {
-  beforeAll(() => tf.setBackend('cpu'));
+  beforeAll(() => selectBackend('cpu'));
   const x0 = () => tf.tensor4d(Float32Array.from({ length: 4 * 3 * 3 * 5 }, (_, i) => (i * 0.137) % 1), [4, 3, 3, 5]);
 
   it('Linf: every iterate stays in the eps-ball and the bounds', () => {

@@ -1,23 +1,22 @@
-import '@tensorflow/tfjs-backend-cpu';
+import { standaloneContext, selectBackend } from '@rtlab/orchestrator';
 import * as tf from '@tensorflow/tfjs-core';
 import { linearModel } from '@rtlab/plugin-models';
 import { attackResultView } from '../attack-result';
 import { pgdL2 } from '../pgd/pgd-l2';
 import { pgdLinf } from '../pgd/pgd-linf';
-import { flatDataset, randomMatrix, sigmaMax, testContext } from '../test-support/fixtures';
+import { flatDataset, randomMatrix, sigmaMax } from '../test-support/fixtures';
 import { pgdPlugin, PgdParams } from './pgd-plugin';
 
-require('@tensorflow/tfjs');
 
 const params = (p: Partial<PgdParams>): PgdParams => ({ objective: 'representation', eps: 0.05, steps: 50, relStepsize: 0.5, randomStart: true, bounds: [0, 1], batchSize: 8, saveInputs: false, ...p });
 
 describe('attack/pgd-* on a linear representation g(x) = A x (closed forms)', () => {
-  beforeAll(() => tf.setBackend('cpu'));
+  beforeAll(() => selectBackend('cpu'));
   const A = randomMatrix(16, 3, 5);
   const data = flatDataset(10, 4, 4);
 
   it('L2, representation objective: AS_i = eps * sigma_max(A) for every sample', async () => {
-    const r = attackResultView(await pgdPlugin(pgdL2).run({ model: linearModel(A, [4, 4, 1]), data }, params({}), testContext()));
+    const r = attackResultView(await pgdPlugin(pgdL2).run({ model: linearModel(A, [4, 4, 1]), data }, params({}), standaloneContext()));
     const expected = 0.05 * sigmaMax(A);
     // PGD lower-bounds the maximum: never above it (up to float error), and converged close to it.
     r.lossAdv.forEach((v) => expect(v / expected).toBeLessThanOrEqual(1 + 1e-5));
@@ -27,7 +26,7 @@ describe('attack/pgd-* on a linear representation g(x) = A x (closed forms)', ()
 
   it('Linf, one feature: AS_i = eps * ||a||_1', async () => {
     const a = A.map((row) => [row[0]]);
-    const r = attackResultView(await pgdPlugin(pgdLinf).run({ model: linearModel(a, [4, 4, 1]), data }, params({ relStepsize: 1 }), testContext()));
+    const r = attackResultView(await pgdPlugin(pgdLinf).run({ model: linearModel(a, [4, 4, 1]), data }, params({ relStepsize: 1 }), standaloneContext()));
     const expected = 0.05 * a.reduce((s, [v]) => s + Math.abs(v), 0);
     r.lossAdv.forEach((v) => expect(v).toBeCloseTo(expected, 4));
   });
@@ -35,7 +34,7 @@ describe('attack/pgd-* on a linear representation g(x) = A x (closed forms)', ()
   it('regression objective: the loss gap is eps * ||W A||_2, and x\' moves g by eps * ||W A|| / ||W||', async () => {
     const W = [[0.5, -1, 2]];
     const model = linearModel(A, [4, 4, 1], { weight: W, bias: [0.1] }, 'regression', 'y');
-    const r = attackResultView(await pgdPlugin(pgdL2).run({ model, data }, params({ objective: 'regression' }), testContext()));
+    const r = attackResultView(await pgdPlugin(pgdL2).run({ model, data }, params({ objective: 'regression' }), standaloneContext()));
     const WA = A.map((row) => row.reduce((s, v, j) => s + v * W[0][j], 0));
     const gap = 0.05 * Math.hypot(...WA);
     for (let i = 0; i < r.count; i++) expect(r.lossAdv[i] - r.lossClean[i]).toBeCloseTo(gap, 4);
@@ -44,7 +43,7 @@ describe('attack/pgd-* on a linear representation g(x) = A x (closed forms)', ()
 
   it('repeats with the seed, and leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
-    const run = (seed: number) => pgdPlugin(pgdL2).run({ model: linearModel(A, [4, 4, 1]), data }, params({ steps: 3 }), testContext(seed));
+    const run = (seed: number) => pgdPlugin(pgdL2).run({ model: linearModel(A, [4, 4, 1]), data }, params({ steps: 3 }), standaloneContext({ seed }));
     const [x, y, z] = [await run(1), await run(1), await run(2)];
     expect(Array.from(x.tensors.lossAdv.data)).toEqual(Array.from(y.tensors.lossAdv.data));
     expect(Array.from(x.tensors.lossAdv.data)).not.toEqual(Array.from(z.tensors.lossAdv.data));
@@ -54,14 +53,14 @@ describe('attack/pgd-* on a linear representation g(x) = A x (closed forms)', ()
   it('gives the same result with gradients in chunks (gradientBatch)', async () => {
     const model = linearModel(A, [4, 4, 1], { weight: [[0.5, -1, 2]], bias: [0.1] }, 'regression', 'y');
     const targeted = flatDataset(10, 4, 4, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
-    const run = (gradientBatch?: number) => pgdPlugin(pgdL2).run({ model, data: targeted }, params({ objective: 'regression', steps: 5, gradientBatch }), testContext());
+    const run = (gradientBatch?: number) => pgdPlugin(pgdL2).run({ model, data: targeted }, params({ objective: 'regression', steps: 5, gradientBatch }), standaloneContext());
     const [whole, chunked] = [await run(), await run(3)];
     expect(Array.from(chunked.tensors.lossAdv.data)).toEqual(Array.from(whole.tensors.lossAdv.data));
   });
 
   it('explains what a model or setting lacks', async () => {
     const model = linearModel(A, [4, 4, 1]);
-    await expect(pgdPlugin(pgdL2).run({ model, data }, params({ objective: 'ce' }), testContext())).rejects.toThrow(/needs a model with a head/);
-    await expect(pgdPlugin(pgdL2).run({ model, data }, params({ randomStart: false }), testContext())).rejects.toThrow(/needs randomStart/);
+    await expect(pgdPlugin(pgdL2).run({ model, data }, params({ objective: 'ce' }), standaloneContext())).rejects.toThrow(/needs a model with a head/);
+    await expect(pgdPlugin(pgdL2).run({ model, data }, params({ randomStart: false }), standaloneContext())).rejects.toThrow(/needs randomStart/);
   });
 });

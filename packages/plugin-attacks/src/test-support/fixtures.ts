@@ -1,4 +1,4 @@
-import { Artifact, datasetArtifact, PluginContext, SeededRng } from '@rtlab/orchestrator';
+import { Artifact, datasetArtifact, SeededRng } from '@rtlab/orchestrator';
 
 /** N images of h x w x 1, every pixel 128/255 (about 0.5: small balls stay inside [0, 1]), with targets. */
 export function flatDataset(n: number, h: number, w: number, targets: number[] = []): Artifact {
@@ -9,13 +9,6 @@ export function flatDataset(n: number, h: number, w: number, targets: number[] =
   });
 }
 
-export function testContext(seed = 1): PluginContext {
-  return {
-    nodeId: 'test', key: 'k'.repeat(64), seed, rng: new SeededRng(seed),
-    backend: { name: 'cpu', tfBackend: 'cpu', threads: 1, skipped: [] },
-    signal: new AbortController().signal, dataRoot: '.', modelRoot: '.', progress: () => undefined, log: () => undefined,
-  };
-}
 
 /** A d x m matrix with entries from a seeded generator. */
 export function randomMatrix(d: number, m: number, seed: number): number[][] {

@@ -1,14 +1,11 @@
-import '@tensorflow/tfjs-backend-cpu';
-import * as tf from '@tensorflow/tfjs-core';
-import { Artifact, scoreRows } from '@rtlab/orchestrator';
+import { Artifact, scoreRows, standaloneContext, selectBackend } from '@rtlab/orchestrator';
 import { pgdL2, pgdPlugin, PgdParams } from '@rtlab/plugin-attacks';
 import { linearModel } from '@rtlab/plugin-models';
-import { attackResult, flatDataset, headModel, testContext } from '../test-support/fixtures';
+import { attackResult, flatDataset, headModel } from '../test-support/fixtures';
 import { asScorePlugin } from './as-score-plugin';
 import { lemma1Plugin } from './lemma1-plugin';
 import { theorem1Plugin } from './theorem1-plugin';
 
-require('@tensorflow/tfjs');
 
 const EPS = 0.05;
 const attack = (p: Partial<PgdParams>): PgdParams => ({ objective: 'representation', eps: EPS, steps: 60, relStepsize: 0.5, randomStart: true, bounds: [0, 1], batchSize: 16, saveInputs: false, ...p });
@@ -21,22 +18,22 @@ describe('score/lemma1 and score/as-score on g(x) = A x', () => {
   let loss: Artifact;
   let as: Artifact;
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await selectBackend('cpu');
     const data = flatDataset(12);
     model = linearModel(A, [4, 4, 1], { weight: W, bias: [0.1] }, 'regression', 'y');
-    loss = await pgdPlugin(pgdL2).run({ model, data }, attack({ objective: 'regression' }), testContext(1));
-    as = await pgdPlugin(pgdL2).run({ model, data }, attack({}), testContext(2));
+    loss = await pgdPlugin(pgdL2).run({ model, data }, attack({ objective: 'regression' }), standaloneContext({ seed: 1 }));
+    as = await pgdPlugin(pgdL2).run({ model, data }, attack({}), standaloneContext({ seed: 2 }));
   });
 
   it('as-score: AS = eps * sigma_max(A) = 3 eps over the L2 ball, per sample and on average', async () => {
-    const [row] = scoreRows(await asScorePlugin.run({ as }, { labels: { pre: 'linear' } }, testContext()));
+    const [row] = scoreRows(await asScorePlugin.run({ as }, { labels: { pre: 'linear' } }, standaloneContext()));
     expect(row.as as number).toBeCloseTo(3 * EPS, 4);
     expect(row.asStd as number).toBeLessThan(1e-4);
     expect(row.pre).toBe('linear');
   });
 
   it('lemma1: RHS = 3 eps, LHS = eps ||W A||_2 / ||W||_2 <= RHS, with every norm reported', async () => {
-    const [row] = scoreRows(await lemma1Plugin.run({ loss, as, model }, { labels: { fov: 'y' } }, testContext()));
+    const [row] = scoreRows(await lemma1Plugin.run({ loss, as, model }, { labels: { fov: 'y' } }, standaloneContext()));
     const WA = Math.hypot(0.5 * 3, -1 * 2, 2 * 1);
     const normW = Math.hypot(...W[0]);
     expect(row).toMatchObject({ loss: 'abs-error', L: 1, q: '2', holds: true, fov: 'y', n: 12 });
@@ -50,14 +47,14 @@ describe('score/lemma1 and score/as-score on g(x) = A x', () => {
   it('lemma1 fails the node when the pointwise Lipschitz bound is violated', async () => {
     const broken = attackResult('regression', [0.1, 0.1], [0.1, 0.9], [0.05, 0.05]);
     const fine = attackResult('representation', [0, 0], [0.05, 0.05], [0.05, 0.05]);
-    await expect(lemma1Plugin.run({ loss: broken, as: fine, model: headModel([[1, 0, 0]]) }, { labels: {} }, testContext()))
+    await expect(lemma1Plugin.run({ loss: broken, as: fine, model: headModel([[1, 0, 0]]) }, { labels: {} }, standaloneContext()))
       .rejects.toThrow(/pointwise Lipschitz check failed for 1 of 2 samples \(sample 1: \|dl\| = 0\.800000 > 0\.0500000\)/);
   });
 
   it('lemma1 uses L = 2 and the max row norm for cross-entropy', async () => {
     const ce = attackResult('ce', [1, 1], [1.5, 1.2], [0.2, 0.1]);
     const rep = attackResult('representation', [0, 0], [0.3, 0.3], [0.3, 0.3]);
-    const [row] = scoreRows(await lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[3, 4], [0, 1]]) }, { labels: {} }, testContext()));
+    const [row] = scoreRows(await lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[3, 4], [0, 1]]) }, { labels: {} }, standaloneContext()));
     expect(row).toMatchObject({ loss: 'ce', L: 2, q: 'inf', normW: 5 });
     expect(row.lhs as number).toBeCloseTo(0.35 / (2 * 5), 6);
     expect(row.rhs as number).toBeCloseTo(0.3, 6);
@@ -66,7 +63,7 @@ describe('score/lemma1 and score/as-score on g(x) = A x', () => {
   it('theorem1: bound = L ||W|| AS + B sqrt(ln(1/rho) / 2n)', async () => {
     const ce = attackResult('ce', [1, 1, 1, 1], [1.5, 1.2, 1.1, 1], [0.2, 0.1, 0.1, 0]);
     const rep = attackResult('representation', [0, 0, 0, 0], [0.3, 0.3, 0.3, 0.3], [0.3, 0.3, 0.3, 0.3]);
-    const [row] = scoreRows(await theorem1Plugin.run({ loss: ce, as: rep, model: headModel([[3, 4], [0, 1]]) }, { B: 4, rho: 0.05, labels: {} }, testContext()));
+    const [row] = scoreRows(await theorem1Plugin.run({ loss: ce, as: rep, model: headModel([[3, 4], [0, 1]]) }, { B: 4, rho: 0.05, labels: {} }, standaloneContext()));
     expect(row.bound as number).toBeCloseTo(2 * 5 * 0.3 + 4 * Math.sqrt(Math.log(20) / 8), 6);
     expect(row.gap as number).toBeCloseTo(0.2, 6);
     expect(row).toMatchObject({ holds: true, lossWithinB: true });
@@ -74,7 +71,7 @@ describe('score/lemma1 and score/as-score on g(x) = A x', () => {
 
   it('rejects mismatched inputs', async () => {
     const rep = attackResult('representation', [0], [0.3], [0.3]);
-    await expect(lemma1Plugin.run({ loss: rep, as: rep, model: headModel([[1]]) }, { labels: {} }, testContext())).rejects.toThrow(/needs a loss attack/);
-    await expect(lemma1Plugin.run({ loss: attackResult('ce', [1, 1], [1, 1], [0, 0]), as: rep, model: headModel([[1]]) }, { labels: {} }, testContext())).rejects.toThrow(/2 samples, the AS attack 1/);
+    await expect(lemma1Plugin.run({ loss: rep, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/needs a loss attack/);
+    await expect(lemma1Plugin.run({ loss: attackResult('ce', [1, 1], [1, 1], [0, 0]), as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/2 samples, the AS attack 1/);
   });
 });

@@ -1,12 +1,5 @@
-import { Artifact, datasetArtifact, PluginContext, SeededRng } from '@rtlab/orchestrator';
+import { Artifact, datasetArtifact } from '@rtlab/orchestrator';
 
-export function testContext(seed = 1): PluginContext {
-  return {
-    nodeId: 'test', key: 'k'.repeat(64), seed, rng: new SeededRng(seed),
-    backend: { name: 'cpu', tfBackend: 'cpu', threads: 1, skipped: [] },
-    signal: new AbortController().signal, dataRoot: '.', modelRoot: '.', progress: () => undefined, log: () => undefined,
-  };
-}
 
 /** N flat 4x4 images (pixels 128/255) with regression targets y. */
 export function flatDataset(n: number): Artifact {

@@ -1,17 +1,16 @@
-import { Artifact, datasetView, targetColumn } from '@rtlab/orchestrator';
+import { Artifact, datasetView, targetColumn, standaloneContext } from '@rtlab/orchestrator';
 import { zipSync } from 'fflate';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { int64, npy } from '../test-support/npy-writer';
-import { testContext } from '../test-support/plugin-context';
 import { COMBINATIONS, factorClasses, FACTOR_SIZES } from './dsprites-factors';
 import { dspritesPlugin, DspritesParams } from './dsprites-plugin';
 import { renderSprite } from './render-sprite';
 import { factorValues } from './dsprites-factors';
 
 const params = (p: Partial<DspritesParams> = {}): DspritesParams => ({ source: 'procedural', file: 'x.npz', split: 'train', count: 300, testFraction: 0.2, splitSeed: 0, ...p });
-const run = (p: Partial<DspritesParams>, seed = 1, dataRoot = '.') => dspritesPlugin.run({}, params(p), testContext(seed, dataRoot));
+const run = (p: Partial<DspritesParams>, seed = 1, dataRoot = '.') => dspritesPlugin.run({}, params(p), standaloneContext({ seed, dataRoot }));
 
 describe('load/dsprites (procedural)', () => {
   it('is deterministic from the seed, and differs between seeds', async () => {

@@ -1,11 +1,11 @@
-import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend } from '@rtlab/orchestrator';
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './adam';
 import { scheduledRate } from './make-optimizer';
 import { SgdMomentum } from './sgd-momentum';
 
 describe('optimizers (hand-computed updates)', () => {
-  beforeAll(() => tf.setBackend('cpu'));
+  beforeAll(() => selectBackend('cpu'));
 
   it('Adam: the first step moves each weight by lr * sign(grad) (bias-corrected moments)', () => {
     const w = tf.variable(tf.tensor1d([1, -2, 3]));

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Artifact, datasetArtifact, SeededRng, selectBackend } from '@rtlab/orchestrator';
+import { Artifact, datasetArtifact, SeededRng, selectBackend, standaloneContext } from '@rtlab/orchestrator';
 import { dspritesCnn, Network } from '@rtlab/plugin-models';
-import { testContext } from '../test-support/plugin-context';
 import { encodeFeaturesPlugin } from './encode-features';
 import { PretrainParams, pretrainRegressionPlugin } from './pretrain-regression';
 import { probeLinearPlugin, ProbeParams } from './probe-linear';
@@ -23,7 +22,7 @@ describe('probe/linear', () => {
   beforeAll(() => selectBackend('wasm'));
 
   it('recovers an exactly linear regression target: W -> w, b -> b', async () => {
-    const out = await probeLinearPlugin.run({ model: rep, features: linearFeatures(256, [0.5, -1, 2], 0.3) }, probe({ target: 'y' }), testContext());
+    const out = await probeLinearPlugin.run({ model: rep, features: linearFeatures(256, [0.5, -1, 2], 0.3) }, probe({ target: 'y' }), standaloneContext());
     expect(Array.from(out.tensors['head.weight'].data)).toEqual([0.5, -1, 2].map((v) => expect.closeTo(v, 2)));
     expect(out.tensors['head.bias'].data[0]).toBeCloseTo(0.3, 2);
     expect(out.meta).toMatchObject({ task: 'regression', target: 'y', outputs: 1, probe: 'linear' });
@@ -33,13 +32,13 @@ describe('probe/linear', () => {
   it('weight decay shrinks ||W|| (Tab. 2)', async () => {
     const norm = (a: Artifact) => Math.hypot(...a.tensors['head.weight'].data);
     const features = linearFeatures(256, [0.5, -1, 2], 0.3);
-    const plain = await probeLinearPlugin.run({ model: rep, features }, probe({ target: 'y', epochs: 30 }), testContext());
-    const decayed = await probeLinearPlugin.run({ model: rep, features }, probe({ target: 'y', epochs: 30, weightDecay: 1 }), testContext());
+    const plain = await probeLinearPlugin.run({ model: rep, features }, probe({ target: 'y', epochs: 30 }), standaloneContext());
+    const decayed = await probeLinearPlugin.run({ model: rep, features }, probe({ target: 'y', epochs: 30, weightDecay: 1 }), standaloneContext());
     expect(norm(decayed)).toBeLessThan(0.8 * norm(plain));
   });
 
   it('names the targets it could use when the target is wrong', async () => {
-    await expect(probeLinearPlugin.run({ model: rep, features: linearFeatures(8, [1], 0) }, probe({ target: 'colour' }), testContext())).rejects.toThrow(/one of: y; got colour/);
+    await expect(probeLinearPlugin.run({ model: rep, features: linearFeatures(8, [1], 0) }, probe({ target: 'colour' }), standaloneContext())).rejects.toThrow(/one of: y; got colour/);
   });
 });
 
@@ -57,13 +56,13 @@ describe('pretrain/regression and encode/features on dsprites-cnn', () => {
   it('random mode keeps the untrained weights and estimates batch-norm statistics; standard and adversarial train, leaking nothing', async () => {
     const model = init();
     const before = tf.memory().numTensors;
-    const random = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', calibrateBatchNorm: true }), testContext());
+    const random = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', calibrateBatchNorm: true }), standaloneContext());
     expect(Array.from(random.tensors['c1.weight'].data)).toEqual(Array.from(model.tensors['c1.weight'].data));
     expect(Array.from(random.tensors['b1.running_var'].data)).not.toEqual(Array.from(model.tensors['b1.running_var'].data));
-    const identity = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', calibrateBatchNorm: false }), testContext());
+    const identity = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', calibrateBatchNorm: false }), standaloneContext());
     expect(Array.from(identity.tensors['b1.running_var'].data)).toEqual([1, 1, 1, 1, 1, 1]);
     for (const mode of ['standard', 'adversarial'] as const) {
-      const trained = await pretrainRegressionPlugin.run({ model, data }, params({ mode }), testContext());
+      const trained = await pretrainRegressionPlugin.run({ model, data }, params({ mode }), standaloneContext());
       expect(Array.from(trained.tensors['c1.weight'].data)).not.toEqual(Array.from(model.tensors['c1.weight'].data));
       expect(trained.meta).toMatchObject({ pretraining: mode, task: 'regression', target: 'orientation', outputs: 1 });
       expect(Number.isFinite(trained.meta.trainLoss)).toBe(true);
@@ -73,7 +72,7 @@ describe('pretrain/regression and encode/features on dsprites-cnn', () => {
 
   it('batch-norm calibration: running statistics = mean of the per-batch statistics (checked on the first layer)', async () => {
     const model = init();
-    const random = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', batchSize: n / 2 }), testContext());
+    const random = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', batchSize: n / 2 }), standaloneContext());
     const stats = tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(data.tensors.images.data, (v) => v / 255), [n, 64, 64, 1]);
       const w = tf.tensor4d(model.tensors['c1.weight'].data, model.tensors['c1.weight'].shape as [number, number, number, number]);
@@ -91,7 +90,7 @@ describe('pretrain/regression and encode/features on dsprites-cnn', () => {
 
   it('encode/features gives g(x) per sample, equal to a direct forward pass', async () => {
     const model = init();
-    const f = await encodeFeaturesPlugin.run({ model, data }, { batchSize: 10 }, testContext());
+    const f = await encodeFeaturesPlugin.run({ model, data }, { batchSize: 10 }, standaloneContext());
     expect(f.tensors.features.shape).toEqual([n, 84]);
     const net = Network.fromArtifact(model);
     const x = tf.tensor4d(Float32Array.from(data.tensors.images.data.subarray(0, 4096 * 2), (v) => v / 255), [2, 64, 64, 1]);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArtifactCache } from '../../cache/artifact-cache';
+import { RtlabError } from '../../errors/rtlab-error';
 import { nodeKeys } from '../../run/node-keys';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
@@ -45,6 +46,7 @@ export function cacheCommand(program: Command, exit: ExitHolder): void {
     .argument('[pipelines...]', 'pipeline files whose entries are kept')
     .action(act(exit, async (files: string[], _o: unknown, cmd: Command) => {
       const { cache: c, ws } = openCache(cmd);
+      if (!files.length && !fs.existsSync('pipelines')) throw new RtlabError('usage', 'cache gc: name the pipelines whose entries to keep (there is no pipelines/ folder here)');
       const list = files.length ? files : fs.readdirSync('pipelines').filter((f) => f.endsWith('.json') && f !== 'pipeline.schema.json').map((f) => path.join('pipelines', f));
       const keep = new Set<string>();
       for (const f of list) {
