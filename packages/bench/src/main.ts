@@ -23,18 +23,17 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Median images/s over `repeats` timed runs after one warm-up, and the tfjs peak bytes of one run. */
+/** Median images/s over `repeats` timed runs after a warm-up run, which also measures the tfjs peak bytes. */
 async function measure(name: string, repeats: number): Promise<{ imagesPerSecond: number; peakBytes: number }> {
   const w = WORKLOADS[name]();
   try {
-    w.run();
+    const profile = await tf.profile(() => w.run());
     const times: number[] = [];
     for (let i = 0; i < repeats; i++) {
       const t = process.hrtime.bigint();
       w.run();
       times.push(Number(process.hrtime.bigint() - t) / 1e9);
     }
-    const profile = await tf.profile(() => w.run());
     return { imagesPerSecond: w.images / median(times), peakBytes: profile.peakBytes };
   } finally {
     w.dispose();
