@@ -5,7 +5,7 @@ export * from './artifacts/host-tensor';
 export * from './artifacts/dataset';
 export * from './artifacts/scores';
 export * from './backend/backend-info';
-export { selectBackend, registerBackendCandidate } from './backend/select-backend';
+export { selectBackend } from './backend/select-backend';
 export * from './rng/seeded-rng';
 export * from './plugins/plugin';
 export { standaloneContext } from './plugins/standalone-context';

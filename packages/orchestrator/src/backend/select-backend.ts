@@ -11,7 +11,7 @@ interface Candidate {
   threads(): number;
 }
 
-/** Extra backends (e.g. rtlab's wasm setup with its added kernels) can replace a candidate's loader. */
+/** How each backend is loaded; wasm also gets rtlab's kernels. */
 const candidates: Record<BackendName, Candidate> = {
   'node-gpu': { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node-gpu'), threads: () => 0 },
   node: { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node'), threads: () => 0 },
@@ -25,10 +25,6 @@ const candidates: Record<BackendName, Candidate> = {
   },
   cpu: { tfBackend: 'cpu', load: () => require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
 };
-
-export function registerBackendCandidate(name: BackendName, candidate: Candidate): void {
-  candidates[name] = candidate;
-}
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {
   const c = candidates[name];
