@@ -1,0 +1,44 @@
+import { Artifact, LABELS_PARAM, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
+import { attackResultView } from '@rtlab/plugin-attacks';
+import { margins } from '../norms/margins';
+import { classifierAttack, fraction } from './classification-inputs';
+
+/**
+ * `score/theorem2`: sample i is certified when margin_i > 0 and AS_i <= margin_i; then no x' in the
+ * ball changes its class (up to how well PGD estimated AS_i). Reports the share certified, the share
+ * of those still correct under the CE attack (the theorem says 100%), and lists every violation.
+ */
+export const theorem2Plugin: Plugin<{ labels: Record<string, string | number | boolean> }> = {
+  kind: 'score',
+  name: 'theorem2',
+  version: '1.0.0',
+  description: 'Theorem 2: per-sample margins of the linear head, fulfilled = margin > 0 and AS_i <= margin; prop. and rob. fulfilled, clean and robust accuracy, violations listed.',
+  params: { type: 'object', additionalProperties: false, properties: { labels: LABELS_PARAM } },
+  inputs: {
+    ce: { type: 'AttackResult', description: 'CE attack on the probed classifier' },
+    as: { type: 'AttackResult', description: 'representation attack on the same data (AS_i)' },
+    model: { type: 'Model', description: 'the probed classifier, whose head W, b define the margins' },
+  },
+  output: 'Scores',
+  async run(inputs, p) {
+    const ce = classifierAttack(inputs.ce, 'ce');
+    const as = attackResultView(inputs.as as Artifact);
+    if (as.meta.objective !== 'representation') throw new RtlabError('input', `port "as" needs a representation attack, got objective "${as.meta.objective}"`);
+    if (as.count !== ce.count) throw new RtlabError('input', `the CE attack has ${ce.count} samples, the AS attack ${as.count}: attack the same data`);
+    const head = (inputs.model as Artifact).tensors['head.weight'];
+    if (!head) throw new RtlabError('input', 'the model has no head W; probe it first');
+    const [k, m] = head.shape;
+    const margin = margins(ce.logitsClean, ce.labels, head.data as Float32Array, k, m);
+    const fulfilled = Uint8Array.from(margin, (mi, i) => (mi > 0 && as.lossAdv[i] <= mi ? 1 : 0));
+    const violations = [...fulfilled.keys()].filter((i) => fulfilled[i] && ce.predAdv[i] !== ce.labels[i]);
+    const count = fulfilled.reduce((s, f) => s + f, 0);
+    const correct = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === ce.labels[i] ? 1 : 0), 0);
+    return scoresArtifact([{
+      ...p.labels, propFulfilled: fraction(count, ce.count), robFulfilled: count ? fraction(count - violations.length, count) : null,
+      fulfilled: count, violations, cleanAccuracy: fraction(correct(ce.predClean), ce.count), robustAccuracy: fraction(correct(ce.predAdv), ce.count), n: ce.count,
+    }], {
+      margins: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(margin) },
+      fulfilled: { dtype: 'uint8', shape: [ce.count], data: fulfilled },
+    });
+  },
+};
