@@ -1,26 +1,26 @@
-import { LABELS_PARAM, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
-import { classifierAttack, fraction } from './classification-inputs';
+import { Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
+import { accuracyOf, classifierAttack } from './classification-inputs';
+import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
 /**
  * `score/accuracy`: clean and robust accuracy, clean and robust CE, and Tab. 4's relative difference
  * (robust CE - clean CE) / clean CE, from a CE attack on a classifier.
  */
-export const accuracyPlugin: Plugin<{ labels: Record<string, string | number | boolean> }> = {
+export const accuracyPlugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'accuracy',
   version: '1.0.0',
   description: 'Clean and robust accuracy, clean and robust cross-entropy, and their relative difference (Tab. 4), from a CE attack.',
-  params: { type: 'object', additionalProperties: false, properties: { labels: LABELS_PARAM } },
+  params: LABELS_ONLY_PARAMS,
   inputs: { ce: { type: 'AttackResult', description: 'CE attack on the classifier' } },
   output: 'Scores',
   async run(inputs, p) {
     const ce = classifierAttack(inputs.ce, 'ce');
     if (ce.meta.objective !== 'ce') throw new RtlabError('input', `accuracy needs a CE attack, got objective "${ce.meta.objective}"`);
-    const correct = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === ce.labels[i] ? 1 : 0), 0);
     const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / Math.max(a.length, 1);
     const [cleanCE, robustCE] = [mean(ce.lossClean), mean(ce.lossAdv)];
     return scoresArtifact([{
-      ...p.labels, cleanAccuracy: fraction(correct(ce.predClean), ce.count), robustAccuracy: fraction(correct(ce.predAdv), ce.count),
+      ...p.labels, cleanAccuracy: accuracyOf(ce.predClean, ce.labels), robustAccuracy: accuracyOf(ce.predAdv, ce.labels),
       cleanCE, robustCE, relativeDifference: cleanCE > 0 ? (robustCE - cleanCE) / cleanCE : null, n: ce.count,
     }]);
   },

@@ -1,13 +1,14 @@
-import { Artifact, LABELS_PARAM, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
+import { Artifact, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
 import { attackResultView } from '@rtlab/plugin-attacks';
+import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
 /** `score/as-score`: AS(g, D_n) = mean_i max ||g(x'_i) - g(x_i)||_2, from a representation attack; keeps AS_i. */
-export const asScorePlugin: Plugin<{ labels: Record<string, string | number | boolean> }> = {
+export const asScorePlugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'as-score',
   version: '1.0.0',
   description: 'The adversarial sensitivity score: the mean (and spread) of the per-sample representation shift found by a representation attack; needs no labels.',
-  params: { type: 'object', additionalProperties: false, properties: { labels: LABELS_PARAM } },
+  params: LABELS_ONLY_PARAMS,
   inputs: { as: { type: 'AttackResult', description: 'attack with objective representation' } },
   output: 'Scores',
   async run(inputs, p) {

@@ -13,3 +13,8 @@ export function classifierAttack(a: unknown, port: string): Required<Pick<Attack
 export function fraction(count: number, of: number): number {
   return of === 0 ? 0 : count / of;
 }
+
+/** Share of predictions equal to the labels. */
+export function accuracyOf(pred: Int32Array, labels: Int32Array): number {
+  return fraction(pred.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0), labels.length);
+}

@@ -1,17 +1,18 @@
-import { LABELS_PARAM, Plugin, scoresArtifact } from '@rtlab/orchestrator';
+import { Plugin, scoresArtifact } from '@rtlab/orchestrator';
 import { BOUND_PORTS, boundInputs, mean } from './bound-inputs';
 import { checkPointwiseLipschitz } from './pointwise-lipschitz';
+import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
 /**
  * `score/lemma1`: LHS = mean(l_adv - l_clean) / (L ||W||_q) against RHS = AS(g, D_n), with every W norm,
  * and the exact pointwise Lipschitz check (which fails the node when violated).
  */
-export const lemma1Plugin: Plugin<{ labels: Record<string, string | number | boolean> }> = {
+export const lemma1Plugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'lemma1',
   version: '1.0.0',
   description: 'Lemma 1: LHS = mean loss gap / (L ||W||_q) vs RHS = AS score; reports both, the loss means, all W norms, L, and holds; checks the pointwise Lipschitz bound.',
-  params: { type: 'object', additionalProperties: false, properties: { labels: LABELS_PARAM } },
+  params: LABELS_ONLY_PARAMS,
   inputs: BOUND_PORTS,
   output: 'Scores',
   async run(inputs, p) {

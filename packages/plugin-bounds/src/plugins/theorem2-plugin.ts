@@ -1,19 +1,20 @@
-import { Artifact, LABELS_PARAM, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
+import { Artifact, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
 import { attackResultView } from '@rtlab/plugin-attacks';
 import { margins } from '../norms/margins';
-import { classifierAttack, fraction } from './classification-inputs';
+import { accuracyOf, classifierAttack, fraction } from './classification-inputs';
+import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
 /**
  * `score/theorem2`: sample i is certified when margin_i > 0 and AS_i <= margin_i; then no x' in the
  * ball changes its class (up to how well PGD estimated AS_i). Reports the share certified, the share
  * of those still correct under the CE attack (the theorem says 100%), and lists every violation.
  */
-export const theorem2Plugin: Plugin<{ labels: Record<string, string | number | boolean> }> = {
+export const theorem2Plugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'theorem2',
   version: '1.0.0',
   description: 'Theorem 2: per-sample margins of the linear head, fulfilled = margin > 0 and AS_i <= margin; prop. and rob. fulfilled, clean and robust accuracy, violations listed.',
-  params: { type: 'object', additionalProperties: false, properties: { labels: LABELS_PARAM } },
+  params: LABELS_ONLY_PARAMS,
   inputs: {
     ce: { type: 'AttackResult', description: 'CE attack on the probed classifier' },
     as: { type: 'AttackResult', description: 'representation attack on the same data (AS_i)' },
@@ -32,10 +33,9 @@ export const theorem2Plugin: Plugin<{ labels: Record<string, string | number | b
     const fulfilled = Uint8Array.from(margin, (mi, i) => (mi > 0 && as.lossAdv[i] <= mi ? 1 : 0));
     const violations = [...fulfilled.keys()].filter((i) => fulfilled[i] && ce.predAdv[i] !== ce.labels[i]);
     const count = fulfilled.reduce((s, f) => s + f, 0);
-    const correct = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === ce.labels[i] ? 1 : 0), 0);
     return scoresArtifact([{
       ...p.labels, propFulfilled: fraction(count, ce.count), robFulfilled: count ? fraction(count - violations.length, count) : null,
-      fulfilled: count, violations, cleanAccuracy: fraction(correct(ce.predClean), ce.count), robustAccuracy: fraction(correct(ce.predAdv), ce.count), n: ce.count,
+      fulfilled: count, violations, cleanAccuracy: accuracyOf(ce.predClean, ce.labels), robustAccuracy: accuracyOf(ce.predAdv, ce.labels), n: ce.count,
     }], {
       margins: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(margin) },
       fulfilled: { dtype: 'uint8', shape: [ce.count], data: fulfilled },
