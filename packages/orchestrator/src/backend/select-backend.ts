@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as os from 'node:os';
 import { RtlabError } from '../errors/rtlab-error';
 import { BACKEND_ORDER, BackendInfo, BackendName } from './backend-info';
 import { registerGradients } from './tfjs-gradients';
@@ -62,7 +63,7 @@ export async function selectBackend(preferred: BackendName | 'auto' = 'auto'): P
 }
 
 function defaultThreads(): number {
-  return require('node:os').availableParallelism?.() ?? require('node:os').cpus().length;
+  return os.availableParallelism();
 }
 
 export function isBackendName(s: string): s is BackendName {

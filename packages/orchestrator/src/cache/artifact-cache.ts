@@ -65,20 +65,20 @@ export class ArtifactCache {
     }
   }
 
-  list(): CacheEntryInfo[] {
-    const out: CacheEntryInfo[] = [];
-    for (const fan of safeReaddir(this.root).filter((d) => d.length === 2)) {
-      for (const key of safeReaddir(path.join(this.root, fan))) {
-        const dir = path.join(this.root, fan, key);
-        try {
-          const e = this.readEntryFile(dir, key);
-          out.push({ key, type: e.type, bytes: e.tensorsBytes, createdAt: e.createdAt, producer: e.producer });
-        } catch {
-          out.push({ key, type: '(corrupt)', bytes: 0, createdAt: '', producer: { node: '?', plugin: '?', version: '?', canonical: '' } });
-        }
-      }
+  /** What entry.json says of one entry, without reading its tensors; undefined when absent or unreadable. */
+  info(key: string): CacheEntryInfo | undefined {
+    try {
+      const e = this.readEntryFile(this.entryDir(key), key);
+      return { key, type: e.type, bytes: e.tensorsBytes, createdAt: e.createdAt, producer: e.producer };
+    } catch {
+      return undefined;
     }
-    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  list(): CacheEntryInfo[] {
+    const unreadable = (key: string): CacheEntryInfo => ({ key, type: '(corrupt)', bytes: 0, createdAt: '', producer: { node: '?', plugin: '?', version: '?', canonical: '' } });
+    const keys = safeReaddir(this.root).filter((d) => d.length === 2).flatMap((fan) => safeReaddir(path.join(this.root, fan)));
+    return keys.map((key) => this.info(key) ?? unreadable(key)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   /** Total bytes on disk under the cache root, temporary folders included. */

@@ -28,7 +28,7 @@ export function previousKeys(runsDir: string, pipeline: string): Map<string, str
 /** Why a node's key is not in the cache, compared with the previous run of the same node. */
 export function explainMiss(node: string, canonical: string, previousKey: string | undefined, cache: ArtifactCache): string {
   if (!previousKey) return 'not computed before';
-  const previous = cache.list().find((e) => e.key === previousKey);
+  const previous = cache.info(previousKey);
   if (!previous) return `previous entry ${previousKey.slice(0, 12)} is gone (removed by gc/clear, or corrupt)`;
   const diff = jsonDiff(JSON.parse(previous.producer.canonical), JSON.parse(canonical)).map(shortenInputChange);
   return diff.length ? `changed since the last run: ${diff.join('; ')}` : `same description as ${previousKey.slice(0, 12)}, but that entry is missing`;

@@ -32,9 +32,9 @@ export class AttackOutputs {
   /** Losses at x0 and x', the exact representation shift, and for classifiers the logits and predictions. */
   record(start: number, x0: tf.Tensor4D, xAdv: tf.Tensor4D, batch: ObjectiveBatch, loss?: (x: tf.Tensor4D) => tf.Tensor1D): void {
     tf.tidy(() => {
-      const shift = tf.norm(tf.sub(this.net.features(xAdv), batch.cleanFeatures), 'euclidean', 1);
-      this.repDistance.set(shift.dataSync(), start);
-      this.lossAdv.set(loss ? loss(xAdv).dataSync() : shift.dataSync(), start);
+      const shift = tf.norm(tf.sub(this.net.features(xAdv), batch.cleanFeatures), 'euclidean', 1).dataSync();
+      this.repDistance.set(shift, start);
+      this.lossAdv.set(loss ? loss(xAdv).dataSync() : shift, start);
       if (loss) this.lossClean.set(loss(x0).dataSync(), start);
       if (this.classification) {
         const clean = this.net.head(batch.cleanFeatures);
