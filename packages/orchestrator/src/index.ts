@@ -23,3 +23,6 @@ export { runPipeline, RunOptions, RunSummary, NodeResult } from './run/run-pipel
 export { nodeKeys } from './run/node-keys';
 export { LineReporter, ProgressReporter } from './progress/progress-reporter';
 export { main } from './cli/main';
+export * from './artifacts/element-formats';
+export { ImageView, viewedShape } from './images/image-view';
+export { resizeBilinear } from './images/resize-bilinear';

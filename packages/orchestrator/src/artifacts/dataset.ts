@@ -1,10 +1,12 @@
 import { RtlabError } from '../errors/rtlab-error';
+import { applyView, ImageView, viewedShape } from '../images/image-view';
 import { Artifact, JsonValue } from './artifact';
 
 /**
  * The Dataset artifact: images stored compactly as uint8 NHWC at native resolution (DESIGN.md, "stream,
  * never materialise"), plus optional regression targets (float32 [N, F], min-max scaled to [0, 1]) and
- * class labels (int32 [N]). Consumers decode one batch at a time with `imageBatch`.
+ * class labels (int32 [N]). Consumers decode one batch at a time with `imageBatch`, which also applies
+ * the dataset's `view` (resize, grayscale -> RGB) per batch.
  */
 export interface DatasetMeta {
   [key: string]: JsonValue | undefined;
@@ -13,19 +15,24 @@ export interface DatasetMeta {
   factors?: string[];
   /** Class names, index = label. */
   classes?: string[];
+  /** Per-batch presentation of the stored images (see ImageView). */
+  view?: ImageView;
 }
 
 export interface DatasetView {
   count: number;
-  /** [H, W, C] */
+  /** [H, W, C] of the images as models see them (after the view). */
   imageShape: [number, number, number];
+  /** [H, W, C] of the stored uint8 images. */
+  storedShape: [number, number, number];
   images: Uint8Array;
   targets?: Float32Array;
   labels?: Int32Array;
   meta: DatasetMeta;
 }
 
-export function datasetArtifact(d: Omit<DatasetView, 'count'>): Artifact {
+/** A Dataset artifact from images stored as uint8 NHWC of `imageShape`. */
+export function datasetArtifact(d: Omit<DatasetView, 'count' | 'storedShape'>): Artifact {
   const [h, w, c] = d.imageShape;
   const count = d.images.length / (h * w * c);
   const tensors: Artifact['tensors'] = { images: { dtype: 'uint8', shape: [count, h, w, c], data: d.images } };
@@ -40,30 +47,32 @@ export function datasetView(a: Artifact): DatasetView {
     throw new RtlabError('input', `expected a Dataset artifact with uint8 images [N,H,W,C], got ${a.type} with images ${images ? `[${images.shape}] ${images.dtype}` : 'missing'}`);
   }
   const [count, h, w, c] = images.shape;
+  const meta = a.meta as DatasetMeta;
   return {
-    count, imageShape: [h, w, c], images: images.data as Uint8Array,
+    count, imageShape: viewedShape([h, w, c], meta.view), storedShape: [h, w, c], images: images.data as Uint8Array,
     targets: a.tensors.targets?.data as Float32Array | undefined,
     labels: a.tensors.labels?.data as Int32Array | undefined,
-    meta: a.meta as DatasetMeta,
+    meta,
   };
 }
 
-/** Images [start, end) as float32 in [0, 1], NHWC. */
+/** Images [start, end) as float32 in [0, 1], NHWC, viewed (resized, RGB) as models see them. */
 export function imageBatch(d: DatasetView, start: number, end: number): Float32Array {
-  const size = d.imageShape[0] * d.imageShape[1] * d.imageShape[2];
-  const out = new Float32Array((end - start) * size);
-  const src = d.images.subarray(start * size, end * size);
-  for (let i = 0; i < src.length; i++) out[i] = src[i] / 255;
-  return out;
+  return imageRows(d, Int32Array.from({ length: end - start }, (_, i) => start + i));
 }
 
-/** Images at arbitrary indices (a shuffled minibatch) as float32 in [0, 1], NHWC. */
+/** Images at arbitrary indices (a shuffled minibatch) as float32 in [0, 1], NHWC, viewed. */
 export function imageRows(d: DatasetView, indices: ArrayLike<number>): Float32Array {
-  const size = d.imageShape[0] * d.imageShape[1] * d.imageShape[2];
-  const out = new Float32Array(indices.length * size);
+  const [h, w, c] = d.storedShape;
+  const size = h * w * c;
+  const outSize = d.imageShape[0] * d.imageShape[1] * d.imageShape[2];
+  const out = new Float32Array(indices.length * outSize);
+  const pixels = outSize === size && !d.meta.view ? undefined : new Float32Array(size);
   for (let r = 0; r < indices.length; r++) {
     const src = indices[r] * size;
-    for (let i = 0; i < size; i++) out[r * size + i] = d.images[src + i] / 255;
+    const into = pixels ?? out.subarray(r * outSize, (r + 1) * outSize);
+    for (let i = 0; i < size; i++) into[i] = d.images[src + i] / 255;
+    if (pixels) out.set(applyView(pixels, d.storedShape, d.meta.view ?? {}), r * outSize);
   }
   return out;
 }

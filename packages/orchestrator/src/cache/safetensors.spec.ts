@@ -59,8 +59,31 @@ describe('safetensors', () => {
     };
     expect(() => decodeSafetensors(edit('{"a":{"dtype":"U8","shape":[8],"data_offsets":[8,16]}}'))).toThrow(/starts at 8, expected 0/);
     expect(() => decodeSafetensors(edit('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}}'))).toThrow(/do not match shape/);
-    expect(() => decodeSafetensors(edit('{"a":{"dtype":"F64","shape":[2],"data_offsets":[0,16]}}'))).toThrow(/unsupported dtype "F64"/);
+    expect(() => decodeSafetensors(edit('{"a":{"dtype":"C64","shape":[2],"data_offsets":[0,16]}}'))).toThrow(/unsupported dtype "C64"/);
     expect(() => decodeSafetensors(edit('{"a": nope}'))).toThrow(/header is not JSON/);
     expect(() => decodeSafetensors(Buffer.from('<!DOCTYPE html><html>not a tensor file</html>'))).toThrow(/header length \d+ exceeds the file/);
+  });
+
+  it('widens the checkpoint formats F16, BF16, F64 to float32 and I64 to int32, values checked by hand', () => {
+    const data = Buffer.alloc(2 * 2 + 2 * 2 + 2 * 8 + 2 * 8);
+    data.writeUInt16LE(0x3c00, 0); // F16 1.0
+    data.writeUInt16LE(0xc100, 2); // F16 -2.5
+    data.writeUInt16LE(0x3fc0, 4); // BF16 1.5
+    data.writeUInt16LE(0xc040, 6); // BF16 -3
+    data.writeDoubleLE(0.1, 8);
+    data.writeDoubleLE(-1e300, 16);
+    data.writeBigInt64LE(-7n, 24);
+    data.writeBigInt64LE(123456n, 32);
+    const header = JSON.stringify({
+      h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] },
+      d: { dtype: 'F64', shape: [2], data_offsets: [8, 24] }, n: { dtype: 'I64', shape: [2], data_offsets: [24, 40] },
+    });
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(header.length));
+    const { tensors: t } = decodeSafetensors(Buffer.concat([len, Buffer.from(header), data]));
+    expect([t.h.dtype, Array.from(t.h.data)]).toEqual(['float32', [1, -2.5]]);
+    expect([t.b.dtype, Array.from(t.b.data)]).toEqual(['float32', [1.5, -3]]);
+    expect([t.d.dtype, Array.from(t.d.data)]).toEqual(['float32', [Math.fround(0.1), -Infinity]]);
+    expect([t.n.dtype, Array.from(t.n.data)]).toEqual(['int32', [-7, 123456]]);
   });
 });

@@ -1,14 +1,16 @@
 import { RtlabError } from '../errors/rtlab-error';
 import { DType, HostTensor } from '../artifacts/artifact';
-import { BYTES_PER_ELEMENT, allocate, sizeOf } from '../artifacts/host-tensor';
+import { decodeElements, ELEMENT_FORMATS } from '../artifacts/element-formats';
+import { sizeOf } from '../artifacts/host-tensor';
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian header
  * length N, N bytes of JSON header { name: { dtype, shape, data_offsets: [begin, end] }, __metadata__ },
  * then the packed little-endian tensor bytes. Offsets are relative to the end of the header.
+ * rtlab writes F32, I32 and U8; it reads the formats of ELEMENT_FORMATS too (F16, BF16, F64 widen to
+ * float32, I64 and smaller integers to int32), as checkpoints use them.
  */
 const TO_FORMAT: Record<DType, string> = { float32: 'F32', int32: 'I32', uint8: 'U8' };
-const FROM_FORMAT: Record<string, DType> = { F32: 'float32', I32: 'int32', U8: 'uint8' };
 const MAX_HEADER_BYTES = 100_000_000;
 
 interface HeaderEntry {
@@ -68,17 +70,17 @@ function readHeader(buf: Buffer, source: string): { header: Record<string, unkno
   }
 }
 
-function checkEntry(name: string, entry: HeaderEntry, source: string): DType {
-  const dtype = FROM_FORMAT[entry?.dtype];
-  if (!dtype) throw corrupt(source, `tensor "${name}" has unsupported dtype ${JSON.stringify(entry?.dtype)} (F32, I32, U8 are)`);
+function checkEntry(name: string, entry: HeaderEntry, source: string): string {
+  const format = ELEMENT_FORMATS[entry?.dtype] ? entry.dtype : undefined;
+  if (!format) throw corrupt(source, `tensor "${name}" has unsupported dtype ${JSON.stringify(entry?.dtype)} (${Object.keys(ELEMENT_FORMATS).join(', ')} are)`);
   const [begin, end] = entry.data_offsets ?? [];
   if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw corrupt(source, `tensor "${name}" has an invalid shape`);
   }
-  if (!Number.isInteger(begin) || !Number.isInteger(end) || end - begin !== sizeOf(entry.shape) * BYTES_PER_ELEMENT[dtype]) {
-    throw corrupt(source, `tensor "${name}": data_offsets [${begin}, ${end}] do not match shape [${entry.shape}] of ${dtype}`);
+  if (!Number.isInteger(begin) || !Number.isInteger(end) || end - begin !== sizeOf(entry.shape) * ELEMENT_FORMATS[format].bytes) {
+    throw corrupt(source, `tensor "${name}": data_offsets [${begin}, ${end}] do not match shape [${entry.shape}] of ${format}`);
   }
-  return dtype;
+  return format;
 }
 
 /**
@@ -89,16 +91,14 @@ export function decodeSafetensors(buf: Buffer, source = 'safetensors'): { tensor
   const { header, dataStart } = readHeader(buf, source);
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   const entries = Object.entries(header).filter(([k]) => k !== '__metadata__') as [string, HeaderEntry][];
-  const spans = entries.map(([name, e]) => ({ name, dtype: checkEntry(name, e, source), e })).sort((a, b) => a.e.data_offsets[0] - b.e.data_offsets[0]);
+  const spans = entries.map(([name, e]) => ({ name, format: checkEntry(name, e, source), e })).sort((a, b) => a.e.data_offsets[0] - b.e.data_offsets[0]);
   let expected = 0;
   const tensors: Record<string, HostTensor> = {};
-  for (const { name, dtype, e } of spans) {
+  for (const { name, format, e } of spans) {
     const [begin, end] = e.data_offsets;
     if (begin !== expected) throw corrupt(source, `tensor "${name}" starts at ${begin}, expected ${expected} (gap or overlap)`);
     if (dataStart + end > buf.length) throw corrupt(source, `tensor "${name}" ends past the end of the file: truncated`);
-    const data = allocate(dtype, sizeOf(e.shape));
-    Buffer.from(data.buffer).set(buf.subarray(dataStart + begin, dataStart + end));
-    tensors[name] = { dtype, shape: e.shape, data };
+    tensors[name] = { dtype: ELEMENT_FORMATS[format].dtype, shape: e.shape, data: decodeElements(buf.subarray(dataStart + begin, dataStart + end), format, sizeOf(e.shape)) };
     expected = end;
   }
   if (dataStart + expected !== buf.length) {
