@@ -1,9 +1,14 @@
 // @rtlab/plugin-datasets: kind "load".
 import { pluginModule } from '@rtlab/orchestrator';
+import { cifar10Plugin, cifar100Plugin } from './cifar/cifar-plugin';
 import { dspritesPlugin } from './dsprites/dsprites-plugin';
+import { fashionMnistPlugin } from './fashion-mnist/fashion-mnist-plugin';
+import { imagenetFolderPlugin } from './image-folder/imagenet-folder-plugin';
+import { intelImagePlugin } from './image-folder/intel-image-plugin';
 
-export { dspritesPlugin } from './dsprites/dsprites-plugin';
+export { dspritesPlugin, cifar10Plugin, cifar100Plugin, fashionMnistPlugin, intelImagePlugin, imagenetFolderPlugin };
 export * from './dsprites/dsprites-factors';
 export { parseNpyHeader, NpyHeader } from './formats/npy';
+export { parseIdx } from './formats/idx';
 
-export const rtlabModule = pluginModule([dspritesPlugin]);
+export const rtlabModule = pluginModule([dspritesPlugin, cifar10Plugin, cifar100Plugin, fashionMnistPlugin, intelImagePlugin, imagenetFolderPlugin]);

@@ -1,0 +1,57 @@
+import { datasetArtifact, PluginContext, RtlabError } from '@rtlab/orchestrator';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DatasetSource, missing } from '../formats/data-file';
+import { LoaderParams, subsetIndices, viewOf } from '../transforms/loader-params';
+import { Fit, loadImage } from './decode-image';
+
+export interface FolderSample {
+  file: string;
+  label: number;
+}
+
+const IMAGE = /\.jpe?g$/i;
+
+/** Every JPEG under root/<class>/ for the classes in order (label = index), file names sorted. */
+export function classFolderSamples(root: string, classes: string[], source: DatasetSource): FolderSample[] {
+  if (!fs.existsSync(root)) throw missing(root, source);
+  return classes.flatMap((name, label) => {
+    const dir = path.join(root, name);
+    if (!fs.existsSync(dir)) throw missing(dir, source);
+    const files = fs.readdirSync(dir).filter((f) => IMAGE.test(f)).sort();
+    if (files.length === 0) throw new RtlabError('input', `${source.name}: ${dir} holds no .jpg/.jpeg images`);
+    return files.map((f) => ({ file: path.join(dir, f), label }));
+  });
+}
+
+export interface FolderDataset {
+  name: string;
+  classes: string[];
+  samples: FolderSample[];
+  size: [number, number];
+  fit: Fit;
+}
+
+/** Decodes the (subset of the) samples into a Dataset of uint8 RGB images of one size, with progress. */
+export function folderDataset(d: FolderDataset, p: LoaderParams, ctx: PluginContext) {
+  const keep = subsetIndices(d.samples.length, p, ctx, d.name);
+  const [h, w] = d.size;
+  const images = new Uint8Array(keep.length * h * w * 3);
+  keep.forEach((i, row) => {
+    ctx.signal.throwIfAborted();
+    loadImage(d.samples[i].file, d.size, d.fit, images, row * h * w * 3);
+    if (row % 100 === 0) ctx.progress(row, keep.length, 'decoding');
+  });
+  const labels = Int32Array.from(keep, (i) => d.samples[i].label);
+  return datasetArtifact({ images, imageShape: [h, w, 3], labels, meta: { name: d.name, classes: d.classes, ...(viewOf(p) ? { view: viewOf(p)! } : {}) } });
+}
+
+export const SIZE_SCHEMA = (size: number) => ({
+  type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2, default: [size, size],
+  description: 'Stored [height, width]: images differ in size, so each is resized once when loaded (see fit); resize later per batch with "resize".',
+});
+
+export const FIT_SCHEMA = (fit: Fit) => ({
+  enum: ['stretch', 'center-crop'], default: fit,
+  description: 'stretch: the whole image to size; center-crop: the centred window of size\'s aspect ratio (Resize + CenterCrop).',
+});
