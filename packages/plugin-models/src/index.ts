@@ -1,16 +1,21 @@
 // @rtlab/plugin-models: kind "model", plus the network runtime other plugins build on.
 import { pluginModule } from '@rtlab/orchestrator';
 import { dspritesCnnPlugin } from './plugins/dsprites-cnn-plugin';
+import { resnetBottleneckPlugin } from './plugins/resnet-bottleneck-plugin';
+import { wideResNetPlugin } from './plugins/wide-resnet-plugin';
 
 export { Architecture } from './architectures/architecture';
 export { architecture, registerArchitecture } from './architectures/architectures';
 export { dspritesCnn } from './architectures/dsprites-cnn';
 export { linear, linearModel } from './architectures/linear';
 export { wideResNet } from './architectures/wide-resnet';
+export { resnetBottleneck, BottleneckConfig, WRN_50_2 } from './architectures/resnet-bottleneck';
+export { readCheckpoint } from './checkpoint/read-checkpoint';
+export { unpickle } from './checkpoint/pickle';
 export { BatchNormMode, EVAL } from './network/batch-norm-mode';
 export { initHead } from './network/init';
 export { ModelMeta } from './network/model-meta';
 export { Network } from './network/network';
-export { dspritesCnnPlugin };
+export { dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin };
 
-export const rtlabModule = pluginModule([dspritesCnnPlugin]);
+export const rtlabModule = pluginModule([dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin]);

@@ -6,13 +6,12 @@ import { resizeBilinear } from './resize-bilinear';
  * dataset is never materialised at model resolution): bilinear resize, then grayscale -> RGB by
  * copying the channel. Kept in the Dataset's metadata.
  */
-export interface ImageView {
-  [key: string]: [number, number] | boolean | undefined;
+export type ImageView = {
   /** [height, width] the images are resized to. */
   resize?: [number, number];
   /** Copy a single channel to three. */
   rgb?: boolean;
-}
+};
 
 /** [H, W, C] that images of `stored` shape have once viewed. */
 export function viewedShape(stored: readonly [number, number, number], view: ImageView = {}): [number, number, number] {

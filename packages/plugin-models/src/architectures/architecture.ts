@@ -8,6 +8,8 @@ export interface Architecture {
   name: string;
   /** [H, W, C] of the inputs it takes (images in [0, 1]). */
   inputShape: [number, number, number];
+  /** Fully convolutional: any height and width work (the channels must still match). */
+  anySize?: boolean;
   featureDim: number;
   /** Freshly initialised weights of g (no head), deterministic from rng. */
   init(rng: SeededRng): Record<string, HostTensor>;

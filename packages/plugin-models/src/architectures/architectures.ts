@@ -2,15 +2,18 @@ import { RtlabError } from '@rtlab/orchestrator';
 import { Architecture } from './architecture';
 import { dspritesCnn } from './dsprites-cnn';
 import { linear } from './linear';
+import { parseBottleneckName, resnetBottleneck } from './resnet-bottleneck';
 import { wideResNet } from './wide-resnet';
 
 const ARCHITECTURES = new Map<string, Architecture>([dspritesCnn, linear].map((a) => [a.name, a]));
 
 export function architecture(name: string): Architecture {
   const wrn = /^wrn-(\d+)-(\d+)$/.exec(name);
-  if (wrn && !ARCHITECTURES.has(name)) ARCHITECTURES.set(name, wideResNet(Number(wrn[1]), Number(wrn[2])));
+  const bottleneck = parseBottleneckName(name);
+  if (bottleneck && !ARCHITECTURES.has(name)) ARCHITECTURES.set(name, resnetBottleneck(bottleneck));
+  else if (wrn && !ARCHITECTURES.has(name)) ARCHITECTURES.set(name, wideResNet(Number(wrn[1]), Number(wrn[2])));
   const a = ARCHITECTURES.get(name);
-  if (!a) throw new RtlabError('input', `unknown architecture "${name}"; known: ${[...ARCHITECTURES.keys()].join(', ')}, wrn-<depth>-<widen>`);
+  if (!a) throw new RtlabError('input', `unknown architecture "${name}"; known: ${[...ARCHITECTURES.keys()].join(', ')}, wrn-<depth>-<widen>, wrn-50-2, resnet-<b1>.<b2>.<b3>.<b4>-p<planes>-w<widthPerGroup>`);
   return a;
 }
 

@@ -48,6 +48,7 @@ export function wideResNet(depth: number, widen: number): Architecture {
   return {
     name: `wrn-${depth}-${widen}`,
     inputShape: [32, 32, 3],
+    anySize: true,
     featureDim: width,
     init(rng: SeededRng): Record<string, HostTensor> {
       const w: Record<string, HostTensor> = { ...initConv('conv1', 3, 3, 3, 16, rng, false) };

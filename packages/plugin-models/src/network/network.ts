@@ -5,7 +5,7 @@ import { architecture } from '../architectures/architectures';
 import { BatchNormMode, EVAL } from './batch-norm-mode';
 import { ModelMeta } from './model-meta';
 
-const isBuffer = (name: string) => /\.running_(mean|var)$/.test(name);
+const isBuffer = (name: string) => /\.running_(mean|var)$|^normalize\./.test(name);
 
 /**
  * A model in memory: representation g (an Architecture) plus an optional linear head f = W g + b,
@@ -47,7 +47,18 @@ export class Network {
   }
 
   features(x: tf.Tensor4D, bn: BatchNormMode = EVAL): tf.Tensor2D {
+    this.checkInput(x.shape);
     return this.arch.features(this.param, x, bn);
+  }
+
+  /** Inputs of the wrong size fail here with what to change, not deep inside a layer. */
+  private checkInput([, h, w, c]: number[]): void {
+    const [eh, ew, ec] = this.meta.inputShape;
+    if (ec === 0) return;
+    if (c !== ec || (!this.arch.anySize && (h !== eh || w !== ew))) {
+      const want = this.arch.anySize ? `${ec}-channel images` : `${eh}x${ew}x${ec} images`;
+      throw new RtlabError('input', `${this.meta.architecture} takes ${want}, the data gives ${h}x${w}x${c}: set "resize" and/or "grayscaleToRgb" on the load node`);
+    }
   }
 
   /** f applied to given features: g W^T + b. */
