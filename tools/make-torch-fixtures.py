@@ -164,6 +164,11 @@ def main():
     torch.save(nested, os.path.join(OUT, 'wrn-10-2.pt'))
     torch.save({k: v.half() if v.is_floating_point() else v for k, v in wrn.state_dict().items()}, os.path.join(OUT, 'wrn-10-2.half.pt'))
 
+    # A 100-class head, as RobustBench's CIFAR-100 checkpoints, for the pipeline tests (a plain state dict).
+    c100 = WideResNet(10, 1, 100)
+    settle(c100, (3, 32, 32))
+    torch.save(c100.state_dict(), os.path.join(OUT, 'wrn-10-1-c100.pt'))
+
     resnet = Normalized(OrderedDict([
         ('normalize', ImageNormalizer([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])),
         ('model', BottleneckResNet([1, 2, 1, 1], 4, 32, 7)),

@@ -62,5 +62,8 @@ describe('attack/pgd-* on a linear representation g(x) = A x (closed forms)', ()
     const model = linearModel(A, [4, 4, 1]);
     await expect(pgdPlugin(pgdL2).run({ model, data }, params({ objective: 'ce' }), standaloneContext())).rejects.toThrow(/needs a model with a head/);
     await expect(pgdPlugin(pgdL2).run({ model, data }, params({ randomStart: false }), standaloneContext())).rejects.toThrow(/needs randomStart/);
+    const oneClass = linearModel(A, [4, 4, 1], { weight: [A[0].map(() => 1)], bias: [0] }, 'classification');
+    const labelled = { ...data, tensors: { ...data.tensors, labels: { dtype: 'int32' as const, shape: [data.tensors.labels.shape[0]], data: new Int32Array(data.tensors.labels.shape[0]).fill(1) } } };
+    await expect(pgdPlugin(pgdL2).run({ model: oneClass, data: labelled }, params({ objective: 'ce' }), standaloneContext())).rejects.toThrow(/the data has label 1, but the model's head has 1 outputs: probe/);
   });
 });

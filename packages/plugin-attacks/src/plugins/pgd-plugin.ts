@@ -1,4 +1,4 @@
-import { Artifact, batchRanges, datasetView, Plugin, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, batchRanges, datasetView, DatasetView, Plugin, RtlabError } from '@rtlab/orchestrator';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { sliceBatch } from '../objectives/objective';
@@ -46,6 +46,13 @@ function stepSize(p: PgdParams, norm: 'linf' | 'l2'): number {
   return p.absStepsize ?? (p.relStepsize ?? (norm === 'linf' ? 0.7 : 0.1)) * p.eps;
 }
 
+/** A classifier's labels must index its head's outputs (a 10-class task on a 100-class head needs a probe first). */
+function checkLabels(net: Network, data: DatasetView, p: PgdParams): void {
+  if (p.objective !== 'ce' && net.meta.task !== 'classification') return;
+  const top = data.labels?.reduce((m, l) => Math.max(m, l), -1) ?? -1;
+  if (top >= net.meta.outputs) throw new RtlabError('input', `the data has label ${top}, but the model's head has ${net.meta.outputs} outputs: probe the representation on this task first`);
+}
+
 function checkModel(net: Network, p: PgdParams): string | undefined {
   if (p.objective !== 'representation' && !net.hasHead) throw new RtlabError('input', `the ${p.objective} objective needs a model with a head (f = W g + b); probe it first`);
   if (p.objective === 'representation' && !p.randomStart) throw new RtlabError('input', 'the representation objective needs randomStart: its gradient is undefined at x\' = x');
@@ -70,6 +77,7 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
       const out = new AttackOutputs(data.count, net, p.saveInputs ? data.imageShape : undefined);
       try {
         const target = checkModel(net, p);
+        checkLabels(net, data, p);
         const settings = { eps: p.eps, steps: p.steps, stepSize: stepSize(p, variant.norm), randomStart: p.randomStart, bounds: p.bounds, seed: ctx.seed, gradientBatch: p.gradientBatch };
         for (const [b, [start, end]] of batchRanges(data.count, p.batchSize).entries()) {
           ctx.signal.throwIfAborted();

@@ -11,7 +11,7 @@ import { pivot, PivotSpec } from '../render/pivot';
 export const pivotTablePlugin: Plugin<PivotSpec> = {
   kind: 'table',
   name: 'pivot',
-  version: '1.0.0',
+  version: '1.1.0',
   description: 'Lays score rows out as a table (row labels x values by a column label) in Markdown, CSV, JSON and LaTeX.',
   params: {
     type: 'object',

@@ -27,6 +27,12 @@ describe('pivot', () => {
     expect(t.rows).toEqual([['random', 'scale', 'yes'], ['random', 'posX', 'yes'], ['adv', 'scale', 'yes']]);
   });
 
+  it('merges score rows with the same labels: each figure from the row that has it (Tab. 4: accuracy and AS rows of a task)', () => {
+    const merged: ScoreRow[] = [{ task: 'cifar10', cleanCE: 0.5, robustCE: 1.5 }, { task: 'cifar10', as: 2.25 }, { task: 'fmnist', as: 3 }];
+    const t = pivot(merged, { title: 'T', rows: ['task'], values: [{ name: 'AS', field: 'as' }, { name: 'clean CE', field: 'cleanCE' }], digits: 2 });
+    expect(t.rows).toEqual([['cifar10', '2.25', '0.50'], ['fmnist', '3.00', '–']]);
+  });
+
   it('names a missing label and how to add it', () => {
     expect(() => pivot(rows, { title: 'T', rows: ['eps'], values: [{ name: 'x', field: 'lhs' }], digits: 2 })).toThrow(/score row 0 has no label "eps"; give the score node labels: \{"eps": \.\.\.\}/);
   });

@@ -24,6 +24,8 @@ const unique = (xs: string[]) => [...new Set(xs)];
 /**
  * Rows grouped by `rows` labels (first appearance order), one table row per value spec, columns from
  * the `column` label: the layout of the paper's Tab. 7 (pretraining x attack x {LHS, RHS} by factor).
+ * Score rows with the same labels merge: each figure comes from the first row that has its field
+ * (so an accuracy row and an AS row of one task fill one table row, as in Tab. 4).
  */
 export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
   for (const key of [...s.rows, ...(s.column ? [s.column] : [])]) {
@@ -35,14 +37,17 @@ export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
   if (!s.column) {
     return {
       title: s.title, labelColumns: s.rows.length, header: [...s.rows, ...s.values.map((v) => v.name)],
-      rows: groups.map((g) => { const r = data.find((x) => id(x) === g)!; return [...s.rows.map((k) => String(r[k])), ...s.values.map((v) => formatCell(r[v.field], s.digits))]; }),
+      rows: groups.map((g) => {
+        const inGroup = data.filter((x) => id(x) === g);
+        return [...s.rows.map((k) => String(inGroup[0][k])), ...s.values.map((v) => formatCell(inGroup.find((r) => v.field in r)?.[v.field], s.digits))];
+      }),
     };
   }
   const columns = unique(data.map((r) => String(r[s.column!])));
   const rows = groups.flatMap((g) => s.values.map((v) => {
     const inGroup = data.filter((r) => id(r) === g);
     const labels = s.rows.map((k) => String(inGroup[0][k]));
-    return [...labels, v.name, ...columns.map((c) => formatCell(inGroup.find((r) => String(r[s.column!]) === c)?.[v.field], s.digits))];
+    return [...labels, v.name, ...columns.map((c) => formatCell(inGroup.find((r) => String(r[s.column!]) === c && v.field in r)?.[v.field], s.digits))];
   }));
   return { title: s.title, labelColumns: s.rows.length + 1, header: [...s.rows, '', ...columns], rows };
 }
