@@ -15,6 +15,7 @@ export { loadConfig, RtlabConfig } from './plugins/rtlab-config';
 export { ArtifactCache } from './cache/artifact-cache';
 export { cacheKey, CacheKey, KeyDescription } from './cache/cache-key';
 export { canonicalJson } from './cache/canonical-json';
+export { DiskInput, Roots } from './cache/file-fingerprint';
 export { decodeSafetensors, encodeSafetensors } from './cache/safetensors';
 export { validatePipelineFile, validatePipelineText } from './validate/validate-pipeline';
 export { formatProblem, Problem } from './validate/problem';

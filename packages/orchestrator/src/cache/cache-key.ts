@@ -9,6 +9,8 @@ export interface KeyDescription {
   params: unknown;
   seed: number;
   inputs: Record<string, string | string[]>;
+  /** Fingerprints of the files the node reads ("data:cifar-10-batches-bin" -> digest); absent when none. */
+  files?: Record<string, string>;
 }
 
 export interface CacheKey {

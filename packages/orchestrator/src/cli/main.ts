@@ -15,6 +15,8 @@ export function buildProgram(exit: ExitHolder): Command {
   const program = new Command('rtlab')
     .description('Robustness transfer lab: validate, run and cache adversarial-robustness pipelines')
     .option('--config <file>', 'rtlab.config.json to use (default: ./rtlab.config.json if present)')
+    .option('--data-root <dir>', 'folder dataset paths are relative to (default from rtlab.config.json, else data)')
+    .option('--model-root <dir>', 'folder checkpoint paths are relative to (default from rtlab.config.json, else models)')
     .showHelpAfterError('(add --help for usage)');
   for (const register of COMMANDS) register(program, exit);
   const override = (c: Command): void => {

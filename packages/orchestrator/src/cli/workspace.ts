@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { registryOf } from '../plugins/plugin-container';
 import { builtInModules, loadPluginModule } from '../plugins/load-plugin-modules';
@@ -5,6 +6,8 @@ import { loadConfig, RtlabConfig } from '../plugins/rtlab-config';
 
 export interface GlobalOptions {
   config?: string;
+  dataRoot?: string;
+  modelRoot?: string;
 }
 
 export interface Workspace {
@@ -15,6 +18,8 @@ export interface Workspace {
 /** The config of the working directory plus every installed and configured plugin. */
 export function openWorkspace(opts: GlobalOptions): Workspace {
   const config = loadConfig(process.cwd(), opts.config);
+  if (opts.dataRoot) config.dataRoot = path.resolve(opts.dataRoot);
+  if (opts.modelRoot) config.modelRoot = path.resolve(opts.modelRoot);
   const registry = registryOf([...builtInModules(), ...config.plugins.map(loadPluginModule)]);
   return { config, registry };
 }

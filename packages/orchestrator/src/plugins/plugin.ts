@@ -1,5 +1,6 @@
 import { Artifact } from '../artifacts/artifact';
 import { BackendInfo } from '../backend/backend-info';
+import { DiskInput } from '../cache/file-fingerprint';
 import { SeededRng } from '../rng/seeded-rng';
 
 /** The node kinds of an experiment, in pipeline order (DESIGN.md). Plugins may add kinds of their own. */
@@ -51,5 +52,7 @@ export interface Plugin<P = any> { // eslint-disable-line @typescript-eslint/no-
   params: Record<string, unknown>;
   inputs: Record<string, PortSpec>;
   output: string;
+  /** Files or folders the node reads (relative to the data or model root): their fingerprints enter its cache key. */
+  reads?(params: P): DiskInput[];
   run(inputs: PluginInputs, params: P, ctx: PluginContext): Promise<Artifact>;
 }

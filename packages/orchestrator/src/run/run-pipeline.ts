@@ -76,7 +76,7 @@ class PipelineRun {
   private readonly computeStarted = new Map<string, number>();
 
   constructor(private readonly pipeline: ResolvedPipeline, private readonly opts: RunOptions) {
-    this.keys = nodeKeys(pipeline);
+    this.keys = nodeKeys(pipeline, { dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot });
     this.children = childrenOf(pipeline);
     this.byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
     this.signal = opts.signal ?? new AbortController().signal;

@@ -90,6 +90,7 @@ function cifarPlugin(v: CifarVariant): Plugin<CifarParams> {
     },
     inputs: {},
     output: 'Dataset',
+    reads: (p) => [{ root: 'data', path: p.dir }],
     async run(_inputs, p, ctx) {
       return load(v, p, ctx);
     },

@@ -78,6 +78,7 @@ export const dspritesPlugin: Plugin<DspritesParams> = {
   },
   inputs: {},
   output: 'Dataset',
+  reads: (p) => (p.source === 'npz' ? [{ root: 'data', path: p.file }] : []),
   async run(_inputs, p, ctx) {
     if (p.source === 'npz') return fromNpz(path.resolve(ctx.dataRoot, p.file), p, ctx);
     return procedural(sampleCombinations(p.count, p.split, p.splitSeed, p.testFraction, ctx.rng), ctx);

@@ -38,6 +38,7 @@ export const fashionMnistPlugin: Plugin<FashionMnistParams> = {
   },
   inputs: {},
   output: 'Dataset',
+  reads: (p) => [{ root: 'data', path: p.dir }],
   async run(_inputs, p, ctx) {
     const dir = path.resolve(ctx.dataRoot, p.dir);
     const prefix = p.split === 'train' ? 'train' : 't10k';

@@ -50,6 +50,7 @@ export const imagenetFolderPlugin: Plugin<ImagenetFolderParams> = {
   },
   inputs: {},
   output: 'Dataset',
+  reads: (p) => [{ root: 'data', path: p.dir }, ...(p.classIndex ? [{ root: 'data' as const, path: p.classIndex }] : [])],
   async run(_inputs, p, ctx) {
     const root = path.resolve(ctx.dataRoot, p.dir);
     const { classes, present } = classOrder(root, p, ctx.dataRoot);

@@ -32,6 +32,7 @@ export const intelImagePlugin: Plugin<IntelImageParams> = {
   },
   inputs: {},
   output: 'Dataset',
+  reads: (p) => [{ root: 'data', path: path.join(p.dir, `seg_${p.split}`) }],
   async run(_inputs, p, ctx) {
     const folder = `seg_${p.split}`;
     const root = path.resolve(ctx.dataRoot, p.dir, folder, folder);

@@ -30,6 +30,7 @@ export const resnetBottleneckPlugin: Plugin<ResnetBottleneckParams> = {
   },
   inputs: {},
   output: 'Model',
+  reads: (p) => (p.checkpoint ? [{ root: 'model', path: p.checkpoint }] : []),
   async run(_inputs, p, ctx) {
     const normalize = {
       'normalize.mean': { dtype: 'float32' as const, shape: [3], data: Float32Array.from(p.mean) },

@@ -25,6 +25,7 @@ export const wideResNetPlugin: Plugin<WideResNetParams> = {
   },
   inputs: {},
   output: 'Model',
+  reads: (p) => (p.checkpoint ? [{ root: 'model', path: p.checkpoint }] : []),
   async run(_inputs, p, ctx) {
     return checkpointModel(wideResNet(p.depth, p.widen), p.checkpoint, ctx);
   },

@@ -56,7 +56,7 @@ export function cacheCommand(program: Command, exit: ExitHolder): void {
           process.stderr.write('gc removed nothing: fix the pipelines first, so their entries are not removed by mistake\n');
           return EXIT.invalid;
         }
-        for (const k of nodeKeys(pipeline).values()) keep.add(k.key);
+        for (const k of nodeKeys(pipeline, ws.config).values()) keep.add(k.key);
       }
       const removed = await c.gc(keep);
       process.stdout.write(`removed ${removed.length} entries; kept those of ${list.length} pipeline(s)\n`);

@@ -16,6 +16,7 @@ import { nodeKeys } from '../../run/node-keys';
 import { describeError, runPipeline, RunSummary } from '../../run/run-pipeline';
 import { RunRecord } from '../../run/run-record';
 import { WorkerPool } from '../../run/workers/worker-pool';
+import { RtlabConfig } from '../../plugins/rtlab-config';
 import { ResolvedPipeline } from '../../validate/resolved-pipeline';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
@@ -67,7 +68,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
   const started = new Date();
   reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes) — ${describeBackend(backend)}${workers ? ` on each of ${workers} worker threads` : ''}`);
-  if (opts.explain) explain(pipeline, cache, config.runsDir, reporter);
+  if (opts.explain) explain(pipeline, cache, config, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
   record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2) });
   const pool = workers ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter) : undefined;
@@ -112,9 +113,9 @@ function defaultWorkers(backend: BackendInfo): number {
   return backend.name === 'wasm' || backend.name === 'cpu' ? os.availableParallelism() : 0;
 }
 
-function explain(pipeline: ResolvedPipeline, cache: ArtifactCache, runsDir: string, reporter: ProgressReporter): void {
-  const previous = previousKeys(runsDir, pipeline.name);
-  for (const [id, k] of nodeKeys(pipeline)) {
+function explain(pipeline: ResolvedPipeline, cache: ArtifactCache, config: RtlabConfig, reporter: ProgressReporter): void {
+  const previous = previousKeys(config.runsDir, pipeline.name);
+  for (const [id, k] of nodeKeys(pipeline, config)) {
     if (cache.has(k.key)) {
       reporter.info(`explain ${id}: cached as ${k.key.slice(0, 12)}`);
       continue;
