@@ -15,11 +15,11 @@ export class AttackOutputs {
   private readonly labels?: Int32Array;
   private readonly adversarial?: Float32Array;
 
-  constructor(private readonly count: number, private readonly net: Network, private readonly inputShape?: [number, number, number]) {
+  constructor(private readonly count: number, private readonly net: Network, classifies: boolean, private readonly inputShape?: [number, number, number]) {
     this.lossClean = new Float32Array(count);
     this.lossAdv = new Float32Array(count);
     this.repDistance = new Float32Array(count);
-    this.classification = net.hasHead && net.meta.task === 'classification';
+    this.classification = classifies;
     if (this.classification) {
       this.logitsClean = new Float32Array(count * net.meta.outputs);
       this.predClean = new Int32Array(count);

@@ -46,11 +46,16 @@ function stepSize(p: PgdParams, norm: 'linf' | 'l2'): number {
   return p.absStepsize ?? (p.relStepsize ?? (norm === 'linf' ? 0.7 : 0.1)) * p.eps;
 }
 
-/** A classifier's labels must index its head's outputs (a 10-class task on a 100-class head needs a probe first). */
-function checkLabels(net: Network, data: DatasetView, p: PgdParams): void {
-  if (p.objective !== 'ce' && net.meta.task !== 'classification') return;
+/**
+ * Whether predictions and labels are recorded: the model classifies and the data's labels index its
+ * outputs. The CE objective needs that (a 10-class task on a 100-class pretrained head needs a probe
+ * first); a representation attack on a pretrained classifier with another task's data just skips them.
+ */
+function classifies(net: Network, data: DatasetView, p: PgdParams): boolean {
   const top = data.labels?.reduce((m, l) => Math.max(m, l), -1) ?? -1;
-  if (top >= net.meta.outputs) throw new RtlabError('input', `the data has label ${top}, but the model's head has ${net.meta.outputs} outputs: probe the representation on this task first`);
+  const fits = data.labels !== undefined && top < net.meta.outputs;
+  if (p.objective === 'ce' && !fits) throw new RtlabError('input', data.labels ? `the data has label ${top}, but the model's head has ${net.meta.outputs} outputs: probe the representation on this task first` : 'the ce objective needs class labels');
+  return net.hasHead && net.meta.task === 'classification' && fits;
 }
 
 function checkModel(net: Network, p: PgdParams): string | undefined {
@@ -74,14 +79,14 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
     async run(inputs, p, ctx): Promise<Artifact> {
       const data = datasetView(inputs.data as Artifact);
       const net = Network.fromArtifact(inputs.model as Artifact);
-      const out = new AttackOutputs(data.count, net, p.saveInputs ? data.imageShape : undefined);
       try {
         const target = checkModel(net, p);
-        checkLabels(net, data, p);
+        const withLabels = classifies(net, data, p);
+        const out = new AttackOutputs(data.count, net, withLabels, p.saveInputs ? data.imageShape : undefined);
         const settings = { eps: p.eps, steps: p.steps, stepSize: stepSize(p, variant.norm), randomStart: p.randomStart, bounds: p.bounds, seed: ctx.seed, gradientBatch: p.gradientBatch };
         for (const [b, [start, end]] of batchRanges(data.count, p.batchSize).entries()) {
           ctx.signal.throwIfAborted();
-          const { x0, batch } = attackBatch(net, data, start, end, p.objective, target);
+          const { x0, batch } = attackBatch(net, data, start, end, p.objective, withLabels, target);
           const objective = (x: tf.Tensor4D, row = 0) => OBJECTIVES[p.objective](net, x, sliceBatch(batch, row, x.shape[0]));
           const xAdv = runPgd(variant, objective, x0, { ...settings, seed: (settings.seed + 7919 * b) >>> 0 });
           out.record(start, x0, xAdv, batch, p.objective === 'representation' ? undefined : (x) => objective(x));

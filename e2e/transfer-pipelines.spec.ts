@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeCifar10, writeCifar100, writeFashionMnist, writeImagenetFolder, writeIntelImage } from '../packages/plugin-datasets/src/test-support/dataset-files';
+import { ROOT, rtlab, statuses, workspace } from './rtlab-cli';
+
+// The paper's pipelines end to end on tiny files in the real formats (written here) and tiny networks of the
+// same families (PyTorch checkpoints from tools/make-torch-fixtures.py), at a few samples, epochs and steps.
+const FIXTURES = path.join(ROOT, 'packages/plugin-models/fixtures/torch');
+const TASKS = ['cifar10', 'fashion-mnist', 'intel-image'];
+const set = (...s: string[]) => s.flatMap((x) => ['--set', x]);
+const SMALL = set(
+  'train-cifar10.limit=12', 'test-cifar10.limit=4', 'train-fashion-mnist.limit=12', 'test-fashion-mnist.limit=6',
+  'train-intel-image.size=[24,24]', 'test-intel-image.size=[24,24]',
+  'probe-{task}.epochs=2', 'as-{task}.steps=2', 'ce-{task}.steps=2',
+);
+
+function dataFolder(dir: string): string {
+  const data = path.join(dir, 'data');
+  writeCifar10(data, 4);
+  writeCifar100(data, 6);
+  writeFashionMnist(data, 12, true);
+  writeIntelImage(data, 2);
+  writeImagenetFolder(data, ['n01440764', 'n01443537', 'n02102040'], 2);
+  return data;
+}
+
+/** The rows of the printed table whose title contains `title`. */
+function table(stdout: string, title: string): string[] {
+  const block = stdout.split('\n\n**').find((b) => b.includes(title)) ?? '';
+  return block.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| :--'));
+}
+
+describe.each([
+  ['cifar100-transfer', 'cifar100', set('net.depth=10', 'net.widen=1', 'net.checkpoint=wrn-10-1-c100.pt', 'as-cifar100.steps=2', 'ce-cifar100.steps=2')],
+  ['imagenet-transfer', 'imagenet', set(
+    'net.blocks=[1,2,1,1]', 'net.planes=4', 'net.widthPerGroup=32', 'net.checkpoint=resnet-1.2.1.1-p4-w32.pt',
+    'as-imagenet.steps=2', 'ce-imagenet.steps=2', 'test-imagenet.limit=4', 'test-imagenet.size=[48,48]',
+    ...['train', 'test'].flatMap((s) => TASKS.map((t) => `${s}-${t}.resize=[48,48]`)),
+  )],
+])('pipelines/%s.json on tiny real-format files', (name, pretraining, network) => {
+  const dir = workspace();
+  const roots = ['--data-root', dataFolder(dir), '--model-root', FIXTURES];
+  const pipeline = path.join(ROOT, 'pipelines', `${name}.json`);
+  let first: ReturnType<typeof rtlab>;
+  beforeAll(() => {
+    first = rtlab(dir, ...roots, 'run', pipeline, ...SMALL, ...network);
+  });
+
+  it('runs end to end and prints the layouts of Tab. 1, 3 and 4, with the pretraining data in Tab. 4', () => {
+    expect(first.stderr).not.toMatch(/leaked|warning|error/);
+    expect(first.code).toBe(0);
+    expect(table(first.stdout, 'Tab. 1')[0]).toBe('| task | Diff. CE | \\|\\|W\\|\\| | LHS | AS | holds |');
+    expect(table(first.stdout, 'Tab. 3')[0]).toBe('| task | clean acc. | robust acc. | prop. fulfilled | rob. fulfilled |');
+    expect(table(first.stdout, 'Tab. 4')[0]).toBe('| task | AS | clean CE | robust CE | rel. diff. |');
+    for (const title of ['Tab. 1', 'Tab. 3', 'Tab. 4']) {
+      expect(table(first.stdout, title).slice(1).map((r) => r.split(' | ')[0].slice(2))).toEqual(title === 'Tab. 4' ? [...TASKS, `${pretraining} (pretraining)`] : TASKS);
+    }
+    // Every figure was computed (no empty cells).
+    for (const row of [...table(first.stdout, 'Tab. 1'), ...table(first.stdout, 'Tab. 4')].slice(1)) expect(row).not.toContain('–');
+  });
+
+  it('a checkpoint at another place (new mtime) recomputes the network and all after it, not the data', () => {
+    const copy = path.join(dir, 'models');
+    fs.mkdirSync(copy);
+    const checkpoint = network.find((a) => a.startsWith('net.checkpoint='))!.split('=')[1];
+    fs.copyFileSync(path.join(FIXTURES, checkpoint), path.join(copy, checkpoint));
+    const moved = ['--data-root', roots[1], '--model-root', copy];
+    const again = rtlab(dir, ...moved, 'run', pipeline, ...SMALL, ...network);
+    expect(again.code).toBe(0);
+    expect(new Set(Object.values(statuses(again.stderr)))).toEqual(new Set(['computed', 'hit']));
+    const computed = Object.entries(statuses(again.stderr)).filter(([, s]) => s === 'computed').map(([n]) => n);
+    expect(computed).toContain('net');
+    expect(computed.filter((n) => n.startsWith('train-') || n.startsWith('test-'))).toEqual([]);
+    expect(table(again.stdout, 'Tab. 4').length).toBe(5);
+  });
+});
