@@ -25,7 +25,7 @@ describe('score/lemma1 and score/as-score on g(x) = A x', () => {
     as = await pgdPlugin(pgdL2).run({ model, data }, attack({}), standaloneContext({ seed: 2 }));
   });
 
-  it('as-score: AS = eps * sigma_max(A) = 3 eps over the L2 ball, per sample and on average', async () => {
+  it('as-score on unlabelled data: AS = eps * sigma_max(A) = 3 eps over the L2 ball, per sample and on average', async () => {
     const [row] = scoreRows(await asScorePlugin.run({ as }, { labels: { pre: 'linear' } }, standaloneContext()));
     expect(row.as as number).toBeCloseTo(3 * EPS, 4);
     expect(row.asStd as number).toBeLessThan(1e-4);
