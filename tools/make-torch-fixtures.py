@@ -20,7 +20,6 @@ from torchvision.models.resnet import Bottleneck
 ROOT = os.path.join(os.path.dirname(__file__), '..', 'packages')
 OUT = os.path.join(ROOT, 'plugin-models', 'fixtures', 'torch')
 RESIZE = os.path.join(ROOT, 'orchestrator', 'fixtures', 'torch-resize.io.safetensors')
-torch.manual_seed(0)
 
 
 def write_safetensors(path, tensors):
@@ -156,6 +155,8 @@ def reference(model, name, shape, count=4):
 def main():
     os.makedirs(OUT, exist_ok=True)
 
+    # Each fixture has its own seed, so adding one leaves the others' bytes alone.
+    torch.manual_seed(0)
     wrn = WideResNet(10, 2, 5)
     settle(wrn, (3, 32, 32))
     reference(wrn, 'wrn-10-2', (3, 32, 32))
@@ -164,11 +165,17 @@ def main():
     torch.save(nested, os.path.join(OUT, 'wrn-10-2.pt'))
     torch.save({k: v.half() if v.is_floating_point() else v for k, v in wrn.state_dict().items()}, os.path.join(OUT, 'wrn-10-2.half.pt'))
 
+    # A whole pickled module instead of a state dict (a common mistake), for the error it gets.
+    torch.manual_seed(1)
+    torch.save(nn.Linear(3, 2), os.path.join(OUT, 'whole-module.pt'))
+
     # A 100-class head, as RobustBench's CIFAR-100 checkpoints, for the pipeline tests (a plain state dict).
+    torch.manual_seed(2)
     c100 = WideResNet(10, 1, 100)
     settle(c100, (3, 32, 32))
     torch.save(c100.state_dict(), os.path.join(OUT, 'wrn-10-1-c100.pt'))
 
+    torch.manual_seed(3)
     resnet = Normalized(OrderedDict([
         ('normalize', ImageNormalizer([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])),
         ('model', BottleneckResNet([1, 2, 1, 1], 4, 32, 7)),
@@ -180,6 +187,7 @@ def main():
     torch.save(resnet.state_dict(), os.path.join(OUT, 'resnet-1.2.1.1-p4-w32.legacy.pt'), _use_new_zipfile_serialization=False)
 
     # The bilinear resize rtlab applies per batch, against torchvision's Resize(antialias=True).
+    torch.manual_seed(4)
     img = torch.rand(1, 3, 28, 20)
     write_safetensors(RESIZE, {
         'input': img.permute(0, 2, 3, 1),

@@ -83,6 +83,7 @@ describe('checkpoint import rejects bad files with what is wrong', () => {
     await expect(wrn(write('page.pt', '<!DOCTYPE html><html><body>Sign in to continue</body></html>'))).rejects.toThrow(/page\.pt: not a checkpoint \(it is an HTML page/);
     await expect(wrn(write('weights.npz', Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0])))).rejects.toThrow(/not a checkpoint; expected a PyTorch \.pt zip/);
     await expect(wrn(path.join(scratch, 'absent.pt'))).rejects.toThrow(/checkpoint .*absent\.pt not found/);
+    await expect(wrn('whole-module.pt')).rejects.toThrow(/whole-module\.pt: holds a pickled torch\.nn\.modules\.linear\.Linear \(a whole model\?\), not a state dict; save model\.state_dict\(\) instead/);
   });
 
   it('a safetensors file with an extra tensor is rejected, naming it', async () => {

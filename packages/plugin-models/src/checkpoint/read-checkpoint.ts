@@ -1,6 +1,6 @@
 import { decodeSafetensors, HostTensor, RtlabError } from '@rtlab/orchestrator';
 import * as fs from 'node:fs';
-import { PyObject } from './pickle';
+import { PyGlobal, PyObject } from './pickle';
 import { readTorchZip, TorchTensor } from './torch-zip';
 
 /** Keys under which training scripts commonly nest the state dict. */
@@ -18,11 +18,18 @@ function sniff(buf: Buffer, file: string): 'zip' | 'safetensors' {
   throw new RtlabError('input', `${file}: not a checkpoint${hint}; expected a PyTorch .pt zip (torch.save) or a .safetensors file`);
 }
 
+/** The class a pickled object names: copyreg._reconstructor(cls, ...) builds plain class instances. */
+function pickledClass(obj: PyObject): string {
+  const callable = obj.callable instanceof PyGlobal ? obj.callable : undefined;
+  const cls = callable?.qualified === 'copyreg._reconstructor' ? obj.args[0] : callable;
+  return cls instanceof PyGlobal ? cls.qualified : 'object';
+}
+
 /** The tensors of a state dict found at the top level or under a usual key; other values are ignored. */
 function stateDict(obj: unknown, file: string): Record<string, HostTensor> {
   const tensorsOf = (m: Map<unknown, unknown>) => [...m].filter(([, v]) => v instanceof TorchTensor) as [string, TorchTensor][];
   if (!(obj instanceof Map)) {
-    const what = obj instanceof PyObject ? `a pickled ${String((obj.callable as { qualified?: string }).qualified ?? 'object')} (a whole model?)` : typeof obj;
+    const what = obj instanceof PyObject ? `a pickled ${pickledClass(obj)} (a whole model?)` : typeof obj;
     throw new RtlabError('input', `${file}: holds ${what}, not a state dict; save model.state_dict() instead`);
   }
   let dict = obj;

@@ -19,6 +19,14 @@ describe('Network (dsprites-cnn)', () => {
     [a, b, c].forEach((n) => n.dispose());
   });
 
+  it('rejects inputs of another size or channel count with what to set on the load node', () => {
+    const net = Network.fresh(dspritesCnn, new SeededRng(1));
+    const x = tf.zeros([1, 32, 32, 1]) as tf.Tensor4D;
+    expect(() => net.features(x)).toThrow(/dsprites-cnn takes 64x64x1 images, the data gives 32x32x1: set "resize" and\/or "grayscaleToRgb"/);
+    tf.dispose(x);
+    net.dispose();
+  });
+
   it('uses PyTorch batch-norm semantics: batch statistics in training, running averages with the unbiased variance', () => {
     const net = Network.fresh(dspritesCnn, new SeededRng(1));
     const x = tf.randomUniform([4, 64, 64, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
