@@ -33,10 +33,9 @@ export class ArtifactCache {
     if (!fs.existsSync(dir)) return undefined;
     try {
       const entry = this.readEntryFile(dir, key);
-      const bytes = await fs.promises.readFile(path.join(dir, TENSORS_FILE));
+      const { bytes, sha256 } = await readHashed(path.join(dir, TENSORS_FILE));
       if (bytes.length !== entry.tensorsBytes) throw new Error(`tensor file has ${bytes.length} bytes, entry says ${entry.tensorsBytes}`);
-      const sha = createHash('sha256').update(bytes).digest('hex');
-      if (sha !== entry.tensorsSha256) throw new Error('tensor file sha256 does not match the entry');
+      if (sha256 !== entry.tensorsSha256) throw new Error('tensor file sha256 does not match the entry');
       return { type: entry.type, meta: entry.meta, tensors: decodeSafetensors(bytes, path.join(dir, TENSORS_FILE)).tensors };
     } catch (e) {
       this.warn(`cache entry ${key.slice(0, 12)} is corrupt (${(e as Error).message}); removed, it will be recomputed`);
@@ -138,6 +137,24 @@ async function writeChunks(file: string, chunks: Buffer[], signal?: AbortSignal)
     await handle.close();
   }
   return { bytes, sha256: hash.digest('hex') };
+}
+
+/** A whole file and its sha256, read in pieces: fs.readFile stops at 2 GiB, a Buffer holds up to 4 GiB. */
+async function readHashed(file: string): Promise<{ bytes: Buffer; sha256: string }> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const bytes = Buffer.allocUnsafe((await handle.stat()).size);
+    const hash = createHash('sha256');
+    for (let at = 0; at < bytes.length;) {
+      const { bytesRead } = await handle.read(bytes, at, Math.min(1 << 26, bytes.length - at), at);
+      if (bytesRead === 0) throw new Error(`tensor file ended at byte ${at} while reading`);
+      hash.update(bytes.subarray(at, at + bytesRead));
+      at += bytesRead;
+    }
+    return { bytes, sha256: hash.digest('hex') };
+  } finally {
+    await handle.close();
+  }
 }
 
 function safeReaddir(dir: string): string[] {
