@@ -31,7 +31,7 @@ function table(stdout: string, title: string): string[] {
 }
 
 describe.each([
-  ['cifar100-transfer', 'cifar100', set('net.depth=10', 'net.widen=1', 'net.checkpoint=wrn-10-1-c100.pt', 'as-cifar100.steps=2', 'ce-cifar100.steps=2')],
+  ['cifar100-transfer', 'cifar100', set('net.depth=10', 'net.widen=1', 'net.checkpoint=wrn-10-1-c100.pt', 'as-cifar100.steps=2', 'ce-cifar100.steps=2', 'ce-x2-{task}.steps=2', 'ce-x3-{task}.steps=2')],
   ['imagenet-transfer', 'imagenet', set(
     'net.blocks=[1,2,1,1]', 'net.planes=4', 'net.widthPerGroup=32', 'net.checkpoint=resnet-1.2.1.1-p4-w32.pt',
     'as-imagenet.steps=2', 'ce-imagenet.steps=2', 'test-imagenet.limit=4', 'test-imagenet.size=[48,48]',
@@ -58,6 +58,20 @@ describe.each([
     // Every figure was computed (no empty cells).
     for (const row of [...table(first.stdout, 'Tab. 1'), ...table(first.stdout, 'Tab. 4')].slice(1)) expect(row).not.toContain('–');
   });
+
+  if (name === 'cifar100-transfer') {
+    it('adds Tab. 8: accuracy under 2 and 3 times eps beside Theorem 2 at eps', () => {
+      const rows = table(first.stdout, 'Tab. 8');
+      expect(rows[0]).toBe(`| strength |  | ${TASKS.join(' | ')} |`);
+      expect(rows.slice(1).map((r) => r.split(' | ').slice(0, 2).join(' | '))).toEqual([
+        '| 1 eps | clean acc.', '| 1 eps | robust acc.', '| 1 eps | prop. fulfilled',
+        '| 2 eps | clean acc.', '| 2 eps | robust acc.', '| 2 eps | prop. fulfilled',
+        '| 3 eps | clean acc.', '| 3 eps | robust acc.', '| 3 eps | prop. fulfilled',
+      ]);
+      expect(rows[5]).not.toContain('–');
+      expect(rows[6]).toMatch(/prop\. fulfilled \| – \| – \| – \|$/);
+    });
+  }
 
   it('a checkpoint at another place (new mtime) recomputes the network and all after it, not the data', () => {
     const copy = path.join(dir, 'models');
