@@ -30,6 +30,8 @@ export interface FolderDataset {
   samples: FolderSample[];
   size: [number, number];
   fit: Fit;
+  /** Centre-crop window as a share of the largest one (1: all of the shorter side). */
+  crop?: number;
 }
 
 /** Decodes the (subset of the) samples into a Dataset of uint8 RGB images of one size, with progress. */
@@ -39,7 +41,7 @@ export function folderDataset(d: FolderDataset, p: LoaderParams, ctx: PluginCont
   const images = new Uint8Array(keep.length * h * w * 3);
   keep.forEach((i, row) => {
     ctx.signal.throwIfAborted();
-    loadImage(d.samples[i].file, d.size, d.fit, images, row * h * w * 3);
+    loadImage(d.samples[i].file, d.size, d.fit, d.crop ?? 1, images, row * h * w * 3);
     if (row % 100 === 0) ctx.progress(row, keep.length, 'decoding');
   });
   const labels = Int32Array.from(keep, (i) => d.samples[i].label);

@@ -2,6 +2,7 @@ import { datasetView, standaloneContext } from '@rtlab/orchestrator';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as jpeg from 'jpeg-js';
 import { classColour, writeImagenetFolder, writeIntelImage, writeJpeg } from '../test-support/dataset-files';
 import { imagenetFolderPlugin, ImagenetFolderParams } from './imagenet-folder-plugin';
 import { intelImagePlugin, IntelImageParams } from './intel-image-plugin';
@@ -14,7 +15,7 @@ writeImagenetFolder(root, WNIDS, 2);
 const ctx = () => standaloneContext({ seed: 5, dataRoot: root });
 
 const intel = (p: Partial<IntelImageParams> = {}) => intelImagePlugin.run({}, { dir: 'intel-image', split: 'train', size: [16, 16], fit: 'stretch', grayscaleToRgb: false, ...p }, ctx());
-const imagenet = (p: Partial<ImagenetFolderParams> = {}) => imagenetFolderPlugin.run({}, { dir: 'imagenet/val', size: [20, 20], fit: 'center-crop', grayscaleToRgb: false, ...p }, ctx());
+const imagenet = (p: Partial<ImagenetFolderParams> = {}) => imagenetFolderPlugin.run({}, { dir: 'imagenet/val', size: [20, 20], fit: 'center-crop', cropFraction: 1, grayscaleToRgb: false, ...p }, ctx());
 
 /** Mean of one channel of image `i`. */
 const channelMean = (d: ReturnType<typeof datasetView>, i: number, c: number) => {
@@ -44,6 +45,19 @@ describe('load/intel-image and load/imagenet-folder (JPEG folders)', () => {
     expect(mapped.count).toBe(4);
     expect(Array.from(mapped.labels!).every((l) => [2, 3, 0].includes(l))).toBe(true);
     expect(mapped.imageShape).toEqual([20, 20, 3]);
+  });
+
+  it('center-crop keeps the centred square, cropFraction a smaller one (Resize + CenterCrop)', async () => {
+    // 64x32: a white 16x16 square in the middle of black.
+    const [w, h] = [64, 32];
+    const data = Buffer.alloc(w * h * 4);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.fill(Math.abs(x + 0.5 - 32) < 8 && Math.abs(y + 0.5 - 16) < 8 ? 255 : 0, 4 * (y * w + x), 4 * (y * w + x) + 3);
+    fs.mkdirSync(path.join(root, 'crop', 'n1'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'crop', 'n1', 'a.JPEG'), jpeg.encode({ data, width: w, height: h }, 100).data);
+    const whole = datasetView(await imagenet({ dir: 'crop', size: [8, 8] }));
+    const centre = datasetView(await imagenet({ dir: 'crop', size: [8, 8], cropFraction: 0.5 }));
+    expect(channelMean(whole, 0, 0)).toBeCloseTo(255 / 4, -1);
+    expect(channelMean(centre, 0, 0)).toBeGreaterThan(245);
   });
 
   it('names the missing folder, rejects a folder not in the class index, and a file that is not a JPEG', async () => {

@@ -12,6 +12,7 @@ export interface ImagenetFolderParams extends LoaderParams {
   classIndex?: string;
   size: [number, number];
   fit: Fit;
+  cropFraction: number;
 }
 
 const SOURCE = {
@@ -45,6 +46,10 @@ export const imagenetFolderPlugin: Plugin<ImagenetFolderParams> = {
       classIndex: { type: 'string', description: 'Class index file relative to the data root: imagenet_class_index.json ({"0": ["n01440764", "tench"], ...}) or one wnid per line. Default: the sorted folder names.' },
       size: SIZE_SCHEMA(256),
       fit: FIT_SCHEMA('center-crop'),
+      cropFraction: {
+        type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1,
+        description: 'center-crop: the window kept, as a share of the shorter side (0.875 with size [224, 224] is Resize(256) + CenterCrop(224), RobustBench\'s "Res256Crop224").',
+      },
       ...LOADER_PARAMS_SCHEMA,
     },
   },
@@ -55,6 +60,6 @@ export const imagenetFolderPlugin: Plugin<ImagenetFolderParams> = {
     const root = path.resolve(ctx.dataRoot, p.dir);
     const { classes, present } = classOrder(root, p, ctx.dataRoot);
     const samples = classFolderSamples(root, present, SOURCE).map((s) => ({ ...s, label: classes.indexOf(present[s.label]) }));
-    return folderDataset({ name: 'imagenet-folder', classes, samples, size: p.size, fit: p.fit }, p, ctx);
+    return folderDataset({ name: 'imagenet-folder', classes, samples, size: p.size, fit: p.fit, crop: p.cropFraction }, p, ctx);
   },
 };

@@ -4,7 +4,7 @@ import { PyGlobal, PyObject } from './pickle';
 import { readTorchZip, TorchTensor } from './torch-zip';
 
 /** Keys under which training scripts commonly nest the state dict. */
-const NESTED = ['state_dict', 'model_state_dict', 'model', 'net', 'state'];
+const NESTED = ['state_dict', 'model_state_dict', 'model', 'net', 'state', 'last'];
 const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 
 function sniff(buf: Buffer, file: string): 'zip' | 'safetensors' {
