@@ -1,5 +1,6 @@
 import { RtlabError } from '../errors/rtlab-error';
 import { DType, TypedArray } from './artifact';
+import { allocate } from './host-tensor';
 
 /**
  * Element formats of tensors in files rtlab reads (safetensors names; PyTorch storages map onto them),
@@ -56,7 +57,7 @@ export function decodeElements(bytes: Uint8Array, format: string, count: number)
     return format === 'F32' ? new Float32Array(copy.buffer) : format === 'I32' ? new Int32Array(copy.buffer) : copy;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, count * f.bytes);
-  const out = f.dtype === 'float32' ? new Float32Array(count) : f.dtype === 'int32' ? new Int32Array(count) : new Uint8Array(count);
+  const out = allocate(f.dtype, count);
   for (let i = 0; i < count; i++) out[i] = f.read(view, i * f.bytes);
   return out;
 }

@@ -1,8 +1,6 @@
 import { RtlabError } from '../errors/rtlab-error';
 import { DType, HostTensor, TypedArray } from './artifact';
 
-export const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, int32: 4, uint8: 1 };
-
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -1,4 +1,4 @@
-import { decodeElements, ELEMENT_FORMATS, HostTensor, RtlabError } from '@rtlab/orchestrator';
+import { allocate, decodeElements, ELEMENT_FORMATS, HostTensor, RtlabError } from '@rtlab/orchestrator';
 import { unzipSync } from 'fflate';
 import { PyGlobal, PyObject, unpickle } from './pickle';
 
@@ -22,11 +22,11 @@ export class TorchTensor {
   toHost(name: string): HostTensor {
     const f = ELEMENT_FORMATS[this.storage.format];
     const count = this.size.reduce((a, b) => a * b, 1);
-    const all = decodeElements(this.storage.bytes, this.storage.format, this.storage.bytes.length / f.bytes);
     const last = this.offset + this.size.reduce((s, d, i) => s + (d - 1) * this.stride[i], 0);
-    if (count > 0 && last >= all.length) throw new RtlabError('input', `tensor ${name} reads past its storage ${this.storage.key}: truncated checkpoint`);
-    if (this.isContiguous()) return { dtype: f.dtype, shape: [...this.size], data: all.slice(this.offset, this.offset + count) };
-    const out = f.dtype === 'float32' ? new Float32Array(count) : f.dtype === 'int32' ? new Int32Array(count) : new Uint8Array(count);
+    if (count > 0 && (last + 1) * f.bytes > this.storage.bytes.length) throw new RtlabError('input', `tensor ${name} reads past its storage ${this.storage.key}: truncated checkpoint`);
+    if (this.isContiguous()) return { dtype: f.dtype, shape: [...this.size], data: decodeElements(this.storage.bytes.subarray(this.offset * f.bytes), this.storage.format, count) };
+    const all = decodeElements(this.storage.bytes, this.storage.format, this.storage.bytes.length / f.bytes);
+    const out = allocate(f.dtype, count);
     const index = new Array(this.size.length).fill(0);
     for (let i = 0; i < count; i++) {
       out[i] = all[this.offset + index.reduce((s, v, d) => s + v * this.stride[d], 0)];
