@@ -14,6 +14,13 @@ describe('pipelines/', () => {
     expect(r.code).toBe(0);
   });
 
+  it('a bound whose loss and AS attacks search different balls is a validation error at the bound\'s inputs', () => {
+    const r = rtlab(dir, 'run', path.join(PIPELINES, 'dsprites-regression.json'), '--set', 'as-{pre}-{attack}.eps=0.03');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dsprites-regression\.json:\d+:\d+ #\/nodes\/lemma1-\{pre\}-\{fov\}-\{attack\}\/inputs: ports "loss" and "as" attack with different eps \("loss-random-scale-linf" 0\.0627451, "as-random-linf" 0\.03\)/);
+    expect(r.stderr).not.toMatch(/ at /);
+  });
+
   it('pipeline.schema.json is the one the installed plugins compose (rerun `npm run rtlab -- schema` if not)', () => {
     const out = path.join(dir, 'schema.json');
     expect(rtlab(dir, 'schema', '--out', out).code).toBe(0);

@@ -1,4 +1,5 @@
-import { BackendName, describeBackend, selectBackend } from '@rtlab/orchestrator';
+import { describeBackend, selectBackend } from '@rtlab/backends';
+import { BackendName } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-import { SeededRng } from '@rtlab/orchestrator';
+import { HEAD_BIAS, HEAD_WEIGHT, SeededRng } from '@rtlab/sdk';
 import { inputGradient, OBJECTIVES, pgdLinf, runPgd } from '@rtlab/plugin-attacks';
 import { dspritesCnn, initHead, Network, wideResNet } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -38,7 +38,7 @@ export const WORKLOADS: Record<string, () => Workload> = {
   'wrn-pgd-step': () => {
     const net = Network.fresh(wideResNet(34, 10), new SeededRng(0));
     const head = initHead(640, 100, new SeededRng(1));
-    net.setHead(tf.tensor2d(head['head.weight'].data, [100, 640]), tf.tensor1d(head['head.bias'].data as Float32Array), { task: 'classification' });
+    net.setHead(tf.tensor2d(head[HEAD_WEIGHT].data, [100, 640]), tf.tensor1d(head[HEAD_BIAS].data as Float32Array), { task: 'classification' });
     const x = tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const labels = tf.tensor1d(Int32Array.from({ length: 64 }, (_, i) => (i * 37) % 100), 'int32');
     // Per-sample CE (the mean's 1/64 does not change the step direction); the input gradient is taken

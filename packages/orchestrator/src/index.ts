@@ -1,29 +1,12 @@
-// The public API of @rtlab/orchestrator: what plugin packages and tools may import.
-export * from './errors/rtlab-error';
-export * from './artifacts/artifact';
-export * from './artifacts/host-tensor';
-export * from './artifacts/dataset';
-export * from './artifacts/scores';
-export * from './backend/backend-info';
-export { selectBackend } from './backend/select-backend';
-export * from './rng/seeded-rng';
-export * from './plugins/plugin';
-export { standaloneContext } from './plugins/standalone-context';
-export { PluginRegistry } from './plugins/plugin-registry';
-export { PLUGIN, pluginModule, registryOf } from './plugins/plugin-container';
+// The public API of @rtlab/orchestrator, the engine: for the `rtlab` bin and for scripts that drive runs.
+// Plugins never import it; they import @rtlab/sdk.
+export { main } from './cli/main';
 export { loadConfig, RtlabConfig } from './plugins/rtlab-config';
-export { ArtifactCache } from './cache/artifact-cache';
-export { cacheKey, CacheKey, KeyDescription } from './cache/cache-key';
-export { canonicalJson } from './cache/canonical-json';
-export { DiskInput, Roots } from './cache/file-fingerprint';
-export { decodeSafetensors, encodeSafetensors } from './cache/safetensors';
+export { pluginRegistry } from './plugins/load-plugin-modules';
+export { PluginRegistry } from './plugins/plugin-registry';
 export { validatePipelineFile, validatePipelineText } from './validate/validate-pipeline';
 export { formatProblem, Problem } from './validate/problem';
 export { ResolvedPipeline, ResolvedNode } from './validate/resolved-pipeline';
+export { ArtifactCache } from './cache/artifact-cache';
 export { runPipeline, RunOptions, RunSummary, NodeResult } from './run/run-pipeline';
-export { nodeKeys } from './run/node-keys';
 export { LineReporter, ProgressReporter } from './progress/progress-reporter';
-export { main } from './cli/main';
-export * from './artifacts/element-formats';
-export { ImageView, viewedShape } from './images/image-view';
-export { resizeBilinear } from './images/resize-bilinear';

@@ -1,4 +1,4 @@
-import { Artifact, JsonValue, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, JsonValue, RtlabError } from '@rtlab/sdk';
 
 /**
  * The AttackResult artifact: per-sample clean and adversarial losses, and the representation shift

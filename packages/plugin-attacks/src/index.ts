@@ -1,5 +1,5 @@
 // @rtlab/plugin-attacks: kind "attack"; the PGD loop and objectives are public for custom attacks.
-import { pluginModule } from '@rtlab/orchestrator';
+import { pluginModule } from '@rtlab/sdk';
 import { pgdL2 } from './pgd/pgd-l2';
 import { pgdLinf } from './pgd/pgd-linf';
 import { pgdPlugin } from './plugins/pgd-plugin';

@@ -1,5 +1,5 @@
 // @rtlab/plugin-bounds: kind "score".
-import { pluginModule } from '@rtlab/orchestrator';
+import { pluginModule } from '@rtlab/sdk';
 import { accuracyPlugin } from './plugins/accuracy-plugin';
 import { asScorePlugin } from './plugins/as-score-plugin';
 import { lemma1Plugin } from './plugins/lemma1-plugin';

@@ -1,5 +1,5 @@
 // @rtlab/plugin-datasets: kind "load".
-import { pluginModule } from '@rtlab/orchestrator';
+import { pluginModule } from '@rtlab/sdk';
 import { cifar10Plugin, cifar100Plugin } from './cifar/cifar-plugin';
 import { dspritesPlugin } from './dsprites/dsprites-plugin';
 import { fashionMnistPlugin } from './fashion-mnist/fashion-mnist-plugin';

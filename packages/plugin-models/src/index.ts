@@ -1,5 +1,5 @@
 // @rtlab/plugin-models: kind "model", plus the network runtime other plugins build on.
-import { pluginModule } from '@rtlab/orchestrator';
+import { pluginModule } from '@rtlab/sdk';
 import { dspritesCnnPlugin } from './plugins/dsprites-cnn-plugin';
 import { resnetBottleneckPlugin } from './plugins/resnet-bottleneck-plugin';
 import { wideResNetPlugin } from './plugins/wide-resnet-plugin';
@@ -14,6 +14,7 @@ export { readCheckpoint } from './checkpoint/read-checkpoint';
 export { unpickle } from './checkpoint/pickle';
 export { BatchNormMode, EVAL } from './network/batch-norm-mode';
 export { initHead } from './network/init';
+export { linearHead, softmaxCrossEntropy } from './network/linear-head';
 export { ModelMeta } from './network/model-meta';
 export { Network } from './network/network';
 export { dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin };

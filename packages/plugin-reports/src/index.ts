@@ -1,5 +1,5 @@
 // @rtlab/plugin-reports: kind "table".
-import { pluginModule } from '@rtlab/orchestrator';
+import { pluginModule } from '@rtlab/sdk';
 import { pivotTablePlugin } from './plugins/pivot-table-plugin';
 
 export { pivot, PivotSpec, formatCell } from './render/pivot';

@@ -1,4 +1,4 @@
-import { Artifact, DatasetView, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, DatasetView, RtlabError } from '@rtlab/sdk';
 
 /** The Features artifact: g(x) [N, m] of a dataset, with its targets and labels carried along. */
 export interface FeaturesView {

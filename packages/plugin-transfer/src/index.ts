@@ -1,5 +1,5 @@
 // @rtlab/plugin-transfer: kinds "pretrain", "encode", "probe".
-import { pluginModule } from '@rtlab/orchestrator';
+import { pluginModule } from '@rtlab/sdk';
 import { encodeFeaturesPlugin } from './plugins/encode-features';
 import { pretrainRegressionPlugin } from './plugins/pretrain-regression';
 import { probeLinearPlugin } from './plugins/probe-linear';

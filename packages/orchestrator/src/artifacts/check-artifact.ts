@@ -1,8 +1,5 @@
+import { Artifact, hostTensor, Plugin, RtlabError } from '@rtlab/sdk';
 import { canonicalJson } from '../cache/canonical-json';
-import { RtlabError } from '../errors/rtlab-error';
-import { Plugin } from '../plugins/plugin';
-import { Artifact } from './artifact';
-import { hostTensor } from './host-tensor';
 
 /** Rejects a plugin result that the cache could not store faithfully: wrong type, bad tensors, NaN in metadata. */
 export function checkArtifact(artifact: Artifact, plugin: Plugin): void {

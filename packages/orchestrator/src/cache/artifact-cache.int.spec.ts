@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Artifact } from '../artifacts/artifact';
+import { Artifact } from '@rtlab/sdk';
 import { filesUnder, tempDir } from '../test-support/temp-dir';
 import { ArtifactCache } from './artifact-cache';
 import { TENSORS_FILE } from './cache-entry';

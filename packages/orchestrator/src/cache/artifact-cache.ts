@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Artifact } from '../artifacts/artifact';
-import { RtlabError } from '../errors/rtlab-error';
+import { Artifact, decodeSafetensors, RtlabError, safetensorsChunks } from '@rtlab/sdk';
 import { CacheEntryFile, CacheEntryInfo, ENTRY_FILE, ENTRY_FORMAT, Producer, TENSORS_FILE } from './cache-entry';
-import { decodeSafetensors, safetensorsChunks } from './safetensors';
 
 const TMP_DIR = 'tmp';
 

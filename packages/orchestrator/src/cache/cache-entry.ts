@@ -1,4 +1,4 @@
-import { JsonValue } from '../artifacts/artifact';
+import { JsonValue } from '@rtlab/sdk';
 
 export const ENTRY_FORMAT = 1;
 export const ENTRY_FILE = 'entry.json';

@@ -1,4 +1,4 @@
-import { RtlabError } from '../errors/rtlab-error';
+import { RtlabError } from '@rtlab/sdk';
 
 /**
  * JSON with object keys sorted at every depth, so equal values give equal strings (and equal hashes).

@@ -1,4 +1,4 @@
-import { RtlabError } from '../errors/rtlab-error';
+import { RtlabError } from '@rtlab/sdk';
 
 /** 0 success, 1 a node failed, 2 invalid pipeline or usage, 130 interrupted. */
 export const EXIT = { ok: 0, nodeFailed: 1, invalid: 2, interrupted: 130 } as const;

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { RtlabError } from '../errors/rtlab-error';
+import { RtlabError } from '@rtlab/sdk';
 import { ExitHolder, RegisterCommand } from './action';
 import { cacheCommand } from './commands/cache-command';
 import { graphCommand } from './commands/graph-command';

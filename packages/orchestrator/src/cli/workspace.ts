@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { PluginRegistry } from '../plugins/plugin-registry';
-import { registryOf } from '../plugins/plugin-container';
-import { builtInModules, loadPluginModule } from '../plugins/load-plugin-modules';
+import { pluginRegistry } from '../plugins/load-plugin-modules';
 import { loadConfig, RtlabConfig } from '../plugins/rtlab-config';
 
 export interface GlobalOptions {
@@ -20,6 +19,6 @@ export function openWorkspace(opts: GlobalOptions): Workspace {
   const config = loadConfig(process.cwd(), opts.config);
   if (opts.dataRoot) config.dataRoot = path.resolve(opts.dataRoot);
   if (opts.modelRoot) config.modelRoot = path.resolve(opts.modelRoot);
-  const registry = registryOf([...builtInModules(), ...config.plugins.map(loadPluginModule)]);
+  const registry = pluginRegistry(config.plugins);
   return { config, registry };
 }

@@ -1,4 +1,4 @@
-import { RtlabError } from '../errors/rtlab-error';
+import { RtlabError } from '@rtlab/sdk';
 import { PipelineFile } from './pipeline-file';
 
 /** `--set NODE.PARAM.PATH=VALUE`: VALUE is JSON (numbers, booleans, arrays), or else a plain string. */

@@ -1,7 +1,7 @@
+import { Plugin, pluginModule, RtlabError } from '@rtlab/sdk';
 import { ContainerModule } from 'inversify';
-import { RtlabError } from '../errors/rtlab-error';
-import { Plugin } from './plugin';
-import { pluginModule } from './plugin-container';
+import { registryOf } from './plugin-container';
+import { PluginRegistry } from './plugin-registry';
 
 /** The plugin packages that ship with rtlab; each is loaded when installed. */
 export const BUILT_IN_PLUGIN_PACKAGES = [
@@ -43,4 +43,12 @@ export function builtInModules(): ContainerModule[] {
     modules.push(loadPluginModule(pkg));
   }
   return modules;
+}
+
+/**
+ * Every plugin this process can run: the installed built-in packages plus the configured modules.
+ * The CLI and each worker build their registry here, so both resolve the same plugins.
+ */
+export function pluginRegistry(configured: string[]): PluginRegistry {
+  return registryOf([...builtInModules(), ...configured.map(loadPluginModule)]);
 }

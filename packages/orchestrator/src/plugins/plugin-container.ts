@@ -1,21 +1,9 @@
 import 'reflect-metadata';
-import { Container, ContainerModule, interfaces } from 'inversify';
-import { Plugin } from './plugin';
+import { PLUGIN } from '@rtlab/sdk';
+import { Container, ContainerModule } from 'inversify';
 import { PluginRegistry } from './plugin-registry';
 
-/** The inversify service identifier every plugin is bound to. */
-export const PLUGIN: interfaces.ServiceIdentifier<Plugin> = Symbol.for('rtlab.Plugin');
-
-/**
- * A ContainerModule binding the given plugins; what a plugin package exports as `rtlabModule`.
- * @example export const rtlabModule = pluginModule([new PgdLinf(), new PgdL2()]);
- */
-export function pluginModule(plugins: Plugin[]): ContainerModule {
-  return new ContainerModule((bind) => {
-    for (const p of plugins) bind<Plugin>(PLUGIN).toConstantValue(p);
-  });
-}
-
+/** Loads plugin modules into one inversify container and indexes every plugin bound there. */
 export function registryOf(modules: ContainerModule[]): PluginRegistry {
   const container = new Container();
   container.load(...modules);

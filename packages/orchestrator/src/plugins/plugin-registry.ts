@@ -1,6 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { RtlabError } from '../errors/rtlab-error';
-import { Plugin } from './plugin';
+import { Plugin, RtlabError } from '@rtlab/sdk';
 
 export interface ParamsResult {
   /** The params with schema defaults applied (a copy; the input is not changed). */

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RtlabError } from '../errors/rtlab-error';
+import { BACKEND_ORDER, RtlabError } from '@rtlab/sdk';
 import { describeAjvError } from './plugin-registry';
 
 /** rtlab.config.json, all paths resolved against the folder that holds it. */
@@ -34,7 +34,7 @@ const CONFIG_SCHEMA = {
     modelRoot: { type: 'string' },
     concurrency: { type: 'integer', minimum: 1 },
     workers: { type: 'integer', minimum: 0 },
-    backend: { enum: ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] },
+    backend: { enum: ['auto', ...BACKEND_ORDER] },
   },
 };
 const validateConfig = new Ajv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);

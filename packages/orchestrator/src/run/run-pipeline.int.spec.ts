@@ -1,18 +1,16 @@
-import { selectBackend } from '../backend/select-backend';
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Artifact } from '../artifacts/artifact';
-import { BackendInfo } from '../backend/backend-info';
+import { selectBackend } from '@rtlab/backends';
+import { Artifact, BackendInfo, Plugin, pluginModule } from '@rtlab/sdk';
 import { ArtifactCache } from '../cache/artifact-cache';
-import { Plugin } from '../plugins/plugin';
-import { registryOf, pluginModule } from '../plugins/plugin-container';
+import { registryOf } from '../plugins/plugin-container';
 import { loadPluginModule } from '../plugins/load-plugin-modules';
 import { LineReporter } from '../progress/progress-reporter';
 import { tempDir, filesUnder } from '../test-support/temp-dir';
 import { TOY_PLUGINS } from '../test-support/toy-registry';
 import { validatePipelineText } from '../validate/validate-pipeline';
-import { runPipeline, RunSummary } from './run-pipeline';
+import { PipelineRun, runPipeline, RunSummary } from './run-pipeline';
 
 const backend: BackendInfo = { name: 'cpu', tfBackend: 'cpu', threads: 1, skipped: [] };
 const dir = tempDir();
@@ -121,6 +119,26 @@ describe('runPipeline', () => {
     const r = await run(p, { signal: controller.signal });
     expect(r.aborted).toBe(true);
     expect(r.results.map((x) => x.status)).toEqual(['failed', 'skipped']);
+    expect(filesUnder(cacheDir)).toEqual([]);
+  });
+
+  it('aborts the running plugin when its observer unsubscribes, leaving no entry', async () => {
+    const seen: AbortSignal[] = [];
+    const waiting: Plugin = {
+      kind: 'load', name: 'waits', version: '1.0.0', description: 'waits for its signal', params: { type: 'object', additionalProperties: false, properties: {} }, inputs: {}, output: 'Scores',
+      run: (_i, _p, ctx) => new Promise((_resolve, reject) => {
+        seen.push(ctx.signal);
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+      }),
+    };
+    const r = validatePipelineText('w.json', JSON.stringify({ name: 'w', seed: 0, nodes: { w: { kind: 'load', plugin: 'waits' } } }), registryOf([pluginModule([waiting])]));
+    const pipelineRun = new PipelineRun(r.pipeline!, { cache: new ArtifactCache(cacheDir, (m) => messages.push(m)), concurrency: 1, backend, reporter: new LineReporter(() => undefined), dataRoot: dir, modelRoot: dir });
+    const subscription = pipelineRun.outcomes$().subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.map((s) => s.aborted)).toEqual([false]);
+    subscription.unsubscribe();
+    expect(seen[0].aborted).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(filesUnder(cacheDir)).toEqual([]);
   });
 

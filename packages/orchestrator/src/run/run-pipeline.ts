@@ -1,34 +1,35 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { lastValueFrom, Observable, toArray } from 'rxjs';
-import { Artifact } from '../artifacts/artifact';
+import { Artifact, BackendInfo, isAbortError, PluginInputs, RtlabError } from '@rtlab/sdk';
 import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
 import { CacheKey } from '../cache/cache-key';
-import { RtlabError, isAbortError } from '../errors/rtlab-error';
-import { childrenOf } from '../graph/subgraph';
-import { PluginInputs } from '../plugins/plugin';
-import { RunJob } from './workers/worker-messages';
-
-type RunJobParams = RunJob['params'];
-import { DeviceLock } from '../scheduler/device-lock';
+import { nodeKeys } from '../cache/node-keys';
+import { childrenOf } from '../dag/dag';
+import { dagOf, parentsOf } from '../dag/pipeline-dag';
+import { Executor } from '../execute/executor';
+import { InProcessExecutor } from '../execute/in-process-executor';
+import { PluginJob } from '../execute/plugin-job';
+import { ProgressReporter } from '../progress/progress-reporter';
 import { NodeOutcome, scheduleDag } from '../scheduler/schedule-dag';
 import { didYouMean } from '../validate/nearest-name';
-import { parentsOf, ResolvedNode, ResolvedPipeline } from '../validate/resolved-pipeline';
-import { ContextServices, nodeContext } from './node-context';
-import { nodeKeys } from './node-keys';
+import { ResolvedNode, ResolvedPipeline } from '../validate/resolved-pipeline';
 import { NodeRecord, RunRecord } from './run-record';
-import { explainWasmFailure } from './wasm-failure';
-import { WorkerPool } from './workers/worker-pool';
 
-export interface RunOptions extends ContextServices {
+export interface RunOptions {
   cache: ArtifactCache;
   concurrency: number;
+  backend: BackendInfo;
+  reporter: ProgressReporter;
+  dataRoot: string;
+  modelRoot: string;
   /** Node ids recomputed even when cached. */
   force?: string[];
   signal?: AbortSignal;
   record?: RunRecord;
-  /** Run plugins on these worker threads instead of in this thread. */
-  pool?: WorkerPool;
+  /** Where plugins run (default: in this thread). */
+  executor?: Executor;
+  /** The nodes' keys, when the caller computed them already (e.g. for --explain). */
+  keys?: Map<string, CacheKey>;
 }
 
 export interface NodeResult {
@@ -56,13 +57,11 @@ export async function runPipeline(pipeline: ResolvedPipeline, opts: RunOptions):
   const run = new PipelineRun(pipeline, opts);
   const stale = await opts.cache.removeStaleTemporaries();
   if (stale) opts.reporter.info(`removed ${stale} unfinished cache write(s) left by an interrupted run`);
-  const outcomes = await lastValueFrom(
-    scheduleDag(new Map(pipeline.nodes.map((n) => [n.id, parentsOf(n)])), (id) => run.execute(id), opts.concurrency).pipe(toArray()),
-  );
-  return run.summarise(outcomes);
+  return run.summarise(await lastValueFrom(run.outcomes$().pipe(toArray())));
 }
 
-class PipelineRun {
+/** One run of a pipeline. `outcomes$()` emits per node; unsubscribing aborts the nodes in flight. */
+export class PipelineRun {
   private readonly keys: Map<string, CacheKey>;
   private readonly children: Map<string, string[]>;
   private readonly byId: Map<string, ResolvedNode>;
@@ -71,21 +70,26 @@ class PipelineRun {
   private readonly pendingConsumers = new Map<string, number>();
   private readonly results = new Map<string, NodeResult>();
   private readonly signal: AbortSignal;
-  private readonly device = new DeviceLock();
-  /** When a node got the device: its recorded duration excludes the wait for it. */
+  private readonly executor: Executor;
+  /** When a node's plugin started: its recorded duration excludes the wait for a device. */
   private readonly computeStarted = new Map<string, number>();
 
   constructor(private readonly pipeline: ResolvedPipeline, private readonly opts: RunOptions) {
-    this.keys = nodeKeys(pipeline, { dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot });
-    this.children = childrenOf(pipeline);
+    this.keys = opts.keys ?? nodeKeys(pipeline, { dataRoot: opts.dataRoot, modelRoot: opts.modelRoot });
+    this.children = childrenOf(dagOf(pipeline));
     this.byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
     this.signal = opts.signal ?? new AbortController().signal;
+    this.executor = opts.executor ?? new InProcessExecutor({ find: (kind, name) => pipeline.nodes.find((n) => n.kind === kind && n.plugin.name === name)?.plugin }, opts.backend, opts.reporter);
     const forced = new Set(opts.force ?? []);
     for (const f of forced) {
       if (!this.byId.has(f)) throw new RtlabError('usage', `--force ${f}: no such node in ${pipeline.file}${didYouMean(f, this.byId.keys())}`);
     }
     this.cached = new Set(pipeline.nodes.filter((n) => !forced.has(n.id) && opts.cache.has(this.key(n.id))).map((n) => n.id));
     for (const n of pipeline.nodes) this.pendingConsumers.set(n.id, this.children.get(n.id)!.length);
+  }
+
+  outcomes$(): Observable<NodeOutcome> {
+    return scheduleDag(dagOf(this.pipeline), (id) => this.execute(id), this.opts.concurrency);
   }
 
   private key(id: string): string {
@@ -98,25 +102,33 @@ class PipelineRun {
     return children.length === 0 || children.some((c) => !this.cached.has(c));
   }
 
-  execute(id: string): Observable<NodeResult> {
+  /** One node as an observable: the run's signal or an unsubscription aborts it. */
+  private execute(id: string): Observable<NodeResult> {
     return new Observable<NodeResult>((subscriber) => {
       const started = Date.now();
-      this.runNode(this.byId.get(id)!).then(
+      const unsubscribed = new AbortController();
+      let settled = false;
+      this.runNode(this.byId.get(id)!, AbortSignal.any([this.signal, unsubscribed.signal])).then(
         (status) => {
+          settled = true;
           this.finish(id, status, started);
           subscriber.next(this.results.get(id)!);
           subscriber.complete();
         },
         (error) => {
+          settled = true;
           this.finish(id, 'failed', started, error);
           subscriber.error(error);
         },
       );
+      return () => {
+        if (!settled) unsubscribed.abort(new RtlabError('aborted', 'unsubscribed'));
+      };
     });
   }
 
-  private async runNode(node: ResolvedNode): Promise<'hit' | 'computed'> {
-    this.signal.throwIfAborted();
+  private async runNode(node: ResolvedNode, signal: AbortSignal): Promise<'hit' | 'computed'> {
+    signal.throwIfAborted();
     const key = this.key(node.id);
     if (this.cached.has(node.id)) {
       if (!this.needed(node.id)) return 'hit';
@@ -126,40 +138,23 @@ class PipelineRun {
         return 'hit';
       }
     }
-    const inputs = await this.inputsOf(node);
-    const artifact = this.opts.pool ? await this.runOnWorker(node, key, inputs) : await this.device.run(() => this.runHere(node, key, inputs));
+    const job: PluginJob = {
+      kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node),
+      nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot,
+    };
+    const { artifact, leaked } = await this.executor.run(job, signal, () => this.started(node));
+    if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
     checkArtifact(artifact, node.plugin);
-    this.signal.throwIfAborted();
+    signal.throwIfAborted();
     const c = this.keys.get(node.id)!;
-    await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: c.canonical }, this.signal);
+    await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: c.canonical }, signal);
     this.memo.set(node.id, artifact);
     return 'computed';
   }
 
   private started(node: ResolvedNode): void {
-    this.signal.throwIfAborted();
     this.computeStarted.set(node.id, Date.now());
     this.opts.reporter.nodeStarted(node.id);
-  }
-
-  private warnLeaks(node: ResolvedNode, leaked: number): void {
-    if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
-  }
-
-  private async runHere(node: ResolvedNode, key: string, inputs: PluginInputs): Promise<Artifact> {
-    this.started(node);
-    const before = tf.memory().numTensors;
-    const result = await node.plugin.run(inputs, node.params, nodeContext(node.id, key, this.signal, this.opts)).catch(explainWasmFailure);
-    this.warnLeaks(node, tf.memory().numTensors - before);
-    return result;
-  }
-
-  private async runOnWorker(node: ResolvedNode, key: string, inputs: PluginInputs): Promise<Artifact> {
-    this.started(node);
-    const job = { kind: node.kind, plugin: node.plugin.name, params: node.params as RunJobParams, inputs, nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot };
-    const { artifact, leaked } = await this.opts.pool!.run(job, this.signal);
-    this.warnLeaks(node, leaked);
-    return artifact;
   }
 
   private async load(id: string): Promise<Artifact> {
@@ -178,29 +173,28 @@ class PipelineRun {
 
   private finish(id: string, status: NodeResult['status'], started: number, error?: unknown): void {
     const durationMs = Date.now() - (this.computeStarted.get(id) ?? started);
-    const node = this.byId.get(id)!;
-    const result: NodeResult = { id, key: this.key(id), status, durationMs, error };
-    this.results.set(id, result);
-    this.opts.reporter.nodeFinished(id, status, durationMs, error ? describeError(error) : undefined);
-    this.opts.record?.append({
-      type: 'node', node: id, key: result.key, plugin: `${node.kind}/${node.plugin.name}`, status, durationMs,
-      backend: this.opts.backend.name, ...(error ? { error: describeError(error) } : {}),
-    });
-    for (const p of parentsOf(node)) {
+    this.settle({ id, key: this.key(id), status, durationMs, error }, error ? describeError(error) : undefined);
+    for (const p of parentsOf(this.byId.get(id)!)) {
       const left = this.pendingConsumers.get(p)! - 1;
       this.pendingConsumers.set(p, left);
       if (left === 0) this.memo.delete(p);
     }
   }
 
+  /** Keeps a node's result, reports it, and writes its line of the run record. */
+  private settle(result: NodeResult, note?: string): void {
+    this.results.set(result.id, result);
+    this.opts.reporter.nodeFinished(result.id, result.status, result.durationMs, note);
+    const node = this.byId.get(result.id)!;
+    this.opts.record?.append({
+      type: 'node', node: result.id, key: result.key, plugin: `${node.kind}/${node.plugin.name}`, status: result.status, durationMs: result.durationMs,
+      backend: this.opts.backend.name, ...(result.error ? { error: describeError(result.error) } : {}),
+    });
+  }
+
   summarise(outcomes: NodeOutcome[]): RunSummary {
     for (const o of outcomes) {
-      if (o.status !== 'skipped') continue;
-      const result: NodeResult = { id: o.id, key: this.key(o.id), status: 'skipped', durationMs: 0 };
-      this.results.set(o.id, result);
-      this.opts.reporter.nodeFinished(o.id, 'skipped', 0, `"${o.failedAncestor}" failed`);
-      const node = this.byId.get(o.id)!;
-      this.opts.record?.append({ type: 'node', node: o.id, key: result.key, plugin: `${node.kind}/${node.plugin.name}`, status: 'skipped', durationMs: 0, backend: this.opts.backend.name });
+      if (o.status === 'skipped') this.settle({ id: o.id, key: this.key(o.id), status: 'skipped', durationMs: 0 }, `"${o.failedAncestor}" failed`);
     }
     const results = this.pipeline.nodes.map((n) => this.results.get(n.id)!);
     const failed = results.filter((r) => r.status === 'failed');

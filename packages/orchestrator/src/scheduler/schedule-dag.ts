@@ -1,4 +1,5 @@
 import { catchError, defaultIfEmpty, map, mergeMap, Observable, of, Subject, takeLast } from 'rxjs';
+import { childrenOf, Parents } from '../dag/dag';
 
 export type NodeOutcome =
   | { id: string; status: 'done'; value: unknown }
@@ -12,17 +13,13 @@ export type NodeOutcome =
  * @example scheduleDag(new Map([['a', []], ['b', ['a']]]), (id) => from(run(id)), 2)
  */
 export function scheduleDag(
-  parents: ReadonlyMap<string, readonly string[]>,
+  parents: Parents,
   execute: (id: string) => Observable<unknown>,
   concurrency: number,
 ): Observable<NodeOutcome> {
   return new Observable<NodeOutcome>((subscriber) => {
-    const children = new Map<string, string[]>([...parents.keys()].map((id) => [id, []]));
-    const waiting = new Map<string, number>();
-    for (const [id, ps] of parents) {
-      waiting.set(id, ps.length);
-      ps.forEach((p) => children.get(p)!.push(id));
-    }
+    const children = childrenOf(parents);
+    const waiting = new Map([...parents].map(([id, ps]) => [id, ps.length]));
     const settled = new Set<string>();
     const ready$ = new Subject<string>();
 

@@ -1,7 +1,8 @@
+import { Plugin, ProducerInfo } from '@rtlab/sdk';
 import { ExpandedNode, ExpansionProblem } from '../pipeline/expand-matrix';
-import { Plugin } from '../plugins/plugin';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { didYouMean } from './nearest-name';
+import { ResolvedNode } from './resolved-pipeline';
 
 type Report = (p: ExpansionProblem) => void;
 
@@ -21,7 +22,7 @@ export function resolvePlugin(node: ExpandedNode, registry: PluginRegistry, repo
   return undefined;
 }
 
-function where(node: ExpandedNode): string {
+function where(node: Pick<ExpandedNode, 'id' | 'bindings'>): string {
   const b = Object.entries(node.bindings);
   return b.length ? ` (in ${node.id}: ${b.map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
 }
@@ -60,5 +61,21 @@ export function checkInputs(node: ExpandedNode, plugin: Plugin, producers: Map<s
     if (!spec.optional && !(port in node.inputs)) {
       report({ path: [...base], message: `missing input port "${port}" (${spec.type}: ${spec.description})${where(node)}` });
     }
+  }
+}
+
+/** Lets each plugin check how its producers fit together (`Plugin.checkProducers`), once every node resolved. */
+export function checkProducers(nodes: ResolvedNode[], report: Report): void {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const info = (id: string): ProducerInfo | undefined => {
+    const n = byId.get(id);
+    return n && { id, kind: n.kind, plugin: n.plugin.name, params: n.params };
+  };
+  for (const node of nodes) {
+    if (!node.plugin.checkProducers) continue;
+    const ports = Object.entries(node.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map(info) : info(ref)] as const);
+    if (ports.some(([, p]) => [p].flat().includes(undefined))) continue;
+    const producers = Object.fromEntries(ports) as Record<string, ProducerInfo | ProducerInfo[]>;
+    for (const message of node.plugin.checkProducers(producers)) report({ path: ['nodes', node.template, 'inputs'], message: `${message}${where(node)}` });
   }
 }

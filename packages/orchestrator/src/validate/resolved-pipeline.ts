@@ -1,5 +1,5 @@
+import { Plugin } from '@rtlab/sdk';
 import { MatrixValue } from '../pipeline/pipeline-file';
-import { Plugin } from '../plugins/plugin';
 
 /** A node that passed validation: its plugin resolved and its params completed with defaults. */
 export interface ResolvedNode {
@@ -18,13 +18,4 @@ export interface ResolvedPipeline {
   name: string;
   seed: number;
   nodes: ResolvedNode[];
-}
-
-export function nodeById(pipeline: ResolvedPipeline): Map<string, ResolvedNode> {
-  return new Map(pipeline.nodes.map((n) => [n.id, n]));
-}
-
-/** The producer ids a node reads from, in port order. */
-export function parentsOf(node: Pick<ResolvedNode, 'inputs'>): string[] {
-  return [...new Set(Object.values(node.inputs).flat())];
 }

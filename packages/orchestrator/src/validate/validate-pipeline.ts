@@ -1,16 +1,18 @@
 import Ajv from 'ajv';
 import * as fs from 'node:fs';
+import { Plugin } from '@rtlab/sdk';
 import { expandMatrix, ExpansionProblem } from '../pipeline/expand-matrix';
 import { JsonSource } from '../pipeline/json-source';
 import { applyOverrides, ParamOverride } from '../pipeline/param-overrides';
 import { PipelineFile } from '../pipeline/pipeline-file';
+import { topologicalOrder } from '../dag/dag';
+import { findCycles } from '../dag/find-cycles';
+import { dagOf, parentsOf } from '../dag/pipeline-dag';
 import { PIPELINE_STRUCTURE_SCHEMA } from '../pipeline/pipeline-structure.schema';
-import { Plugin } from '../plugins/plugin';
 import { describeAjvError, PluginRegistry } from '../plugins/plugin-registry';
-import { checkInputs, checkParams, resolvePlugin } from './check-node';
-import { findCycles } from './find-cycles';
+import { checkInputs, checkParams, checkProducers, resolvePlugin } from './check-node';
 import { Problem } from './problem';
-import { parentsOf, ResolvedNode, ResolvedPipeline } from './resolved-pipeline';
+import { ResolvedNode, ResolvedPipeline } from './resolved-pipeline';
 
 const structure = new Ajv({ allErrors: true, verbose: true, strict: false }).compile(PIPELINE_STRUCTURE_SCHEMA);
 
@@ -55,6 +57,7 @@ export function validatePipelineText(file: string, text: string, registry: Plugi
     checkInputs(n, plugin, plugins, report);
     resolved.push({ ...n, plugin, params });
   }
+  checkProducers(resolved, report);
   const graph = new Map(nodes.map((n) => [n.id, parentsOf(n).filter((p) => plugins.has(p))]));
   for (const cycle of findCycles(graph)) {
     const template = nodes.find((n) => n.id === cycle[0])!.template;
@@ -62,19 +65,10 @@ export function validatePipelineText(file: string, text: string, registry: Plugi
   }
   const problems = found.map((p) => source.problem(p.path, p.message));
   if (problems.length) return { problems };
-  return { pipeline: { file, name: file_.name, seed: file_.seed, nodes: topologicalOrder(resolved) }, problems: [] };
+  return { pipeline: { file, name: file_.name, seed: file_.seed, nodes: inTopologicalOrder(resolved) }, problems: [] };
 }
 
-function topologicalOrder(nodes: ResolvedNode[]): ResolvedNode[] {
+function inTopologicalOrder(nodes: ResolvedNode[]): ResolvedNode[] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const done = new Set<string>();
-  const out: ResolvedNode[] = [];
-  const visit = (n: ResolvedNode) => {
-    if (done.has(n.id)) return;
-    done.add(n.id);
-    parentsOf(n).forEach((p) => visit(byId.get(p)!));
-    out.push(n);
-  };
-  nodes.forEach(visit);
-  return out;
+  return topologicalOrder(dagOf({ nodes })).map((id) => byId.get(id)!);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError } from '@rtlab/sdk';
 import { Objective, smoothRowNorm } from './objective';
 
 /** ||f(x') - y||_2 per sample (|f(x') - y| for one output): 1-Lipschitz in f. Not the squared error. */

@@ -1,4 +1,4 @@
-import { selectBackend } from '@rtlab/orchestrator';
+import { selectBackend } from '@rtlab/backends';
 import * as tf from '@tensorflow/tfjs-core';
 import { pgdL2 } from './pgd-l2';
 import { pgdLinf } from './pgd-linf';

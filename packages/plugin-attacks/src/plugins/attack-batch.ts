@@ -1,4 +1,4 @@
-import { DatasetView, imageBatch, labelsOf, targetColumn } from '@rtlab/orchestrator';
+import { DatasetView, imageBatch, labelsOf, targetColumn } from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { ObjectiveBatch } from '../objectives/objective';

@@ -1,4 +1,4 @@
-import { Artifact, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, mean, RtlabError, sizeOf } from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { ObjectiveBatch } from '../objectives/objective';
@@ -26,7 +26,7 @@ export class AttackOutputs {
       this.predAdv = new Int32Array(count);
       this.labels = new Int32Array(count);
     }
-    if (inputShape) this.adversarial = new Float32Array(count * inputShape.reduce((a, b) => a * b));
+    if (inputShape) this.adversarial = new Float32Array(count * sizeOf(inputShape));
   }
 
   /** Losses at x0 and x', the exact representation shift, and for classifiers the logits and predictions. */
@@ -58,7 +58,6 @@ export class AttackOutputs {
       Object.assign(tensors, { logitsClean: f(this.logitsClean!, [n, this.net.meta.outputs]), predClean: i(this.predClean!), predAdv: i(this.predAdv!), labels: i(this.labels!) });
     }
     if (this.adversarial) tensors.adversarial = f(this.adversarial, [n, ...this.inputShape!]);
-    const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / Math.max(n, 1);
     return { type: 'AttackResult', meta: { ...meta, count: n, meanLossClean: mean(this.lossClean), meanLossAdv: mean(this.lossAdv), meanRepDistance: mean(this.repDistance) }, tensors };
   }
 }

@@ -1,4 +1,5 @@
-import { standaloneContext, selectBackend } from '@rtlab/orchestrator';
+import { selectBackend } from '@rtlab/backends';
+import { standaloneContext } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { linearModel } from '@rtlab/plugin-models';
 import { attackResultView } from '../attack-result';

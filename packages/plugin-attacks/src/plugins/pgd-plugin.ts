@@ -1,4 +1,4 @@
-import { Artifact, batchRanges, datasetView, DatasetView, Plugin, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, batchRanges, datasetView, DatasetView, Plugin, RtlabError } from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { sliceBatch } from '../objectives/objective';

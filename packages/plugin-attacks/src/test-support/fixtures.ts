@@ -1,4 +1,4 @@
-import { Artifact, datasetArtifact, SeededRng } from '@rtlab/orchestrator';
+import { Artifact, datasetArtifact, SeededRng } from '@rtlab/sdk';
 
 /** N images of h x w x 1, every pixel 128/255 (about 0.5: small balls stay inside [0, 1]), with targets. */
 export function flatDataset(n: number, h: number, w: number, targets: number[] = []): Artifact {

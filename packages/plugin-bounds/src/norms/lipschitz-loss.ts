@@ -1,4 +1,4 @@
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError } from '@rtlab/sdk';
 import { WeightNorms } from './weight-norms';
 
 /** A loss with its Lipschitz constant L in the output norm ||.||_q (THEORY.md, Lemma 1). */

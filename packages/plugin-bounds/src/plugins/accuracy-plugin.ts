@@ -1,4 +1,4 @@
-import { Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
+import { mean, Plugin, RtlabError, scoresArtifact } from '@rtlab/sdk';
 import { accuracyOf, classifierAttack } from './classification-inputs';
 import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
@@ -17,7 +17,6 @@ export const accuracyPlugin: Plugin<LabelsParams> = {
   async run(inputs, p) {
     const ce = classifierAttack(inputs.ce, 'ce');
     if (ce.meta.objective !== 'ce') throw new RtlabError('input', `accuracy needs a CE attack, got objective "${ce.meta.objective}"`);
-    const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / Math.max(a.length, 1);
     const [cleanCE, robustCE] = [mean(ce.lossClean), mean(ce.lossAdv)];
     return scoresArtifact([{
       ...p.labels, cleanAccuracy: accuracyOf(ce.predClean, ce.labels), robustAccuracy: accuracyOf(ce.predAdv, ce.labels),

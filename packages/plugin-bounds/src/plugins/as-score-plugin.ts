@@ -1,4 +1,4 @@
-import { Artifact, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
+import { Artifact, maximum, mean, Plugin, RtlabError, scoresArtifact, standardDeviation } from '@rtlab/sdk';
 import { attackResultView } from '@rtlab/plugin-attacks';
 import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
@@ -15,8 +15,6 @@ export const asScorePlugin: Plugin<LabelsParams> = {
     const as = attackResultView(inputs.as as Artifact);
     if (as.meta.objective !== 'representation') throw new RtlabError('input', `as-score needs a representation attack, got objective "${as.meta.objective}"`);
     const v = as.lossAdv;
-    const mean = v.reduce((s, x) => s + x, 0) / v.length;
-    const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
-    return scoresArtifact([{ ...p.labels, as: mean, asStd: std, asMax: Math.max(...v), n: v.length, eps: as.meta.eps, attack: as.meta.attack }], { as: { dtype: 'float32', shape: [v.length], data: v } });
+    return scoresArtifact([{ ...p.labels, as: mean(v), asStd: standardDeviation(v), asMax: maximum(v), n: v.length, eps: as.meta.eps, attack: as.meta.attack }], { as: { dtype: 'float32', shape: [v.length], data: v } });
   },
 };

@@ -1,8 +1,9 @@
-import { Artifact, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, HEAD_WEIGHT, RtlabError } from '@rtlab/sdk';
 import { attackResultView, AttackResultView } from '@rtlab/plugin-attacks';
 import { ModelMeta } from '@rtlab/plugin-models';
 import { lossOfObjective, LipschitzLoss } from '../norms/lipschitz-loss';
 import { weightNorms, WeightNorms } from '../norms/weight-norms';
+import { checkSameBudget } from './same-budget';
 
 /** The three inputs of Lemma 1 and Theorem 1, checked to belong together. */
 export interface BoundInputs {
@@ -25,16 +26,13 @@ export function boundInputs(inputs: Record<string, unknown>): BoundInputs {
   const as = attackResultView(inputs.as as Artifact);
   const model = inputs.model as Artifact;
   if (as.meta.objective !== 'representation') throw new RtlabError('input', `port "as" needs a representation attack, got objective "${as.meta.objective}"`);
+  checkSameBudget(loss, as, 'loss');
   if (loss.count !== as.count) throw new RtlabError('input', `the loss attack has ${loss.count} samples, the AS attack ${as.count}: attack the same data`);
-  const head = model.tensors['head.weight'];
+  const head = model.tensors[HEAD_WEIGHT];
   if (!head) throw new RtlabError('input', 'the model has no head W; probe it first');
   const [k, m] = head.shape;
   if ((model.meta as ModelMeta).featureDim !== m) throw new RtlabError('input', `head W is [${head.shape}] but g has ${(model.meta as ModelMeta).featureDim} features`);
   const lipschitz = lossOfObjective(loss.meta.objective);
   const norms = weightNorms(head.data as Float32Array, k, m);
   return { loss, as, lipschitz, norms, normW: lipschitz.norm(norms) };
-}
-
-export function mean(a: Float32Array): number {
-  return a.reduce((s, v) => s + v, 0) / Math.max(a.length, 1);
 }

@@ -1,10 +1,12 @@
-import { Artifact, scoreRows, standaloneContext, selectBackend } from '@rtlab/orchestrator';
+import { selectBackend } from '@rtlab/backends';
+import { Artifact, scoreRows, standaloneContext } from '@rtlab/sdk';
 import { pgdL2, pgdPlugin, PgdParams } from '@rtlab/plugin-attacks';
 import { linearModel } from '@rtlab/plugin-models';
 import { attackResult, flatDataset, headModel } from '../test-support/fixtures';
 import { asScorePlugin } from './as-score-plugin';
 import { lemma1Plugin } from './lemma1-plugin';
 import { theorem1Plugin } from './theorem1-plugin';
+import { theorem2Plugin } from './theorem2-plugin';
 
 
 const EPS = 0.05;
@@ -73,5 +75,24 @@ describe('score/lemma1 and score/as-score on g(x) = A x', () => {
     const rep = attackResult('representation', [0], [0.3], [0.3]);
     await expect(lemma1Plugin.run({ loss: rep, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/needs a loss attack/);
     await expect(lemma1Plugin.run({ loss: attackResult('ce', [1, 1], [1, 1], [0, 0]), as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/2 samples, the AS attack 1/);
+  });
+});
+
+describe('bounds need both attacks in one ball', () => {
+  const producer = (id: string, plugin: string, eps: number) => ({ id, kind: 'attack', plugin, params: { eps } });
+
+  it('validation reports a different norm or eps between the loss and the AS attack, and nothing when they match', () => {
+    const check = lemma1Plugin.checkProducers!;
+    expect(check({ loss: producer('l', 'pgd-linf', 0.1), as: producer('a', 'pgd-linf', 0.1), model: producer('m', 'probe', 0) })).toEqual([]);
+    expect(check({ loss: producer('l', 'pgd-linf', 0.1), as: producer('a', 'pgd-l2', 0.1), model: producer('m', 'probe', 0) })).toEqual([expect.stringMatching(/different norms \("l" is pgd-linf, "a" is pgd-l2\)/)]);
+    expect(check({ loss: producer('l', 'pgd-l2', 0.1), as: producer('a', 'pgd-l2', 0.2), model: producer('m', 'probe', 0) })).toEqual([expect.stringMatching(/different eps \("l" 0.1, "a" 0.2\)/)]);
+    expect(theorem2Plugin.checkProducers!({ ce: producer('c', 'pgd-l2', 0.1), as: producer('a', 'pgd-linf', 0.1), model: producer('m', 'probe', 0) })).toHaveLength(1);
+  });
+
+  it('run rejects attack results from different balls', async () => {
+    const ce = attackResult('ce', [1], [1.5], [0.2]);
+    const rep = attackResult('representation', [0], [0.3], [0.3]);
+    rep.meta.eps = 0.2;
+    await expect(lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/port "loss" comes from pgd-l2 at eps 0.1, port "as" from pgd-l2 at eps 0.2/);
   });
 });

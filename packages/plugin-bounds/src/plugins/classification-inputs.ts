@@ -1,4 +1,4 @@
-import { Artifact, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, RtlabError } from '@rtlab/sdk';
 import { attackResultView, AttackResultView } from '@rtlab/plugin-attacks';
 
 /** An AttackResult on a classifier, checked to carry what accuracy and Theorem 2 need. */

@@ -1,4 +1,5 @@
-import { Artifact, datasetArtifact, scoreRows, selectBackend, standaloneContext } from '@rtlab/orchestrator';
+import { selectBackend } from '@rtlab/backends';
+import { Artifact, datasetArtifact, scoreRows, standaloneContext } from '@rtlab/sdk';
 import { pgdL2, pgdPlugin, PgdParams } from '@rtlab/plugin-attacks';
 import { linearModel } from '@rtlab/plugin-models';
 import { accuracyPlugin } from './accuracy-plugin';
@@ -36,7 +37,9 @@ describe('score/theorem2 and score/accuracy on g(x) = A x', () => {
 
   it('lists a certified sample that the attack flipped as a violation', async () => {
     const ce = await attack(0.3, 'ce');
+    // An AS attack that underestimates AS_i (searched a smaller ball, but reports the same eps): what a violation means.
     const tinyAS = await attack(0.01, 'representation');
+    tinyAS.meta.eps = 0.3;
     const [row] = scoreRows(await theorem2Plugin.run({ ce, as: tinyAS, model }, { labels: {} }, standaloneContext()));
     expect(row).toMatchObject({ fulfilled: 6, robFulfilled: 0, violations: [0, 1, 2, 3, 4, 5] });
   });

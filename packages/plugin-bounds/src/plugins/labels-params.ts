@@ -1,4 +1,4 @@
-import { LABELS_PARAM } from '@rtlab/orchestrator';
+import { LABELS_PARAM } from '@rtlab/sdk';
 
 /** Params of a score plugin that takes nothing but its row labels. */
 export interface LabelsParams {

@@ -1,5 +1,6 @@
-import { Plugin, scoresArtifact } from '@rtlab/orchestrator';
-import { BOUND_PORTS, boundInputs, mean } from './bound-inputs';
+import { mean, Plugin, scoresArtifact } from '@rtlab/sdk';
+import { BOUND_PORTS, boundInputs } from './bound-inputs';
+import { sameBudget } from './same-budget';
 import { checkPointwiseLipschitz } from './pointwise-lipschitz';
 import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
@@ -14,6 +15,7 @@ export const lemma1Plugin: Plugin<LabelsParams> = {
   description: 'Lemma 1: LHS = mean loss gap / (L ||W||_q) vs RHS = AS score; reports both, the loss means, all W norms, L, and holds; checks the pointwise Lipschitz bound.',
   params: LABELS_ONLY_PARAMS,
   inputs: BOUND_PORTS,
+  checkProducers: sameBudget('loss', 'as'),
   output: 'Scores',
   async run(inputs, p) {
     const b = boundInputs(inputs);

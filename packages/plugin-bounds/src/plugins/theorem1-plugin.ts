@@ -1,5 +1,6 @@
-import { LABELS_PARAM, Plugin, scoresArtifact } from '@rtlab/orchestrator';
-import { BOUND_PORTS, boundInputs, mean } from './bound-inputs';
+import { LABELS_PARAM, mean, Plugin, scoresArtifact } from '@rtlab/sdk';
+import { BOUND_PORTS, boundInputs } from './bound-inputs';
+import { sameBudget } from './same-budget';
 
 interface Theorem1Params {
   B: number;
@@ -27,6 +28,7 @@ export const theorem1Plugin: Plugin<Theorem1Params> = {
     },
   },
   inputs: BOUND_PORTS,
+  checkProducers: sameBudget('loss', 'as'),
   output: 'Scores',
   async run(inputs, p, ctx) {
     const b = boundInputs(inputs);

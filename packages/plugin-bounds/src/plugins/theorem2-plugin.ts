@@ -1,8 +1,9 @@
-import { Artifact, Plugin, RtlabError, scoresArtifact } from '@rtlab/orchestrator';
+import { Artifact, HEAD_WEIGHT, Plugin, RtlabError, scoresArtifact } from '@rtlab/sdk';
 import { attackResultView } from '@rtlab/plugin-attacks';
 import { margins } from '../norms/margins';
 import { accuracyOf, classifierAttack, fraction } from './classification-inputs';
 import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
+import { checkSameBudget, sameBudget } from './same-budget';
 
 /**
  * `score/theorem2`: sample i is certified when margin_i > 0 and AS_i <= margin_i; then no x' in the
@@ -21,12 +22,14 @@ export const theorem2Plugin: Plugin<LabelsParams> = {
     model: { type: 'Model', description: 'the probed classifier, whose head W, b define the margins' },
   },
   output: 'Scores',
+  checkProducers: sameBudget('ce', 'as'),
   async run(inputs, p) {
     const ce = classifierAttack(inputs.ce, 'ce');
     const as = attackResultView(inputs.as as Artifact);
     if (as.meta.objective !== 'representation') throw new RtlabError('input', `port "as" needs a representation attack, got objective "${as.meta.objective}"`);
+    checkSameBudget(ce, as, 'ce');
     if (as.count !== ce.count) throw new RtlabError('input', `the CE attack has ${ce.count} samples, the AS attack ${as.count}: attack the same data`);
-    const head = (inputs.model as Artifact).tensors['head.weight'];
+    const head = (inputs.model as Artifact).tensors[HEAD_WEIGHT];
     if (!head) throw new RtlabError('input', 'the model has no head W; probe it first');
     const [k, m] = head.shape;
     const margin = margins(ce.logitsClean, ce.labels, head.data as Float32Array, k, m);

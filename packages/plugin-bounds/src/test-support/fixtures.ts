@@ -1,4 +1,4 @@
-import { Artifact, datasetArtifact } from '@rtlab/orchestrator';
+import { Artifact, datasetArtifact, HEAD_BIAS, HEAD_WEIGHT } from '@rtlab/sdk';
 
 
 /** N flat 4x4 images (pixels 128/255) with regression targets y. */
@@ -18,6 +18,6 @@ export function attackResult(objective: string, lossClean: number[], lossAdv: nu
 export function headModel(W: number[][]): Artifact {
   return {
     type: 'Model', meta: { architecture: 'linear', featureDim: W[0].length, outputs: W.length, inputShape: [4, 4, 1] },
-    tensors: { 'head.weight': { dtype: 'float32', shape: [W.length, W[0].length], data: Float32Array.from(W.flat()) }, 'head.bias': { dtype: 'float32', shape: [W.length], data: new Float32Array(W.length) } },
+    tensors: { [HEAD_WEIGHT]: { dtype: 'float32', shape: [W.length, W[0].length], data: Float32Array.from(W.flat()) }, [HEAD_BIAS]: { dtype: 'float32', shape: [W.length], data: new Float32Array(W.length) } },
   };
 }

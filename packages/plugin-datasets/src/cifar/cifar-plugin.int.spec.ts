@@ -1,4 +1,4 @@
-import { datasetView, imageBatch, standaloneContext } from '@rtlab/orchestrator';
+import { datasetView, imageBatch, standaloneContext } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-import { datasetArtifact, Plugin, PluginContext, RtlabError } from '@rtlab/orchestrator';
+import { datasetArtifact, Plugin, PluginContext, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetSource, readDataFile } from '../formats/data-file';

@@ -1,3 +1,4 @@
+import { sizeOf } from '@rtlab/sdk';
 /**
  * The dSprites factor grid (Matthey et al. 2017): shape 3 x scale 6 x orientation 40 x posX 32 x posY 32
  * = 737,280 combinations, indexed in that (C) order, the row order of the official .npz.
@@ -5,7 +6,7 @@
 export const FACTORS = ['shape', 'scale', 'orientation', 'posX', 'posY'] as const;
 export const FACTOR_SIZES = [3, 6, 40, 32, 32] as const;
 export const SHAPES = ['square', 'ellipse', 'heart'] as const;
-export const COMBINATIONS = FACTOR_SIZES.reduce((a, b) => a * b, 1);
+export const COMBINATIONS = sizeOf(FACTOR_SIZES);
 export const IMAGE_SIZE = 64;
 
 export interface FactorValues {

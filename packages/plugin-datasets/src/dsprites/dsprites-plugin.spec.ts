@@ -1,4 +1,4 @@
-import { Artifact, datasetView, targetColumn, standaloneContext } from '@rtlab/orchestrator';
+import { Artifact, datasetView, targetColumn, standaloneContext } from '@rtlab/sdk';
 import { zipSync } from 'fflate';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

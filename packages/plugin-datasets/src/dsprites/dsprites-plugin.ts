@@ -1,4 +1,4 @@
-import { Artifact, datasetArtifact, Plugin, PluginContext, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, datasetArtifact, Plugin, PluginContext, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readElement } from '../formats/npy';

@@ -1,4 +1,4 @@
-import { RtlabError, SeededRng } from '@rtlab/orchestrator';
+import { RtlabError, SeededRng } from '@rtlab/sdk';
 import { COMBINATIONS } from './dsprites-factors';
 
 export type Split = 'train' | 'test' | 'all';

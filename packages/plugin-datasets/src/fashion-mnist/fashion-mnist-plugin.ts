@@ -1,4 +1,4 @@
-import { datasetArtifact, Plugin, RtlabError } from '@rtlab/orchestrator';
+import { datasetArtifact, Plugin, RtlabError } from '@rtlab/sdk';
 import * as path from 'node:path';
 import { DatasetSource, readDataFile } from '../formats/data-file';
 import { parseIdx } from '../formats/idx';

@@ -1,4 +1,4 @@
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 

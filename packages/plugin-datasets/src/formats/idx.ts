@@ -1,4 +1,4 @@
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError, sizeOf } from '@rtlab/sdk';
 
 /**
  * An IDX file (the MNIST family's format): bytes 0-1 zero, byte 2 the element type (0x08 = ubyte),
@@ -12,7 +12,7 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedDims: number):
   if (bytes.length < header) throw new RtlabError('input', `${file}: truncated IDX header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, header);
   const shape = Array.from({ length: expectedDims }, (_, i) => view.getUint32(4 + 4 * i));
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = sizeOf(shape);
   if (bytes.length !== header + size) {
     throw new RtlabError('input', `${file}: IDX shape [${shape}] needs ${header + size} bytes, the file has ${bytes.length}: truncated or corrupt`);
   }

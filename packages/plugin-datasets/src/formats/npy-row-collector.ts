@@ -1,4 +1,4 @@
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError } from '@rtlab/sdk';
 import { NpyHeader, parseNpyHeader, rowBytes } from './npy';
 
 /**

@@ -1,4 +1,4 @@
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError, sizeOf } from '@rtlab/sdk';
 
 /** The header of a NumPy .npy file (format versions 1-3). */
 export interface NpyHeader {
@@ -35,7 +35,7 @@ export function parseNpyHeader(buf: Uint8Array, source: string): NpyHeader | und
 }
 
 export function rowBytes(h: NpyHeader): number {
-  return h.shape.slice(1).reduce((a, b) => a * b, 1) * h.itemSize;
+  return sizeOf(h.shape.slice(1)) * h.itemSize;
 }
 
 /** Reads element i of a little-endian array of the header's dtype as a JS number. */

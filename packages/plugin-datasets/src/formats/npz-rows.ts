@@ -1,4 +1,4 @@
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError } from '@rtlab/sdk';
 import { Unzip, UnzipInflate } from 'fflate';
 import * as fs from 'node:fs';
 import { NpyHeader } from './npy';

@@ -1,4 +1,4 @@
-import { datasetArtifact, PluginContext, RtlabError } from '@rtlab/orchestrator';
+import { datasetArtifact, PluginContext, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetSource, missing } from '../formats/data-file';

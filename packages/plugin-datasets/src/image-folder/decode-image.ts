@@ -1,4 +1,4 @@
-import { resizeBilinear, RtlabError } from '@rtlab/orchestrator';
+import { resizeBilinear, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as jpeg from 'jpeg-js';
 

@@ -1,4 +1,4 @@
-import { Plugin, RtlabError } from '@rtlab/orchestrator';
+import { Plugin, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { missing } from '../formats/data-file';

@@ -1,4 +1,4 @@
-import { Plugin } from '@rtlab/orchestrator';
+import { Plugin } from '@rtlab/sdk';
 import * as path from 'node:path';
 import { LOADER_PARAMS_SCHEMA, LoaderParams } from '../transforms/loader-params';
 import { classFolderSamples, FIT_SCHEMA, folderDataset, SIZE_SCHEMA } from './class-folders';

@@ -1,4 +1,4 @@
-import { ImageView, PluginContext, RtlabError } from '@rtlab/orchestrator';
+import { ImageView, PluginContext, RtlabError } from '@rtlab/sdk';
 
 /** Params every file loader takes: a seeded subset, and how its images are presented to models. */
 export interface LoaderParams {

@@ -1,4 +1,4 @@
-import { HostTensor, SeededRng } from '@rtlab/orchestrator';
+import { HostTensor, SeededRng } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormMode } from '../network/batch-norm-mode';
 import { Params } from '../network/layers';

@@ -1,4 +1,4 @@
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError } from '@rtlab/sdk';
 import { Architecture } from './architecture';
 import { dspritesCnn } from './dsprites-cnn';
 import { linear } from './linear';

@@ -1,4 +1,4 @@
-import { SeededRng } from '@rtlab/orchestrator';
+import { SeededRng } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormMode } from '../network/batch-norm-mode';
 import { initBatchNorm, initConv, initDense } from '../network/init';

@@ -1,4 +1,4 @@
-import { Artifact, RtlabError } from '@rtlab/orchestrator';
+import { Artifact, HEAD_BIAS, HEAD_WEIGHT, RtlabError, sizeOf } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { Architecture } from './architecture';
 
@@ -22,11 +22,11 @@ export const linear: Architecture = {
  */
 export function linearModel(A: number[][], inputShape: [number, number, number], head?: { weight: number[][]; bias: number[] }, task?: 'regression' | 'classification', target?: string): Artifact {
   const [d, m] = [A.length, A[0].length];
-  if (d !== inputShape.reduce((a, b) => a * b)) throw new RtlabError('input', `A has ${d} rows, the input ${inputShape.join('x')} has ${inputShape.reduce((a, b) => a * b)} values`);
+  if (d !== sizeOf(inputShape)) throw new RtlabError('input', `A has ${d} rows, the input ${inputShape.join('x')} has ${sizeOf(inputShape)} values`);
   const tensors: Artifact['tensors'] = { 'A.weight': { dtype: 'float32', shape: [d, m], data: Float32Array.from(A.flat()) } };
   if (head) {
-    tensors['head.weight'] = { dtype: 'float32', shape: [head.weight.length, m], data: Float32Array.from(head.weight.flat()) };
-    tensors['head.bias'] = { dtype: 'float32', shape: [head.bias.length], data: Float32Array.from(head.bias) };
+    tensors[HEAD_WEIGHT] = { dtype: 'float32', shape: [head.weight.length, m], data: Float32Array.from(head.weight.flat()) };
+    tensors[HEAD_BIAS] = { dtype: 'float32', shape: [head.bias.length], data: Float32Array.from(head.bias) };
   }
   const meta = { architecture: 'linear', inputShape, featureDim: m, outputs: head?.weight.length ?? 0, ...(task ? { task } : {}), ...(target ? { target } : {}) };
   return { type: 'Model', meta, tensors };

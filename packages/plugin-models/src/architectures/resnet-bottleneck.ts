@@ -1,4 +1,4 @@
-import { HostTensor, RtlabError, SeededRng } from '@rtlab/orchestrator';
+import { HostTensor, RtlabError, SeededRng } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormMode } from '../network/batch-norm-mode';
 import { initBatchNorm, initConv } from '../network/init';

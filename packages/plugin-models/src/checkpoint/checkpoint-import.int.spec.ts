@@ -1,4 +1,5 @@
-import { Artifact, decodeSafetensors, HostTensor, selectBackend, standaloneContext } from '@rtlab/orchestrator';
+import { selectBackend } from '@rtlab/backends';
+import { Artifact, decodeSafetensors, HostTensor, standaloneContext } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +10,7 @@ import { wideResNetPlugin } from '../plugins/wide-resnet-plugin';
 
 // Checkpoints, inputs and PyTorch outputs made by tools/make-torch-fixtures.py (torch 1.13, CPU).
 const FIXTURES = path.join(__dirname, '../../fixtures/torch');
-const ctx = standaloneContext({ dataRoot: FIXTURES });
+const ctx = standaloneContext({ modelRoot: FIXTURES });
 const io = (name: string) => decodeSafetensors(fs.readFileSync(path.join(FIXTURES, `${name}.io.safetensors`))).tensors;
 const wrn = (checkpoint: string, depth = 10, widen = 2) => wideResNetPlugin.run({}, { depth, widen, checkpoint }, ctx);
 const resnet = (checkpoint: string, p: Partial<ResnetBottleneckParams> = {}) =>
@@ -88,7 +89,7 @@ describe('checkpoint import rejects bad files with what is wrong', () => {
 
   it('a safetensors file with an extra tensor is rejected, naming it', async () => {
     const { tensors } = decodeSafetensors(fs.readFileSync(path.join(FIXTURES, 'resnet-1.2.1.1-p4-w32.safetensors')));
-    const { encodeSafetensors } = await import('@rtlab/orchestrator');
+    const { encodeSafetensors } = await import('@rtlab/sdk');
     const file = write('extra.safetensors', encodeSafetensors({ ...tensors, 'model.extra.weight': tensors['model.fc.bias'] }));
     await expect(resnet(file)).rejects.toThrow(/unexpected: extra\.weight/);
   });

@@ -1,4 +1,4 @@
-import { Artifact, HostTensor, PluginContext, RtlabError, SeededRng } from '@rtlab/orchestrator';
+import { Artifact, HEAD_BIAS, HEAD_WEIGHT, HostTensor, PluginContext, RtlabError, SeededRng } from '@rtlab/sdk';
 import * as path from 'node:path';
 import { Architecture } from '../architectures/architecture';
 import { ModelMeta } from '../network/model-meta';
@@ -15,10 +15,10 @@ const shapesOf = (w: Record<string, HostTensor>) => Object.fromEntries(Object.en
 
 /** A classifier head found in the checkpoint (its fc layer), kept as the model's head. */
 function headMeta(weights: Record<string, HostTensor>, arch: Architecture, file: string): Partial<ModelMeta> {
-  const head = weights['head.weight'];
+  const head = weights[HEAD_WEIGHT];
   if (!head) return { outputs: 0 };
-  if (head.shape.length !== 2 || head.shape[1] !== arch.featureDim || weights['head.bias']?.shape.join() !== String(head.shape[0])) {
-    throw new RtlabError('input', `${file}: classifier fc.weight [${head.shape}] / fc.bias [${weights['head.bias']?.shape ?? 'missing'}] do not fit a ${arch.featureDim}-d representation`);
+  if (head.shape.length !== 2 || head.shape[1] !== arch.featureDim || weights[HEAD_BIAS]?.shape.join() !== String(head.shape[0])) {
+    throw new RtlabError('input', `${file}: classifier fc.weight [${head.shape}] / fc.bias [${weights[HEAD_BIAS]?.shape ?? 'missing'}] do not fit a ${arch.featureDim}-d representation`);
   }
   const k = head.shape[0];
   return { outputs: k, task: 'classification', classes: Array.from({ length: k }, (_, i) => `class${i}`) };
@@ -34,7 +34,7 @@ export function checkpointModel(arch: Architecture, checkpoint: string | undefin
   if (!checkpoint) return { type: 'Model', meta: { ...base, weights: 'random' } as Artifact['meta'], tensors: { ...fresh, ...defaults } };
   const file = path.resolve(ctx.modelRoot, checkpoint);
   ctx.progress(0, 1, `reading ${path.basename(file)}`);
-  const optional = ['head.weight', 'head.bias', ...Object.keys(fresh).filter((k) => k.startsWith('normalize.'))];
+  const optional = [HEAD_WEIGHT, HEAD_BIAS, ...Object.keys(fresh).filter((k) => k.startsWith('normalize.'))];
   const expected = shapesOf(Object.fromEntries(Object.entries(fresh).filter(([k]) => !optional.includes(k))));
   const weights = importWeights(readCheckpoint(file), expected, optional, file);
   for (const name of optional.filter((n) => n.startsWith('normalize.'))) {

@@ -1,4 +1,4 @@
-import { HostTensor, RtlabError } from '@rtlab/orchestrator';
+import { HostTensor, RtlabError } from '@rtlab/sdk';
 
 /** Keys that carry no weights (batch-norm step counters). */
 const IGNORED = /(^|\.)num_batches_tracked$/;

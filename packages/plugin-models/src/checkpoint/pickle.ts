@@ -1,4 +1,4 @@
-import { RtlabError } from '@rtlab/orchestrator';
+import { RtlabError } from '@rtlab/sdk';
 
 /** A Python global named by a pickle (module, name); never imported or run. */
 export class PyGlobal {

@@ -1,4 +1,4 @@
-import { decodeSafetensors, HostTensor, RtlabError } from '@rtlab/orchestrator';
+import { decodeSafetensors, HostTensor, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import { PyGlobal, PyObject } from './pickle';
 import { readTorchZip, TorchTensor } from './torch-zip';

@@ -1,4 +1,4 @@
-import { allocate, decodeElements, ELEMENT_FORMATS, HostTensor, RtlabError } from '@rtlab/orchestrator';
+import { allocate, decodeElements, ELEMENT_FORMATS, HostTensor, RtlabError, sizeOf } from '@rtlab/sdk';
 import { unzipSync } from 'fflate';
 import { PyGlobal, PyObject, unpickle } from './pickle';
 
@@ -21,7 +21,7 @@ export class TorchTensor {
   /** The elements in row-major order (strided views gathered), widened to float32 or int32. */
   toHost(name: string): HostTensor {
     const f = ELEMENT_FORMATS[this.storage.format];
-    const count = this.size.reduce((a, b) => a * b, 1);
+    const count = sizeOf(this.size);
     const last = this.offset + this.size.reduce((s, d, i) => s + (d - 1) * this.stride[i], 0);
     if (count > 0 && (last + 1) * f.bytes > this.storage.bytes.length) throw new RtlabError('input', `tensor ${name} reads past its storage ${this.storage.key}: truncated checkpoint`);
     if (this.isContiguous()) return { dtype: f.dtype, shape: [...this.size], data: decodeElements(this.storage.bytes.subarray(this.offset * f.bytes), this.storage.format, count) };

@@ -1,12 +1,12 @@
-import { HostTensor, SeededRng } from '@rtlab/orchestrator';
+import { HEAD_BIAS, HEAD_WEIGHT, HostTensor, SeededRng, sizeOf } from '@rtlab/sdk';
 
 function uniform(shape: number[], bound: number, rng: SeededRng): HostTensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = sizeOf(shape);
   return { dtype: 'float32', shape, data: Float32Array.from({ length: n }, () => (2 * rng.uniform() - 1) * bound) };
 }
 
 function filled(shape: number[], value: number): HostTensor {
-  return { dtype: 'float32', shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) };
+  return { dtype: 'float32', shape, data: new Float32Array(sizeOf(shape)).fill(value) };
 }
 
 /** PyTorch's default Conv2d init: weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)); weight [kh, kw, in, out]. */
@@ -24,7 +24,7 @@ export function initDense(name: string, cin: number, cout: number, rng: SeededRn
 /** A linear head f(x) = W g(x) + b with W [outputs, features] (rows w_j, as in THEORY.md). */
 export function initHead(features: number, outputs: number, rng: SeededRng): Record<string, HostTensor> {
   const bound = 1 / Math.sqrt(features);
-  return { 'head.weight': uniform([outputs, features], bound, rng), 'head.bias': uniform([outputs], bound, rng) };
+  return { [HEAD_WEIGHT]: uniform([outputs, features], bound, rng), [HEAD_BIAS]: uniform([outputs], bound, rng) };
 }
 
 export function initBatchNorm(name: string, channels: number): Record<string, HostTensor> {

@@ -1,4 +1,4 @@
-import { JsonValue } from '@rtlab/orchestrator';
+import { JsonValue } from '@rtlab/sdk';
 
 /** The metadata of a Model artifact (its tensors are the weights, by name). */
 export interface ModelMeta {

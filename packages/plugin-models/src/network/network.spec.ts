@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeededRng, selectBackend } from '@rtlab/orchestrator';
+import { selectBackend } from '@rtlab/backends';
+import { SeededRng } from '@rtlab/sdk';
 import { dspritesCnn } from '../architectures/dsprites-cnn';
 import { BatchNormMode } from './batch-norm-mode';
 import { Network } from './network';

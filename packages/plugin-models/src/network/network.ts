@@ -1,8 +1,9 @@
-import { Artifact, HostTensor, RtlabError, SeededRng } from '@rtlab/orchestrator';
+import { Artifact, HEAD_BIAS, HEAD_WEIGHT, HostTensor, RtlabError, SeededRng } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { Architecture } from '../architectures/architecture';
 import { architecture } from '../architectures/architectures';
 import { BatchNormMode, EVAL } from './batch-norm-mode';
+import { linearHead } from './linear-head';
 import { ModelMeta } from './model-meta';
 
 const isBuffer = (name: string) => /\.running_(mean|var)$|^normalize\./.test(name);
@@ -43,7 +44,7 @@ export class Network {
   };
 
   get hasHead(): boolean {
-    return this.vars.has('head.weight');
+    return this.vars.has(HEAD_WEIGHT);
   }
 
   features(x: tf.Tensor4D, bn: BatchNormMode = EVAL): tf.Tensor2D {
@@ -63,7 +64,7 @@ export class Network {
 
   /** f applied to given features: g W^T + b. */
   head(features: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(features, this.param('head.weight') as tf.Tensor2D, false, true), this.param('head.bias'));
+    return linearHead(features, this.param(HEAD_WEIGHT) as tf.Tensor2D, this.param(HEAD_BIAS));
   }
 
   logits(x: tf.Tensor4D, bn: BatchNormMode = EVAL): tf.Tensor2D {
@@ -77,9 +78,9 @@ export class Network {
 
   /** Sets a new head W [outputs, featureDim], b [outputs], taking ownership of both (the old head is disposed). */
   setHead(weight: tf.Tensor2D, bias: tf.Tensor1D, meta: Partial<ModelMeta>): void {
-    for (const n of ['head.weight', 'head.bias']) this.vars.get(n)?.dispose();
-    this.vars.set('head.weight', tf.variable(weight));
-    this.vars.set('head.bias', tf.variable(bias));
+    for (const n of [HEAD_WEIGHT, HEAD_BIAS]) this.vars.get(n)?.dispose();
+    this.vars.set(HEAD_WEIGHT, tf.variable(weight));
+    this.vars.set(HEAD_BIAS, tf.variable(bias));
     tf.dispose([weight, bias]);
     Object.assign(this.meta, meta, { outputs: weight.shape[0] });
   }

@@ -1,4 +1,4 @@
-import { Plugin } from '@rtlab/orchestrator';
+import { Plugin } from '@rtlab/sdk';
 import { dspritesCnn } from '../architectures/dsprites-cnn';
 import { Network } from '../network/network';
 

@@ -1,4 +1,4 @@
-import { Plugin } from '@rtlab/orchestrator';
+import { Plugin } from '@rtlab/sdk';
 import { BottleneckConfig, IMAGENET_MEAN, IMAGENET_STD, resnetBottleneck, WRN_50_2 } from '../architectures/resnet-bottleneck';
 import { CHECKPOINT_PARAM, checkpointModel } from '../checkpoint/checkpoint-model';
 

@@ -1,4 +1,4 @@
-import { Plugin } from '@rtlab/orchestrator';
+import { Plugin } from '@rtlab/sdk';
 import { wideResNet } from '../architectures/wide-resnet';
 import { CHECKPOINT_PARAM, checkpointModel } from '../checkpoint/checkpoint-model';
 

@@ -1,4 +1,4 @@
-import { Artifact, Plugin, scoreRows } from '@rtlab/orchestrator';
+import { Artifact, Plugin, scoreRows } from '@rtlab/sdk';
 import { toCsv } from '../render/csv';
 import { toLatex } from '../render/latex';
 import { toMarkdown } from '../render/markdown';

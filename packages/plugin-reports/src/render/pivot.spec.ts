@@ -1,4 +1,4 @@
-import { ScoreRow } from '@rtlab/orchestrator';
+import { ScoreRow } from '@rtlab/sdk';
 import { toCsv } from './csv';
 import { toLatex } from './latex';
 import { toMarkdown } from './markdown';

@@ -1,4 +1,4 @@
-import { RtlabError, ScoreRow } from '@rtlab/orchestrator';
+import { RtlabError, ScoreRow } from '@rtlab/sdk';
 import { TableModel } from './table-model';
 
 export interface PivotSpec {

@@ -1,4 +1,4 @@
-import { selectBackend } from '@rtlab/orchestrator';
+import { selectBackend } from '@rtlab/backends';
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './adam';
 import { scheduledRate } from './make-optimizer';

@@ -1,4 +1,4 @@
-import { Artifact, batchRanges, datasetView, imageBatch, Plugin } from '@rtlab/orchestrator';
+import { Artifact, batchRanges, datasetView, imageBatch, Plugin } from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { featuresArtifact } from '../features';

@@ -1,4 +1,4 @@
-import { Artifact, batchRanges, datasetView, DatasetView, imageBatch, imageRows, Plugin, PluginContext, targetColumn } from '@rtlab/orchestrator';
+import { Artifact, batchRanges, datasetView, DatasetView, HEAD_BIAS, HEAD_WEIGHT, imageBatch, imageRows, Plugin, PluginContext, targetColumn } from '@rtlab/sdk';
 import { pgdLinf, runPgd } from '@rtlab/plugin-attacks';
 import { BatchNormMode, initHead, Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -109,7 +109,7 @@ export const pretrainRegressionPlugin: Plugin<PretrainParams> = {
         return net.toArtifact({ pretraining: 'random', batchNormCalibrated: p.calibrateBatchNorm });
       }
       const init = initHead(net.meta.featureDim, 1, ctx.rng);
-      net.setHead(tf.tensor2d(init['head.weight'].data, [1, net.meta.featureDim]), tf.tensor1d(init['head.bias'].data as Float32Array), { task: 'regression', target: p.target });
+      net.setHead(tf.tensor2d(init[HEAD_WEIGHT].data, [1, net.meta.featureDim]), tf.tensor1d(init[HEAD_BIAS].data as Float32Array), { task: 'regression', target: p.target });
       const trainLoss = train(net, datasetView(inputs.data as Artifact), p, ctx);
       return net.toArtifact({ pretraining: p.mode, trainLoss });
     } finally {

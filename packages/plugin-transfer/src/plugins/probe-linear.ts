@@ -1,5 +1,5 @@
-import { Artifact, Plugin, RtlabError } from '@rtlab/orchestrator';
-import { initHead } from '@rtlab/plugin-models';
+import { Artifact, HEAD_BIAS, HEAD_WEIGHT, Plugin, RtlabError } from '@rtlab/sdk';
+import { initHead, linearHead, softmaxCrossEntropy } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { featuresView, FeaturesView, gatherRows } from '../features';
 import { makeOptimizer, scheduledRate } from '../optim/make-optimizer';
@@ -45,15 +45,13 @@ export const probeLinearPlugin: Plugin<ProbeParams> = {
     const f = featuresView(inputs.features as Artifact);
     const { y, outputs } = answers(f, p);
     const init = initHead(f.dim, outputs, ctx.rng);
-    const W = tf.tidy(() => tf.variable(tf.tensor2d(init['head.weight'].data, [outputs, f.dim])));
-    const b = tf.tidy(() => tf.variable(tf.tensor1d(init['head.bias'].data as Float32Array)));
+    const W = tf.tidy(() => tf.variable(tf.tensor2d(init[HEAD_WEIGHT].data, [outputs, f.dim])));
+    const b = tf.tidy(() => tf.variable(tf.tensor1d(init[HEAD_BIAS].data as Float32Array)));
     const optimizer = makeOptimizer({ kind: p.optimizer, momentum: p.momentum, weightDecay: p.weightDecay });
     try {
       const loss = (x: tf.Tensor2D, target: tf.Tensor) => {
-        const z = tf.add(tf.matMul(x, W, false, true), b);
-        return p.task === 'regression'
-          ? tf.mean(tf.square(tf.sub(tf.reshape(z, [-1]), target)))
-          : tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(target as tf.Tensor1D, outputs), tf.logSoftmax(z)), 1)));
+        const z = linearHead(x, W, b);
+        return p.task === 'regression' ? tf.mean(tf.square(tf.sub(tf.reshape(z, [-1]), target))) : tf.mean(softmaxCrossEntropy(z, target as tf.Tensor1D));
       };
       const finalLoss = trainEpochs({
         epochs: p.epochs, count: f.count, batchSize: p.batchSize,
@@ -66,8 +64,8 @@ export const probeLinearPlugin: Plugin<ProbeParams> = {
         }),
       }, ctx);
       const head = {
-        'head.weight': { dtype: 'float32' as const, shape: [outputs, f.dim], data: W.dataSync() as Float32Array },
-        'head.bias': { dtype: 'float32' as const, shape: [outputs], data: b.dataSync() as Float32Array },
+        [HEAD_WEIGHT]: { dtype: 'float32' as const, shape: [outputs, f.dim], data: W.dataSync() as Float32Array },
+        [HEAD_BIAS]: { dtype: 'float32' as const, shape: [outputs], data: b.dataSync() as Float32Array },
       };
       const task: Artifact['meta'] = p.task === 'regression' ? { task: p.task, target: p.target! } : { task: p.task, classes: f.classes };
       return { type: 'Model', meta: { ...model.meta, ...task, outputs, probe: 'linear', trainLoss: finalLoss }, tensors: { ...model.tensors, ...head } };

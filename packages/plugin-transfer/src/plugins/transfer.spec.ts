@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Artifact, datasetArtifact, SeededRng, selectBackend, standaloneContext } from '@rtlab/orchestrator';
+import { selectBackend } from '@rtlab/backends';
+import { Artifact, datasetArtifact, HEAD_BIAS, HEAD_WEIGHT, SeededRng, standaloneContext } from '@rtlab/sdk';
 import { dspritesCnn, Network } from '@rtlab/plugin-models';
 import { encodeFeaturesPlugin } from './encode-features';
 import { PretrainParams, pretrainRegressionPlugin } from './pretrain-regression';
@@ -23,14 +24,14 @@ describe('probe/linear', () => {
 
   it('recovers an exactly linear regression target: W -> w, b -> b', async () => {
     const out = await probeLinearPlugin.run({ model: rep, features: linearFeatures(256, [0.5, -1, 2], 0.3) }, probe({ target: 'y' }), standaloneContext());
-    expect(Array.from(out.tensors['head.weight'].data)).toEqual([0.5, -1, 2].map((v) => expect.closeTo(v, 2)));
-    expect(out.tensors['head.bias'].data[0]).toBeCloseTo(0.3, 2);
+    expect(Array.from(out.tensors[HEAD_WEIGHT].data)).toEqual([0.5, -1, 2].map((v) => expect.closeTo(v, 2)));
+    expect(out.tensors[HEAD_BIAS].data[0]).toBeCloseTo(0.3, 2);
     expect(out.meta).toMatchObject({ task: 'regression', target: 'y', outputs: 1, probe: 'linear' });
     expect(out.tensors['A.weight']).toBe(rep.tensors['A.weight']);
   });
 
   it('weight decay shrinks ||W|| (Tab. 2)', async () => {
-    const norm = (a: Artifact) => Math.hypot(...a.tensors['head.weight'].data);
+    const norm = (a: Artifact) => Math.hypot(...a.tensors[HEAD_WEIGHT].data);
     const features = linearFeatures(256, [0.5, -1, 2], 0.3);
     const plain = await probeLinearPlugin.run({ model: rep, features }, probe({ target: 'y', epochs: 30 }), standaloneContext());
     const decayed = await probeLinearPlugin.run({ model: rep, features }, probe({ target: 'y', epochs: 30, weightDecay: 1 }), standaloneContext());

@@ -1,4 +1,4 @@
-import { PluginContext, RtlabError } from '@rtlab/orchestrator';
+import { PluginContext, RtlabError } from '@rtlab/sdk';
 
 export interface EpochLoop {
   epochs: number;

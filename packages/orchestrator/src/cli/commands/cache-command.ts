@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RtlabError } from '@rtlab/sdk';
 import { ArtifactCache } from '../../cache/artifact-cache';
-import { RtlabError } from '../../errors/rtlab-error';
-import { nodeKeys } from '../../run/node-keys';
+import { nodeKeys } from '../../cache/node-keys';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
 import { EXIT } from '../exit-codes';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { toMermaid } from '../../graph/mermaid';
+import { toMermaid } from '../../dag/mermaid';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
 import { EXIT } from '../exit-codes';

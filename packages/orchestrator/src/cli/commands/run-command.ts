@@ -2,20 +2,21 @@ import { Command, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Artifact } from '../../artifacts/artifact';
-import { BACKEND_ORDER, BackendInfo, BackendName, describeBackend } from '../../backend/backend-info';
-import { selectBackend } from '../../backend/select-backend';
+import { Artifact, BACKEND_ORDER, BackendInfo, BackendName, RtlabError } from '@rtlab/sdk';
+import { describeBackend, selectBackend } from '@rtlab/backends';
 import { ArtifactCache } from '../../cache/artifact-cache';
-import { RtlabError } from '../../errors/rtlab-error';
-import { withAncestors } from '../../graph/subgraph';
+import { CacheKey } from '../../cache/cache-key';
+import { nodeKeys } from '../../cache/node-keys';
+import { withAncestors } from '../../dag/pipeline-dag';
+import { Executor } from '../../execute/executor';
+import { InProcessExecutor } from '../../execute/in-process-executor';
+import { WorkerPool } from '../../execute/worker-pool/worker-pool';
 import { parseOverride } from '../../pipeline/param-overrides';
 import { BarReporter } from '../../progress/bar-reporter';
 import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
 import { explainMiss, previousKeys } from '../../run/explain-miss';
-import { nodeKeys } from '../../run/node-keys';
 import { describeError, runPipeline, RunSummary } from '../../run/run-pipeline';
 import { RunRecord } from '../../run/run-record';
-import { WorkerPool } from '../../run/workers/worker-pool';
 import { RtlabConfig } from '../../plugins/rtlab-config';
 import { ResolvedPipeline } from '../../validate/resolved-pipeline';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
@@ -68,10 +69,11 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
   const started = new Date();
   reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes) — ${describeBackend(backend)}${workers ? ` on each of ${workers} worker threads` : ''}`);
-  if (opts.explain) explain(pipeline, cache, config, reporter);
+  const keys = nodeKeys(pipeline, config);
+  if (opts.explain) explain(pipeline, keys, cache, config, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
   record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2) });
-  const pool = workers ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter) : undefined;
+  const executor: Executor = workers ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter) : new InProcessExecutor(registry, backend, reporter);
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -82,9 +84,9 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   process.once('SIGINT', onSigint);
   let summary: RunSummary;
   try {
-    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, pool });
+    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys });
   } finally {
-    await pool?.close();
+    await executor.close();
     process.removeListener('SIGINT', onSigint);
     reporter.close();
   }
@@ -113,9 +115,9 @@ function defaultWorkers(backend: BackendInfo): number {
   return backend.name === 'wasm' || backend.name === 'cpu' ? os.availableParallelism() : 0;
 }
 
-function explain(pipeline: ResolvedPipeline, cache: ArtifactCache, config: RtlabConfig, reporter: ProgressReporter): void {
+function explain(pipeline: ResolvedPipeline, keys: Map<string, CacheKey>, cache: ArtifactCache, config: RtlabConfig, reporter: ProgressReporter): void {
   const previous = previousKeys(config.runsDir, pipeline.name);
-  for (const [id, k] of nodeKeys(pipeline, config)) {
+  for (const [id, k] of keys) {
     if (cache.has(k.key)) {
       reporter.info(`explain ${id}: cached as ${k.key.slice(0, 12)}`);
       continue;

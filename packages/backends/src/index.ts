@@ -1,0 +1,3 @@
+// The public API of @rtlab/backends: choosing and starting a tensor backend (wasm gets rtlab's kernels).
+export { describeBackend } from './describe-backend';
+export { selectBackend } from './select-backend';

@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as os from 'node:os';
+import { BACKEND_ORDER, BackendInfo, BackendName, RtlabError } from '@rtlab/sdk';
+import { registerGradients } from './tfjs-gradients';
+import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels';
+
+interface Candidate {
+  tfBackend: string;
+  /** Registers the backend with tfjs (throws when its package or native library is missing). */
+  load(): void;
+  threads(): number;
+}
+
+/** How each backend is loaded; wasm also gets rtlab's kernels. */
+const candidates: Record<BackendName, Candidate> = {
+  'node-gpu': { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node-gpu'), threads: () => 0 },
+  node: { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node'), threads: () => 0 },
+  wasm: {
+    tfBackend: 'wasm',
+    load: () => {
+      require('@tensorflow/tfjs-backend-wasm');
+      registerWasmKernels();
+    },
+    threads: () => 1,
+  },
+  cpu: { tfBackend: 'cpu', load: () => require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
+};
+
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  const c = candidates[name];
+  try {
+    registerGradients();
+    c.load();
+    if (!(await tf.setBackend(c.tfBackend))) return `tfjs could not initialise the '${c.tfBackend}' backend`;
+    await tf.ready();
+    silenceFirstUseBanner();
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0];
+    return /Cannot find module/.test(message) ? 'not installed' : message;
+  }
+}
+
+/**
+ * Picks the tensor backend: the named one, or the first that loads in the order
+ * node-gpu -> node -> wasm -> cpu. Returns what ran and why the others were skipped.
+ * @example const info = await selectBackend('auto'); console.log(describeBackend(info));
+ */
+export async function selectBackend(preferred: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
+  const order: readonly BackendName[] = preferred === 'auto' ? BACKEND_ORDER : [preferred];
+  const skipped: BackendInfo['skipped'] = [];
+  for (const name of order) {
+    const failure = await tryBackend(name);
+    if (failure === undefined) {
+      const c = candidates[name];
+      return { name, tfBackend: c.tfBackend, threads: c.threads() || defaultThreads(), skipped };
+    }
+    skipped.push({ name, reason: failure });
+  }
+  const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw new RtlabError('backend', `no tensor backend could be started (${why})`);
+}
+
+function defaultThreads(): number {
+  return os.availableParallelism();
+}
+
+
+/** tfjs-backend-cpu prints an "install tfjs-node" banner on first use; rtlab reports the backend itself. */
+function silenceFirstUseBanner(): void {
+  const backend = tf.backend() as { firstUse?: boolean };
+  if (backend.firstUse) backend.firstUse = false;
+}

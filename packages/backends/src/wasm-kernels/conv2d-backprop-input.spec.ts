@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@rtlab/backends';
+import { relativeError, wave } from './test-support/compare-backends';
+
+type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
+const CASES: { x: [number, number, number, number]; k: [number, number]; co: number; strides: number | [number, number]; pad: Pad }[] = [
+  { x: [2, 9, 9, 3], k: [3, 3], co: 4, strides: 1, pad: 'valid' },
+  { x: [2, 9, 9, 3], k: [3, 3], co: 4, strides: 1, pad: 'same' },
+  { x: [3, 10, 11, 2], k: [3, 3], co: 5, strides: 2, pad: 'same' },
+  { x: [2, 11, 11, 2], k: [3, 3], co: 5, strides: 2, pad: 'same' },
+  { x: [1, 10, 10, 4], k: [5, 5], co: 6, strides: 2, pad: 'valid' },
+  { x: [2, 8, 8, 16], k: [1, 1], co: 8, strides: 2, pad: 'valid' },
+  { x: [2, 8, 8, 16], k: [3, 3], co: 8, strides: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { x: [2, 7, 9, 1], k: [5, 3], co: 6, strides: [2, 1], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { x: [4, 64, 64, 1], k: [5, 5], co: 6, strides: 1, pad: 'valid' },
+];
+
+describe('Conv2DBackpropInput on wasm (through tf.grad of conv2d w.r.t. its input)', () => {
+  beforeAll(async () => {
+    await selectBackend('cpu');
+    await selectBackend('wasm');
+  });
+
+  it.each(CASES)('matches the cpu backend to 1e-5 relative: %o', (c) => {
+    const { error, cpuShape, wasmShape } = relativeError(() => {
+      const filter = wave([c.k[0], c.k[1], c.x[3], c.co], 0.11) as tf.Tensor4D;
+      const y = (x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, filter, c.strides, c.pad);
+      const upstream = wave(y(tf.zeros(c.x)).shape, 0.23);
+      return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(y(x), upstream)))(wave(c.x));
+    });
+    expect(wasmShape).toEqual(cpuShape);
+    expect(error).toBeLessThanOrEqual(1e-5);
+  });
+});

@@ -1,0 +1,26 @@
+import { cacheKey, CacheKey } from './cache-key';
+import { fingerprint, Roots } from './file-fingerprint';
+import { ResolvedPipeline } from '../validate/resolved-pipeline';
+
+/**
+ * The cache key of every node, computed before anything runs: a node's key depends only on its own
+ * description, its inputs' keys and the fingerprints of the files it reads (see `Plugin.reads`), so
+ * an unchanged prefix of a pipeline keeps its keys and a replaced dataset or checkpoint does not.
+ */
+export function nodeKeys(pipeline: ResolvedPipeline, roots: Roots): Map<string, CacheKey> {
+  const keys = new Map<string, CacheKey>();
+  for (const n of pipeline.nodes) {
+    const inputs = Object.fromEntries(
+      Object.entries(n.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map((r) => keys.get(r)!.key) : keys.get(ref)!.key]),
+    );
+    const reads = n.plugin.reads?.(n.params) ?? [];
+    const files = reads.length ? { files: Object.fromEntries(reads.map((r) => [`${r.root}:${r.path}`, fingerprint(r, roots)])) } : {};
+    keys.set(n.id, cacheKey({ kind: n.kind, plugin: n.plugin.name, version: n.plugin.version, params: n.params, seed: pipeline.seed, inputs, ...files }));
+  }
+  return keys;
+}
+
+/** The node's 32-bit seed: the first 8 hex digits of its key (which already includes the pipeline seed). */
+export function seedOfKey(key: string): number {
+  return parseInt(key.slice(0, 8), 16) >>> 0;
+}

@@ -1,0 +1,13 @@
+import { JobResult, PluginJob } from './plugin-job';
+
+/**
+ * Where plugin jobs run: in this thread (InProcessExecutor) or on worker threads (WorkerPool). The
+ * pipeline run hands every node it must compute to its executor and never runs a plugin itself.
+ */
+export interface Executor {
+  /** Threads that run jobs at once (what the run prints). */
+  readonly size: number;
+  /** Runs the job, calling `started` when it leaves the queue; `signal` aborts it wherever it is. */
+  run(job: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+import { BackendInfo, PluginContext, SeededRng } from '@rtlab/sdk';
+import { ProgressReporter } from '../progress/progress-reporter';
+import { seedOfKey } from '../cache/node-keys';
+
+export interface ContextServices {
+  backend: BackendInfo;
+  reporter: ProgressReporter;
+  dataRoot: string;
+  modelRoot: string;
+}
+
+/** The services one node run receives; the seed comes from the node's key, so it is stable across reruns. */
+export function nodeContext(nodeId: string, key: string, signal: AbortSignal, s: ContextServices): PluginContext {
+  const seed = seedOfKey(key);
+  return {
+    nodeId,
+    key,
+    seed,
+    rng: new SeededRng(seed),
+    backend: s.backend,
+    signal,
+    dataRoot: s.dataRoot,
+    modelRoot: s.modelRoot,
+    progress: (done, total, note) => s.reporter.nodeProgress(nodeId, done, total, note),
+    log: (message) => s.reporter.info(`  [${nodeId}] ${message}`),
+  };
+}

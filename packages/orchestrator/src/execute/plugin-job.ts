@@ -1,0 +1,20 @@
+import { Artifact, JsonValue, PluginInputs } from '@rtlab/sdk';
+
+/** One plugin run, described by value so that it can cross a thread (and later a machine) boundary. */
+export interface PluginJob {
+  kind: string;
+  plugin: string;
+  params: { [key: string]: JsonValue };
+  inputs: PluginInputs;
+  nodeId: string;
+  /** The node's cache key; the plugin's seed derives from it. */
+  key: string;
+  dataRoot: string;
+  modelRoot: string;
+}
+
+export interface JobResult {
+  artifact: Artifact;
+  /** Tensors the plugin left allocated on its backend (warned about, never fatal). */
+  leaked: number;
+}

@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendInfo, Plugin, RtlabError } from '@rtlab/sdk';
+import { ProgressReporter } from '../progress/progress-reporter';
+import { nodeContext } from './node-context';
+import { JobResult, PluginJob } from './plugin-job';
+import { explainWasmFailure } from './wasm-failure';
+
+/** Finds a plugin by kind and name: a PluginRegistry, or the plugins of a resolved pipeline. */
+export interface PluginFinder {
+  find(kind: string, name: string): Plugin | undefined;
+}
+
+/**
+ * Runs one plugin job on this thread's backend: the one code path every executor ends in, whether the
+ * job came from the pipeline run itself or over a worker thread's port. Counts leaked tensors and turns
+ * a wasm trap into an error that says what to change.
+ */
+export async function runPluginJob(job: PluginJob, plugins: PluginFinder, backend: BackendInfo, reporter: ProgressReporter, signal: AbortSignal): Promise<JobResult> {
+  const plugin = plugins.find(job.kind, job.plugin);
+  if (!plugin) throw new RtlabError('plugin', `no plugin ${job.kind}/${job.plugin} is installed here`);
+  const ctx = nodeContext(job.nodeId, job.key, signal, { backend, reporter, dataRoot: job.dataRoot, modelRoot: job.modelRoot });
+  const before = tf.memory().numTensors;
+  const artifact = await plugin.run(job.inputs, job.params, ctx).catch(explainWasmFailure);
+  return { artifact, leaked: tf.memory().numTensors - before };
+}

@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { RtlabError, RtlabErrorKind } from '@rtlab/sdk';
+import { ProgressReporter } from '../../progress/progress-reporter';
+import { Executor } from '../executor';
+import { JobResult, PluginJob } from '../plugin-job';
+import { FromWorker, RunMessage, WorkerSetup } from './worker-messages';
+
+interface Pending {
+  message: RunMessage;
+  started(): void;
+  resolve(r: JobResult): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * Runs plugin jobs on `size` worker threads, one job per worker at a time (each worker is a device
+ * with its own wasm backend): data parallelism across nodes, which the wasm backend cannot do
+ * within one Node thread. Inputs are copied to the worker; results are transferred back.
+ */
+export class WorkerPool implements Executor {
+  private readonly idle: Worker[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly running = new Map<number, { worker: Worker; pending: Pending }>();
+  private nextJob = 1;
+
+  constructor(private readonly setup: WorkerSetup, readonly size: number, private readonly reporter: ProgressReporter) {
+    for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(path.join(__dirname, 'node-worker.js'), { workerData: this.setup });
+    worker.on('message', (m: FromWorker) => this.onMessage(worker, m));
+    worker.on('error', (e) => this.onCrash(worker, e));
+    return worker;
+  }
+
+  run(spec: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult> {
+    signal.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => this.abort(pending, signal.reason);
+      const settle = <T>(f: (v: T) => void) => (v: T) => {
+        signal.removeEventListener('abort', onAbort);
+        f(v);
+      };
+      const pending: Pending = { message: { type: 'run', job: this.nextJob++, spec }, started, resolve: settle(resolve), reject: settle(reject) };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(pending);
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.idle.length && this.queue.length) {
+      const worker = this.idle.pop()!;
+      const pending = this.queue.shift()!;
+      this.running.set(pending.message.job, { worker, pending });
+      pending.started();
+      worker.postMessage(pending.message);
+    }
+  }
+
+  private abort(pending: Pending, reason: unknown): void {
+    const queued = this.queue.indexOf(pending);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      pending.reject(reason);
+    } else {
+      this.running.get(pending.message.job)?.worker.postMessage({ type: 'abort', job: pending.message.job });
+    }
+  }
+
+  private onMessage(worker: Worker, m: FromWorker): void {
+    if (m.type === 'ready') return;
+    const entry = this.running.get(m.job);
+    if (!entry) return;
+    if (m.type === 'progress') this.reporter.nodeProgress(entry.pending.message.spec.nodeId, m.done, m.total, m.note);
+    else if (m.type === 'log') this.reporter.info(m.message);
+    else {
+      this.running.delete(m.job);
+      this.idle.push(worker);
+      if (m.type === 'done') entry.pending.resolve({ artifact: m.artifact, leaked: m.leaked });
+      else entry.pending.reject(new RtlabError((m.kind as RtlabErrorKind) ?? 'plugin', m.message));
+      this.dispatch();
+    }
+  }
+
+  private onCrash(worker: Worker, e: Error): void {
+    for (const [job, entry] of this.running) {
+      if (entry.worker !== worker) continue;
+      this.running.delete(job);
+      entry.pending.reject(new RtlabError('plugin', `worker thread crashed: ${e.message}`));
+    }
+    this.idle.push(this.spawn());
+    this.dispatch();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.idle, ...[...this.running.values()].map((r) => r.worker)].map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,32 @@
+import { ProducerInfo, RtlabError } from '@rtlab/sdk';
+import { AttackResultView } from '@rtlab/plugin-attacks';
+
+/** The norm of a built-in PGD attack node; undefined for attacks whose norm rtlab does not know. */
+function normOf(p: ProducerInfo): string | undefined {
+  return /^pgd-(linf|l2)$/.exec(p.plugin)?.[1];
+}
+
+/**
+ * A bound compares the loss gap found in one ball with the AS found in the same ball: its two attack
+ * ports must use the same norm and eps, or the bound says nothing. Checked before anything runs.
+ * @example checkProducers: sameBudget('loss', 'as')
+ */
+export function sameBudget(lossPort: string, asPort: string): (producers: Record<string, ProducerInfo | ProducerInfo[]>) => string[] {
+  return (producers) => {
+    const [loss, as] = [producers[lossPort], producers[asPort]];
+    if (!loss || !as || Array.isArray(loss) || Array.isArray(as)) return [];
+    const problems: string[] = [];
+    const [nl, na] = [normOf(loss), normOf(as)];
+    if (nl && na && nl !== na) problems.push(`ports "${lossPort}" and "${asPort}" attack in different norms ("${loss.id}" is ${loss.plugin}, "${as.id}" is ${as.plugin}): use one norm for both`);
+    const [el, ea] = [loss.params.eps, as.params.eps];
+    if (typeof el === 'number' && typeof ea === 'number' && el !== ea) problems.push(`ports "${lossPort}" and "${asPort}" attack with different eps ("${loss.id}" ${el}, "${as.id}" ${ea}): use one eps for both`);
+    return problems;
+  };
+}
+
+/** The same check on the attack results themselves, for plugins run outside a pipeline. */
+export function checkSameBudget(loss: AttackResultView, as: AttackResultView, lossPort: string): void {
+  if (loss.meta.attack !== as.meta.attack || loss.meta.eps !== as.meta.eps) {
+    throw new RtlabError('input', `port "${lossPort}" comes from ${loss.meta.attack} at eps ${loss.meta.eps}, port "as" from ${as.meta.attack} at eps ${as.meta.eps}: a bound needs both attacks in the same ball`);
+  }
+}

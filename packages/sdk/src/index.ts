@@ -1,0 +1,18 @@
+// The public API of @rtlab/sdk: everything a plugin needs, and the only rtlab package a plugin must import.
+export * from './errors/rtlab-error';
+export * from './artifacts/artifact';
+export * from './artifacts/host-tensor';
+export * from './artifacts/element-formats';
+export * from './artifacts/dataset';
+export * from './artifacts/scores';
+export * from './artifacts/model-tensors';
+export { decodeSafetensors, encodeHeader, encodeSafetensors, safetensorsChunks } from './safetensors/safetensors';
+export * from './rng/seeded-rng';
+export * from './numeric/sample-stats';
+export * from './plugin/plugin';
+export * from './plugin/backend-info';
+export * from './plugin/disk-input';
+export { PLUGIN, pluginModule } from './plugin/plugin-module';
+export { standaloneContext } from './plugin/standalone-context';
+export { ImageView, viewedShape } from './images/image-view';
+export { resizeBilinear } from './images/resize-bilinear';

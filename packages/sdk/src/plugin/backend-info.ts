@@ -1,0 +1,13 @@
+/** The tensor backends rtlab can run on, in fallback order: `auto` takes the first that loads. */
+export const BACKEND_ORDER = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+/** What a node runs on: printed at the start of every run and written to its record. */
+export interface BackendInfo {
+  name: BackendName;
+  /** The tfjs backend id (`tensorflow`, `wasm`, `cpu`). */
+  tfBackend: string;
+  threads: number;
+  /** Why each earlier backend in the fallback order was not used. */
+  skipped: { name: BackendName; reason: string }[];
+}

@@ -1,0 +1,68 @@
+import { Artifact } from '../artifacts/artifact';
+import { SeededRng } from '../rng/seeded-rng';
+import { BackendInfo } from './backend-info';
+import { DiskInput } from './disk-input';
+
+/** One named input of a plugin: the artifact type it accepts, one artifact or a list (`many`). */
+export interface PortSpec {
+  type: string;
+  description: string;
+  many?: boolean;
+  optional?: boolean;
+}
+
+export type PluginInputs = Record<string, Artifact | Artifact[] | undefined>;
+
+/** What validation knows of the node feeding a port: its id, kind, plugin and params (defaults applied). */
+export interface ProducerInfo {
+  id: string;
+  kind: string;
+  plugin: string;
+  params: Record<string, unknown>;
+}
+
+/** Services a plugin receives for one node run. */
+export interface PluginContext {
+  nodeId: string;
+  /** The node's cache key; also what its seed is derived from. */
+  key: string;
+  /** A 32-bit seed derived from the pipeline seed and the node's key: stable across reruns and schedules. */
+  seed: number;
+  rng: SeededRng;
+  backend: BackendInfo;
+  signal: AbortSignal;
+  dataRoot: string;
+  modelRoot: string;
+  progress(done: number, total: number, note?: string): void;
+  log(message: string): void;
+}
+
+/**
+ * A plugin: a plain typed object (or class instance) resolved by kind and name.
+ * @example
+ * const double: Plugin<{ factor: number }> = {
+ *   kind: 'score', name: 'double', version: '1.0.0', description: 'Multiplies a scalar',
+ *   params: { type: 'object', properties: { factor: { type: 'number', default: 2, description: '...' } }, additionalProperties: false },
+ *   inputs: { x: { type: 'Scores', description: 'input' } }, output: 'Scores',
+ *   async run(inputs, params, ctx) { ... },
+ * };
+ */
+export interface Plugin<P = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  kind: string;
+  name: string;
+  /** Semantic version; part of every cache key, so bump it when outputs change. */
+  version: string;
+  description: string;
+  /** JSON Schema of `params` (additionalProperties: false, every property described, defaults). */
+  params: Record<string, unknown>;
+  inputs: Record<string, PortSpec>;
+  output: string;
+  /** Files or folders the node reads (relative to the data or model root): their fingerprints enter its cache key. */
+  reads?(params: P): DiskInput[];
+  /**
+   * Checks, before anything runs, that the producers wired to the ports fit together (e.g. a bound's
+   * loss and AS attacks share eps and norm). Returns one message per problem; none when they fit.
+   */
+  checkProducers?(producers: Record<string, ProducerInfo | ProducerInfo[]>): string[];
+  run(inputs: PluginInputs, params: P, ctx: PluginContext): Promise<Artifact>;
+}
