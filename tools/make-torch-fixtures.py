@@ -19,7 +19,7 @@ from torchvision.models.resnet import Bottleneck
 
 ROOT = os.path.join(os.path.dirname(__file__), '..', 'packages')
 OUT = os.path.join(ROOT, 'plugin-models', 'fixtures', 'torch')
-RESIZE = os.path.join(ROOT, 'orchestrator', 'fixtures', 'torch-resize.io.safetensors')
+RESIZE = os.path.join(ROOT, 'sdk', 'fixtures', 'torch-resize.io.safetensors')
 
 
 def write_safetensors(path, tensors):

@@ -4,7 +4,7 @@ set -euo pipefail
 name=$1; desc=$2; shift 2
 dir=packages/$name
 mkdir -p "$dir/src"
-deps='"@rtlab/orchestrator": "0.1.0"'; refs='{ "path": "../orchestrator/tsconfig.build.json" }'
+deps='"@rtlab/sdk": "0.1.0"'; refs='{ "path": "../sdk/tsconfig.build.json" }'
 for d in "$@"; do deps="$deps, \"@rtlab/$d\": \"0.1.0\""; refs="$refs, { \"path\": \"../$d/tsconfig.build.json\" }"; done
 cat > "$dir/package.json" <<JSON
 {

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 
 const PYTHON = '/usr/bin/python3';
 
-/** shared/reference/torch_bench.py beside the repository (CI and developers have it there). */
+/** The repository's PyTorch reference: tools/torch-bench.py times the same workloads and shapes. */
 export function defaultReferenceScript(): string {
-  return path.resolve(__dirname, '../../../../shared/reference/torch_bench.py');
+  return path.resolve(__dirname, '../../../tools/torch-bench.py');
 }
 
 /** Whether the system Python can import torch, and why not. */

@@ -11,7 +11,7 @@ export interface Workload {
   dispose(): void;
 }
 
-/** The four workloads of shared/reference/torch_bench.py, with the same shapes, batch sizes and steps. */
+/** The four benchmark workloads; tools/torch-bench.py times the same shapes, batch sizes and steps in PyTorch. */
 export const WORKLOADS: Record<string, () => Workload> = {
   'dsprites-encode': () => {
     const net = Network.fresh(dspritesCnn, new SeededRng(0));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@rtlab/backends';
+import { selectBackend } from '../select-backend';
 import { relativeError, wave } from './test-support/compare-backends';
 
 describe('AvgPoolGrad on wasm', () => {

@@ -1,6 +1,6 @@
 import { sizeOf } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@rtlab/backends';
+import { selectBackend } from '../select-backend';
 
 interface Case {
   x: [number, number, number, number];

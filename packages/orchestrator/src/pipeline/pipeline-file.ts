@@ -1,4 +1,4 @@
-/** A pipeline file as authored (DESIGN.md, "Pipeline files"). */
+/** A pipeline file as authored (README, "Writing a pipeline"). */
 export type MatrixValue = string | number | boolean;
 
 export interface NodeSpec {

@@ -13,7 +13,7 @@ export interface ObjectiveBatch {
 
 /**
  * A per-sample loss [B] that an attack maximises at inputs x. The value it returns is also the
- * reported loss (e.g. |f(x) - y| for regression), so it must be the Lipschitz loss of THEORY.md.
+ * reported loss (e.g. |f(x) - y| for regression), so it must be the Lipschitz loss of docs/theory.md.
  */
 export type Objective = (net: Network, x: tf.Tensor4D, batch: ObjectiveBatch) => tf.Tensor1D;
 

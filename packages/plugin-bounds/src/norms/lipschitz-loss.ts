@@ -1,7 +1,7 @@
 import { RtlabError } from '@rtlab/sdk';
 import { WeightNorms } from './weight-norms';
 
-/** A loss with its Lipschitz constant L in the output norm ||.||_q (THEORY.md, Lemma 1). */
+/** A loss with its Lipschitz constant L in the output norm ||.||_q (docs/theory.md, Lemma 1). */
 export interface LipschitzLoss {
   name: 'abs-error' | 'ce';
   L: number;

@@ -1,7 +1,7 @@
 import { spectralNorm, weightNorms } from './weight-norms';
 
 describe('weightNorms', () => {
-  it('computes the norms of THEORY.md on hand-checked matrices', () => {
+  it('computes the norms of docs/theory.md on hand-checked matrices', () => {
     expect(weightNorms(Float32Array.from([3, 4, 0, 0]), 2, 2)).toEqual({ inf: 5, spectral: expect.closeTo(5, 10), frobenius: 5, one: 5 });
     const d = weightNorms(Float32Array.from([1, 0, 0, 2]), 2, 2);
     expect(d).toEqual({ inf: 2, spectral: expect.closeTo(2, 10), frobenius: expect.closeTo(Math.sqrt(5), 10), one: 3 });

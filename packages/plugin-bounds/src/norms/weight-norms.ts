@@ -1,4 +1,4 @@
-/** ||W|| for a head W [k, m] (rows w_j), as THEORY.md defines them; the bias never enters. */
+/** ||W|| for a head W [k, m] (rows w_j), as docs/theory.md defines them; the bias never enters. */
 export interface WeightNorms {
   /** q = inf: max_j ||w_j||_2 */
   inf: number;

@@ -2,7 +2,7 @@ import { RtlabError } from '@rtlab/sdk';
 import { BoundInputs } from './bound-inputs';
 
 /**
- * The exact per-sample check of THEORY.md: |l(f(x'_i)) - l(f(x_i))| <= L ||W||_q ||g(x'_i) - g(x_i)||_2
+ * The exact per-sample check of docs/theory.md: |l(f(x'_i)) - l(f(x_i))| <= L ||W||_q ||g(x'_i) - g(x_i)||_2
  * at the x'_i the loss attack found. It holds for any x', so a violation is a bug (loss, norm or model
  * split), never a weak attack: the node fails.
  */

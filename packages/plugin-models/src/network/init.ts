@@ -21,7 +21,7 @@ export function initDense(name: string, cin: number, cout: number, rng: SeededRn
   return { [`${name}.weight`]: uniform([cin, cout], bound, rng), [`${name}.bias`]: uniform([cout], bound, rng) };
 }
 
-/** A linear head f(x) = W g(x) + b with W [outputs, features] (rows w_j, as in THEORY.md). */
+/** A linear head f(x) = W g(x) + b with W [outputs, features] (rows w_j, as in docs/theory.md). */
 export function initHead(features: number, outputs: number, rng: SeededRng): Record<string, HostTensor> {
   const bound = 1 / Math.sqrt(features);
   return { [HEAD_WEIGHT]: uniform([outputs, features], bound, rng), [HEAD_BIAS]: uniform([outputs], bound, rng) };

@@ -3,8 +3,8 @@ import { applyView, ImageView, viewedShape } from '../images/image-view';
 import { Artifact, JsonValue } from './artifact';
 
 /**
- * The Dataset artifact: images stored compactly as uint8 NHWC at native resolution (DESIGN.md, "stream,
- * never materialise"), plus optional regression targets (float32 [N, F], min-max scaled to [0, 1]) and
+ * The Dataset artifact: images stored compactly as uint8 NHWC at native resolution (stream,
+ * never materialise: peak memory follows the batch size, not the dataset size), plus optional regression targets (float32 [N, F], min-max scaled to [0, 1]) and
  * class labels (int32 [N]). Consumers decode one batch at a time with `imageBatch`, which also applies
  * the dataset's `view` (resize, grayscale -> RGB) per batch.
  */
