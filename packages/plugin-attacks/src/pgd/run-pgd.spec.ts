@@ -9,8 +9,8 @@ const settings = (s: Partial<PgdSettings> = {}): PgdSettings => ({ eps: 0.1, ste
 /** A non-linear loss with a sample-dependent gradient. */
 const wavy = (x: tf.Tensor4D) => tf.sum(tf.sin(tf.mul(x, tf.linspace(1, 30, x.shape[3]))), [1, 2, 3]) as tf.Tensor1D;
 
-describe('runPgd', () => {
-  beforeAll(() => selectBackend('cpu'));
+describe.each(['cpu', 'wasm'] as const)('runPgd on %s', (backend) => {
+  beforeAll(() => selectBackend(backend));
   const x0 = () => tf.tensor4d(Float32Array.from({ length: 4 * 3 * 3 * 5 }, (_, i) => (i * 0.137) % 1), [4, 3, 3, 5]);
 
   it('Linf: every iterate stays in the eps-ball and the bounds', () => {

@@ -11,8 +11,8 @@ import { pgdPlugin, PgdParams } from './pgd-plugin';
 
 const params = (p: Partial<PgdParams>): PgdParams => ({ objective: 'representation', eps: 0.05, steps: 50, relStepsize: 0.5, randomStart: true, bounds: [0, 1], batchSize: 8, saveInputs: false, ...p });
 
-describe('attack/pgd-* on a linear representation g(x) = A x (closed forms)', () => {
-  beforeAll(() => selectBackend('cpu'));
+describe.each(['cpu', 'wasm'] as const)('attack/pgd-* on a linear representation g(x) = A x (closed forms), on %s', (backend) => {
+  beforeAll(() => selectBackend(backend));
   const A = randomMatrix(16, 3, 5);
   const data = flatDataset(10, 4, 4);
 

@@ -15,12 +15,12 @@ const attack = (p: Partial<PgdParams>): PgdParams => ({ objective: 'representati
 const A = Array.from({ length: 16 }, (_, i) => [i === 0 ? 3 : 0, i === 1 ? 2 : 0, i === 2 ? 1 : 0]);
 const W = [[0.5, -1, 2]];
 
-describe('score/lemma1 and score/as-score on g(x) = A x', () => {
+describe.each(['cpu', 'wasm'] as const)('score/lemma1 and score/as-score on g(x) = A x, on %s', (backend) => {
   let model: Artifact;
   let loss: Artifact;
   let as: Artifact;
   beforeAll(async () => {
-    await selectBackend('cpu');
+    await selectBackend(backend);
     const data = flatDataset(12);
     model = linearModel(A, [4, 4, 1], { weight: W, bias: [0.1] }, 'regression', 'y');
     loss = await pgdPlugin(pgdL2).run({ model, data }, attack({ objective: 'regression' }), standaloneContext({ seed: 1 }));

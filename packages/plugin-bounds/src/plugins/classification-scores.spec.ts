@@ -15,8 +15,8 @@ const MARGIN = 128 / 255 / Math.SQRT2;
 const attack = (eps: number, objective: PgdParams['objective']): Promise<Artifact> =>
   pgdPlugin(pgdL2).run({ model, data }, { objective, eps, steps: 60, relStepsize: 0.5, randomStart: true, bounds: [0, 1], batchSize: 6, saveInputs: false }, standaloneContext({ seed: objective === 'ce' ? 1 : 2 }));
 
-describe('score/theorem2 and score/accuracy on g(x) = A x', () => {
-  beforeAll(() => selectBackend('cpu'));
+describe.each(['cpu', 'wasm'] as const)('score/theorem2 and score/accuracy on g(x) = A x, on %s', (backend) => {
+  beforeAll(() => selectBackend(backend));
 
   it('eps = 0.05: AS = 3 eps <= margin, every sample certified, and the CE attack flips none (rob. fulfilled 100%)', async () => {
     const scores = await theorem2Plugin.run({ ce: await attack(0.05, 'ce'), as: await attack(0.05, 'representation'), model }, { labels: { eps: 0.05 } }, standaloneContext());

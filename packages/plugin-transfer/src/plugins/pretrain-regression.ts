@@ -75,7 +75,7 @@ function calibrateBatchNorm(net: Network, data: DatasetView, batchSize: number, 
 export const pretrainRegressionPlugin: Plugin<PretrainParams> = {
   kind: 'pretrain',
   name: 'regression',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: adversarial mode's Linf step is exact on wasm
   description: 'Pretrains a representation by regressing one factor: random (untrained), standard, or adversarial (Linf-PGD on the squared error during training).',
   params: {
     type: 'object',
