@@ -19,12 +19,17 @@ export interface ExpansionProblem {
 
 const TEMPLATE = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** Node ids name files (tables next to the run record), so they are plain names: no separators, no dots first. */
+export const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** More nodes than this is a mistake in the matrix, not an experiment: refuse before expanding. */
+export const MAX_NODES = 10_000;
+
 export function templateKeys(text: string): string[] {
   return [...new Set([...text.matchAll(TEMPLATE)].map((m) => m[1]))];
 }
 
 function substitute(text: string, bindings: Record<string, MatrixValue>): string {
-  return text.replace(TEMPLATE, (whole, k: string) => (k in bindings ? String(bindings[k]) : whole));
+  return text.replace(TEMPLATE, (whole, k: string) => (Object.hasOwn(bindings, k) ? String(bindings[k]) : whole));
 }
 
 /** Every combination of the given keys' values, in key order then value order. */
@@ -40,7 +45,7 @@ function substituteValue(value: unknown, bindings: Record<string, MatrixValue>, 
   if (typeof value === 'string') {
     templateKeys(value).forEach(used);
     const whole = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
-    if (whole && whole[1] in bindings) return bindings[whole[1]];
+    if (whole && Object.hasOwn(bindings, whole[1])) return bindings[whole[1]];
     return substitute(value, bindings);
   }
   if (Array.isArray(value)) return value.map((v) => substituteValue(v, bindings, used));
@@ -67,13 +72,18 @@ class Expander {
     const local = { ...this.matrix, ...(spec.foreach ?? {}) };
     const keys = templateKeys(template);
     keys.forEach((k) => this.used.add(k));
-    const undefinedKeys = keys.filter((k) => !(k in local));
+    const undefinedKeys = keys.filter((k) => !Object.hasOwn(local, k));
     if (undefinedKeys.length) {
       this.report(['nodes', template], `node id uses undefined matrix key${undefinedKeys.length > 1 ? 's' : ''} ${undefinedKeys.map((k) => `{${k}}`).join(', ')}; define ${undefinedKeys.length > 1 ? 'them' : 'it'} in "matrix" or the node's "foreach"`);
       return [];
     }
     Object.keys(spec.foreach ?? {}).filter((k) => !keys.includes(k)).forEach((k) =>
       this.report(['nodes', template, 'foreach', k], `foreach key "${k}" is not used in the node id; add {${k}} to the id or remove it`));
+    const count = keys.reduce((n, k) => n * local[k].length, 1);
+    if (count > MAX_NODES) {
+      this.report(['nodes', template], `node id expands to ${count} nodes (more than ${MAX_NODES}); split the matrix`);
+      return [];
+    }
     return cartesian(keys, local).map((bindings) => ({
       id: substitute(template, bindings),
       template,
@@ -88,7 +98,7 @@ class Expander {
   private pluginName(template: string, plugin: string, bindings: Record<string, MatrixValue>): string {
     for (const k of templateKeys(plugin)) {
       this.used.add(k);
-      if (!(k in bindings)) this.report(['nodes', template, 'plugin'], `plugin name uses {${k}}, which the node id "${template}" does not bind`);
+      if (!Object.hasOwn(bindings, k)) this.report(['nodes', template, 'plugin'], `plugin name uses {${k}}, which the node id "${template}" does not bind`);
     }
     return substitute(plugin, bindings);
   }
@@ -96,8 +106,8 @@ class Expander {
   private params(template: string, params: Record<string, unknown>, bindings: Record<string, MatrixValue>): Record<string, unknown> {
     return substituteValue(params, bindings, (k) => {
       this.used.add(k);
-      if (!(k in bindings)) {
-        this.report(['nodes', template, 'params'], k in this.matrix
+      if (!Object.hasOwn(bindings, k)) {
+        this.report(['nodes', template, 'params'], Object.hasOwn(this.matrix, k)
           ? `params use {${k}}, but the node id "${template}" does not bind it; add {${k}} to the id`
           : `params use undefined matrix key {${k}}`);
       }
@@ -109,9 +119,9 @@ class Expander {
     const refs = Array.isArray(ref) ? ref : [ref];
     const out: string[] = [];
     for (const r of refs) {
-      const unbound = templateKeys(r).filter((k) => !(k in bindings));
+      const unbound = templateKeys(r).filter((k) => !Object.hasOwn(bindings, k));
       templateKeys(r).forEach((k) => this.used.add(k));
-      const missing = unbound.filter((k) => !(k in this.matrix));
+      const missing = unbound.filter((k) => !Object.hasOwn(this.matrix, k));
       if (missing.length) {
         this.report(['nodes', template, 'inputs', port], `input "${r}" uses undefined matrix key ${missing.map((k) => `{${k}}`).join(', ')}`);
         continue;
@@ -119,7 +129,7 @@ class Expander {
       const bound = substitute(r, bindings);
       out.push(...cartesian(unbound, this.matrix).map((b) => substitute(bound, b)));
     }
-    return !Array.isArray(ref) && out.length === 1 && templateKeys(ref).every((k) => k in bindings) ? out[0] : out;
+    return !Array.isArray(ref) && out.length === 1 && templateKeys(ref).every((k) => Object.hasOwn(bindings, k)) ? out[0] : out;
   }
 }
 
@@ -134,6 +144,14 @@ export function expandMatrix(file: PipelineFile): { nodes: ExpandedNode[]; probl
   const seen = new Map<string, string>();
   for (const [template, spec] of Object.entries(file.nodes)) {
     for (const node of expander.expandNode(template, spec)) {
+      if (!NODE_ID.test(node.id)) {
+        expander.report(['nodes', template], `node id "${printable(node.id)}" is not a plain name: use letters, digits, ".", "_" and "-" (first a letter or digit), at most 128 characters${Object.keys(node.bindings).length ? ` (matrix values ${printable(JSON.stringify(node.bindings))})` : ''}`);
+        continue;
+      }
+      if (nodes.length >= MAX_NODES) {
+        expander.report(['nodes'], `the pipeline expands to more than ${MAX_NODES} nodes; split the matrix`);
+        break;
+      }
       const first = seen.get(node.id);
       if (first !== undefined) {
         expander.report(['nodes', template], `expands to node id "${node.id}", which "${first}" also produces; node ids must be unique`);
@@ -147,4 +165,10 @@ export function expandMatrix(file: PipelineFile): { nodes: ExpandedNode[]; probl
     expander.report(['matrix', key], `matrix key "${key}" is never used; reference it as {${key}} in a node id, or remove it`);
   }
   return { nodes, problems: expander.problems };
+}
+
+/** A user's string for a one-line message: control characters escaped, long ones cut. */
+function printable(text: string): string {
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
 }

@@ -16,6 +16,8 @@ export class JsonSource {
 
   /** Parses strict JSON (no comments, no trailing commas); every syntax error becomes a Problem. */
   static parse(file: string, text: string): { source?: JsonSource; problems: Problem[] } {
+    const deep = tooDeepAt(text);
+    if (deep !== undefined) return { problems: [new JsonSource(file, text, undefined, undefined).problemAtOffset(deep, `nested deeper than ${MAX_DEPTH} levels; a pipeline never needs that`)] };
     const errors: ParseError[] = [];
     const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const draft = new JsonSource(file, text, undefined, tree);
@@ -50,6 +52,26 @@ export class JsonSource {
     }
     return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
   }
+}
+
+/** Nesting beyond this is refused before parsing: the parsers and validators recurse once per level. */
+export const MAX_DEPTH = 64;
+
+/** The offset where brackets first nest deeper than MAX_DEPTH (strings skipped), or undefined. */
+function tooDeepAt(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return undefined;
 }
 
 function describeParseError(code: string): string {

@@ -38,7 +38,7 @@ export function checkInputs(node: ExpandedNode, plugin: Plugin, producers: Map<s
   const base = ['nodes', node.template, 'inputs'];
   const ports = Object.keys(plugin.inputs);
   for (const [port, ref] of Object.entries(node.inputs)) {
-    const spec = plugin.inputs[port];
+    const spec = Object.hasOwn(plugin.inputs, port) ? plugin.inputs[port] : undefined;
     if (!spec) {
       report({ path: [...base, port], message: `plugin ${plugin.kind}/${plugin.name} has no input port "${port}"${didYouMean(port, ports)}; ports: ${ports.join(', ') || '(none)'}` });
       continue;
@@ -58,7 +58,7 @@ export function checkInputs(node: ExpandedNode, plugin: Plugin, producers: Map<s
     }
   }
   for (const [port, spec] of Object.entries(plugin.inputs)) {
-    if (!spec.optional && !(port in node.inputs)) {
+    if (!spec.optional && !Object.hasOwn(node.inputs, port)) {
       report({ path: [...base], message: `missing input port "${port}" (${spec.type}: ${spec.description})${where(node)}` });
     }
   }
@@ -78,4 +78,9 @@ export function checkProducers(nodes: ResolvedNode[], report: Report): void {
     const producers = Object.fromEntries(ports) as Record<string, ProducerInfo | ProducerInfo[]>;
     for (const message of node.plugin.checkProducers(producers)) report({ path: ['nodes', node.template, 'inputs'], message: `${message}${where(node)}` });
   }
+}
+
+/** A list port given one node id receives a list of one, as the plugin expects. */
+export function portsAsDeclared(inputs: ExpandedNode['inputs'], plugin: Plugin): ExpandedNode['inputs'] {
+  return Object.fromEntries(Object.entries(inputs).map(([port, ref]) => [port, plugin.inputs[port]?.many && !Array.isArray(ref) ? [ref] : ref]));
 }

@@ -10,7 +10,7 @@ import { findCycles } from '../dag/find-cycles';
 import { dagOf, parentsOf } from '../dag/pipeline-dag';
 import { PIPELINE_STRUCTURE_SCHEMA } from '../pipeline/pipeline-structure.schema';
 import { describeAjvError, PluginRegistry } from '../plugins/plugin-registry';
-import { checkInputs, checkParams, checkProducers, resolvePlugin } from './check-node';
+import { checkInputs, checkParams, checkProducers, portsAsDeclared, resolvePlugin } from './check-node';
 import { Problem } from './problem';
 import { ResolvedNode, ResolvedPipeline } from './resolved-pipeline';
 
@@ -55,7 +55,7 @@ export function validatePipelineText(file: string, text: string, registry: Plugi
     if (!plugin) continue;
     const params = checkParams(n, plugin, registry, report);
     checkInputs(n, plugin, plugins, report);
-    resolved.push({ ...n, plugin, params });
+    resolved.push({ ...n, plugin, params, inputs: portsAsDeclared(n.inputs, plugin) });
   }
   checkProducers(resolved, report);
   const graph = new Map(nodes.map((n) => [n.id, parentsOf(n).filter((p) => plugins.has(p))]));

@@ -22,6 +22,12 @@ describe('pivot', () => {
     ]);
   });
 
+  it('reads only the rows\' own fields: a field or label named constructor is missing, not Object\'s', () => {
+    const t = pivot(rows, { title: 'T', rows: ['pre'], values: [{ name: 'C', field: 'constructor' }, { name: 'LHS', field: 'lhs' }], digits: 2 });
+    expect(t.rows[0]).toEqual(['random', '–', '0.50']);
+    expect(() => pivot(rows, { title: 'T', rows: ['toString'], values: [{ name: 'LHS', field: 'lhs' }], digits: 2 })).toThrow(/score row 0 has no label "toString"/);
+  });
+
   it('without a column label, shows one column per value', () => {
     const t = pivot(rows, { title: 'T', rows: ['pre', 'fov'], values: [{ name: 'ok', field: 'holds' }], digits: 2 });
     expect(t.rows).toEqual([['random', 'scale', 'yes'], ['random', 'posX', 'yes'], ['adv', 'scale', 'yes']]);

@@ -29,7 +29,7 @@ const unique = (xs: string[]) => [...new Set(xs)];
  */
 export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
   for (const key of [...s.rows, ...(s.column ? [s.column] : [])]) {
-    const missing = data.findIndex((r) => !(key in r));
+    const missing = data.findIndex((r) => !Object.hasOwn(r, key));
     if (missing >= 0) throw new RtlabError('input', `score row ${missing} has no label "${key}"; give the score node labels: {"${key}": ...}`);
   }
   const id = (r: ScoreRow) => s.rows.map((k) => String(r[k])).join('\u0000');
@@ -39,7 +39,7 @@ export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
       title: s.title, labelColumns: s.rows.length, header: [...s.rows, ...s.values.map((v) => v.name)],
       rows: groups.map((g) => {
         const inGroup = data.filter((x) => id(x) === g);
-        return [...s.rows.map((k) => String(inGroup[0][k])), ...s.values.map((v) => formatCell(inGroup.find((r) => v.field in r)?.[v.field], s.digits))];
+        return [...s.rows.map((k) => String(inGroup[0][k])), ...s.values.map((v) => formatCell(inGroup.find((r) => Object.hasOwn(r, v.field))?.[v.field], s.digits))];
       }),
     };
   }
@@ -47,7 +47,7 @@ export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
   const rows = groups.flatMap((g) => s.values.map((v) => {
     const inGroup = data.filter((r) => id(r) === g);
     const labels = s.rows.map((k) => String(inGroup[0][k]));
-    return [...labels, v.name, ...columns.map((c) => formatCell(inGroup.find((r) => String(r[s.column!]) === c && v.field in r)?.[v.field], s.digits))];
+    return [...labels, v.name, ...columns.map((c) => formatCell(inGroup.find((r) => String(r[s.column!]) === c && Object.hasOwn(r, v.field))?.[v.field], s.digits))];
   }));
   return { title: s.title, labelColumns: s.rows.length + 1, header: [...s.rows, '', ...columns], rows };
 }

@@ -99,6 +99,7 @@ function writeFormats(id: string, artifact: Artifact, dir: string): string[] {
   if (!formats || typeof formats !== 'object' || Array.isArray(formats)) return [];
   return Object.entries(formats).filter(([, text]) => typeof text === 'string').map(([ext, text]) => {
     const file = path.join(dir, `${id}.${ext.replace(/[^a-z0-9]/gi, '')}`);
+    if (path.dirname(file) !== dir) throw new RtlabError('validation', `node id "${id}" would write outside ${dir}`);
     fs.writeFileSync(file, text as string);
     return file;
   });
