@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,4 +24,21 @@ export function statuses(stderr: string): Record<string, string> {
   const file = /record: (.*record\.jsonl)/.exec(stderr)![1];
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   return Object.fromEntries(lines.filter((l) => l.type === 'node').map((l) => [l.node, l.status]));
+}
+
+/** Starts the CLI without waiting; stderr accumulates in `stderr()`. */
+export function startRtlab(cwd: string, ...args: string[]): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return { child, stderr: () => err, exit: new Promise((resolve) => child.on('exit', resolve)) };
+}
+
+/** Polls until the condition holds; throws after the timeout. */
+export async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

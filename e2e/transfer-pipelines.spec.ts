@@ -24,6 +24,14 @@ function dataFolder(dir: string): string {
   return data;
 }
 
+/** A PyTorch .pt zip with the lowest byte of its first stored weight flipped (entries are stored uncompressed). */
+function withOneWeightNudged(file: string): Buffer {
+  const b = fs.readFileSync(file);
+  const header = b.lastIndexOf(Buffer.from('PK\x03\x04', 'latin1'), b.indexOf('/data/0'));
+  b[header + 30 + b.readUInt16LE(header + 26) + b.readUInt16LE(header + 28)] ^= 1;
+  return b;
+}
+
 /** The rows of the printed table whose title contains `title`. */
 function table(stdout: string, title: string): string[] {
   const block = stdout.split('\n\n**').find((b) => b.includes(title)) ?? '';
@@ -73,15 +81,23 @@ describe.each([
     });
   }
 
-  it('a checkpoint at another place (new mtime) recomputes the network and all after it, not the data', () => {
-    const copy = path.join(dir, 'models');
-    fs.mkdirSync(copy);
-    const checkpoint = network.find((a) => a.startsWith('net.checkpoint='))!.split('=')[1];
-    fs.copyFileSync(path.join(FIXTURES, checkpoint), path.join(copy, checkpoint));
-    const moved = ['--data-root', roots[1], '--model-root', copy];
-    const again = rtlab(dir, ...moved, 'run', pipeline, ...SMALL, ...network);
+  const checkpoint = network.find((a) => a.startsWith('net.checkpoint='))!.split('=')[1];
+  const elsewhere = (bytes: Buffer) => {
+    const copy = fs.mkdtempSync(path.join(dir, 'models-'));
+    fs.writeFileSync(path.join(copy, checkpoint), bytes);
+    return ['--data-root', roots[1], '--model-root', copy];
+  };
+
+  it('a byte-identical checkpoint at another place, with another time, is a hit everywhere: keys follow contents', () => {
+    const again = rtlab(dir, ...elsewhere(fs.readFileSync(path.join(FIXTURES, checkpoint))), 'run', pipeline, ...SMALL, ...network);
     expect(again.code).toBe(0);
-    expect(new Set(Object.values(statuses(again.stderr)))).toEqual(new Set(['computed', 'hit']));
+    expect(new Set(Object.values(statuses(again.stderr)))).toEqual(new Set(['hit']));
+    expect(again.stdout).toBe(first.stdout);
+  });
+
+  it('a checkpoint with other bytes (one weight nudged) recomputes the network and all after it, not the data', () => {
+    const again = rtlab(dir, ...elsewhere(withOneWeightNudged(path.join(FIXTURES, checkpoint))), 'run', pipeline, ...SMALL, ...network);
+    expect(again.code).toBe(0);
     const computed = Object.entries(statuses(again.stderr)).filter(([, s]) => s === 'computed').map(([n]) => n);
     expect(computed).toContain('net');
     expect(computed.filter((n) => n.startsWith('train-') || n.startsWith('test-'))).toEqual([]);

@@ -28,11 +28,13 @@ function median(xs: number[]): number {
 async function measure(name: string, repeats: number): Promise<{ imagesPerSecond: number; peakBytes: number }> {
   const w = WORKLOADS[name]();
   try {
-    const profile = await tf.profile(() => w.run());
+    const profile = await tf.profile(async () => {
+      await w.run();
+    });
     const times: number[] = [];
     for (let i = 0; i < repeats; i++) {
       const t = process.hrtime.bigint();
-      w.run();
+      await w.run();
       times.push(Number(process.hrtime.bigint() - t) / 1e9);
     }
     return { imagesPerSecond: w.images / median(times), peakBytes: profile.peakBytes };

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface Workload {
   name: string;
   images: number;
-  run(): void;
+  run(): void | Promise<void>;
   dispose(): void;
 }
 
@@ -26,7 +26,10 @@ export const WORKLOADS: Record<string, () => Workload> = {
     const loss = (xa: tf.Tensor4D) => OBJECTIVES.representation(net, xa, { cleanFeatures: clean });
     return {
       name: 'dsprites-pgd', images: 512,
-      run: () => read(() => runPgd(pgdLinf, loss, x, { eps, steps: 20, stepSize: 0.7 * eps, randomStart: true, bounds: [0, 1], seed: 2 })),
+      run: async () => {
+        const adversarial = await runPgd(pgdLinf, loss, x, { eps, steps: 20, stepSize: 0.7 * eps, randomStart: true, bounds: [0, 1], seed: 2 });
+        read(() => adversarial);
+      },
       dispose: () => { tf.dispose([x, clean]); net.dispose(); },
     };
   },

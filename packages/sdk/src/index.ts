@@ -14,5 +14,6 @@ export * from './plugin/backend-info';
 export * from './plugin/disk-input';
 export { PLUGIN, pluginModule } from './plugin/plugin-module';
 export { standaloneContext } from './plugin/standalone-context';
+export { abortPoint } from './plugin/abort-point';
 export { ImageView, viewedShape } from './images/image-view';
 export { resizeBilinear } from './images/resize-bilinear';

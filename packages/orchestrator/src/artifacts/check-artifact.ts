@@ -1,7 +1,10 @@
 import { Artifact, hostTensor, Plugin, RtlabError } from '@rtlab/sdk';
 import { canonicalJson } from '../cache/canonical-json';
 
-/** Rejects a plugin result that the cache could not store faithfully: wrong type, bad tensors, NaN in metadata. */
+/**
+ * Rejects a plugin result that must not be cached: wrong type, malformed tensors, NaN or Inf in a float
+ * tensor (a diverged training would otherwise be served to every consumer), NaN in metadata.
+ */
 export function checkArtifact(artifact: Artifact, plugin: Plugin): void {
   const who = `${plugin.kind}/${plugin.name}`;
   if (!artifact || typeof artifact !== 'object') throw new RtlabError('plugin', `${who} returned ${artifact}, not an artifact`);
@@ -14,10 +17,19 @@ export function checkArtifact(artifact: Artifact, plugin: Plugin): void {
     } catch (e) {
       throw new RtlabError('plugin', `${who} returned tensor "${name}": ${(e as Error).message}`);
     }
+    const bad = t.dtype === 'float32' ? firstNonFinite(t.data) : -1;
+    if (bad >= 0) {
+      throw new RtlabError('plugin', `${who} returned tensor "${name}" with ${t.data[bad]} at element ${bad} (of ${t.data.length}): a diverging computation (lower the learning rate or step size); nothing was cached`);
+    }
   }
   try {
     canonicalJson(artifact.meta, '#/meta');
   } catch (e) {
     throw new RtlabError('plugin', `${who} returned metadata that is not finite JSON: ${(e as Error).message}`);
   }
+}
+
+function firstNonFinite(data: ArrayLike<number>): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
 }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Artifact } from '@rtlab/sdk';
 import { filesUnder, tempDir } from '../test-support/temp-dir';
@@ -41,7 +42,7 @@ describe('ArtifactCache', () => {
     await cache.put(KEY, artifact(), producer);
     damage(path.join(cache.entryDir(KEY), TENSORS_FILE));
     expect(await cache.get(KEY)).toBeUndefined();
-    expect(warnings).toEqual([expect.stringMatching(/is corrupt .* removed, it will be recomputed/)]);
+    expect(warnings).toEqual([expect.stringMatching(/is damaged .* removed, it will be recomputed/)]);
     expect(cache.has(KEY)).toBe(false);
   });
 
@@ -54,14 +55,61 @@ describe('ArtifactCache', () => {
     expect(filesUnder(root)).toEqual([]);
   });
 
-  it('gc keeps only the listed keys and removes leftover temporary folders', async () => {
+  it('gc keeps only the listed keys, and removes dead writers\' temporaries but not a live writer\'s', async () => {
     const other = 'cd'.repeat(32);
     await cache.put(KEY, artifact(), producer);
     await cache.put(other, artifact(), producer);
-    fs.mkdirSync(path.join(root, 'tmp', 'stale.1.x'), { recursive: true });
+    const tmp = path.join(root, 'tmp');
+    const host = os.hostname();
+    const live = `${KEY}~${host}~${process.pid}~aa`;
+    const dead = `${KEY}~${host}~999999999~bb`;
+    const foreignOld = `${KEY}~elsewhere~1~cc`;
+    const foreignNew = `${KEY}~elsewhere~1~dd`;
+    for (const name of [live, dead, foreignOld, foreignNew]) fs.mkdirSync(path.join(tmp, name), { recursive: true });
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
+    fs.utimesSync(path.join(tmp, foreignOld), twoDaysAgo, twoDaysAgo);
     expect(await cache.gc(new Set([KEY]))).toEqual([other]);
     expect(cache.list().map((e) => e.key)).toEqual([KEY]);
-    expect(fs.existsSync(path.join(root, 'tmp'))).toBe(false);
+    expect(fs.readdirSync(tmp).sort()).toEqual([live, foreignNew].sort());
     expect(cache.diskUsage()).toBeGreaterThan(4000);
+  });
+
+  it('treats a changed digit in the metadata (score rows) as damage', async () => {
+    await cache.put(KEY, artifact(), producer);
+    const file = path.join(cache.entryDir(KEY), 'entry.json');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"a": 1', '"a": 7'));
+    expect(await cache.get(KEY)).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/damaged \(metadata sha256 does not match the entry\)/)]);
+  });
+
+  it('treats an entry of another format as damage, naming the format', async () => {
+    await cache.put(KEY, artifact(), producer);
+    const file = path.join(cache.entryDir(KEY), 'entry.json');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), format: 1 }));
+    expect(await cache.get(KEY)).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/written in entry format 1 by another rtlab version/)]);
+  });
+
+  it('does not delete an entry it cannot read: the read fails and names the folder', async () => {
+    await cache.put(KEY, artifact(), producer);
+    const tensors = path.join(cache.entryDir(KEY), TENSORS_FILE);
+    fs.rmSync(tensors);
+    fs.mkdirSync(tensors);
+    await expect(cache.get(KEY)).rejects.toThrow(new RegExp(`cannot read cache entry .*${KEY} \\(EISDIR\\); it was left in place`));
+    expect(fs.existsSync(tensors)).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+
+  it('lets concurrent writers of one key all succeed, leaving one valid entry', async () => {
+    await Promise.all(Array.from({ length: 8 }, () => cache.put(KEY, artifact(), producer)));
+    expect((await cache.get(KEY))!.meta).toEqual(artifact().meta);
+    expect(filesUnder(root).sort()).toEqual([`ab/${KEY}/entry.json`, `ab/${KEY}/${TENSORS_FILE}`]);
+  });
+
+  it('replaces an existing entry (what --force does)', async () => {
+    await cache.put(KEY, artifact(), producer);
+    await cache.put(KEY, { ...artifact(), meta: { note: 'new' } }, producer);
+    expect((await cache.get(KEY))!.meta).toEqual({ note: 'new' });
+    expect(filesUnder(root).sort()).toEqual([`ab/${KEY}/entry.json`, `ab/${KEY}/${TENSORS_FILE}`]);
   });
 });

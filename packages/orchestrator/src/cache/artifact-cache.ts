@@ -1,15 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Artifact, decodeSafetensors, RtlabError, safetensorsChunks } from '@rtlab/sdk';
 import { CacheEntryFile, CacheEntryInfo, ENTRY_FILE, ENTRY_FORMAT, Producer, TENSORS_FILE } from './cache-entry';
+import { isStale, temporaryName } from './cache-temporaries';
+import { canonicalJson } from './canonical-json';
 
 const TMP_DIR = 'tmp';
+
+/** Errors of the damaged-content kind; anything else (permissions, I/O) means the entry could not be read. */
+class Damaged extends Error {}
 
 /**
  * Content-addressed artifact store: `<root>/<key[0:2]>/<key>/{entry.json,tensors.safetensors}`.
  * Entries are written in a temporary folder and renamed into place, so a crash never leaves a half
- * entry under a real key; every read verifies size and sha256, and a corrupt entry is removed.
+ * entry under a real key, and any number of processes (on any machines) can share one cache: the
+ * first rename wins and later writers of the same key keep it. Every read verifies the tensors' size
+ * and sha256 and the metadata's sha256; a damaged entry is removed, one that cannot be read is not.
  */
 export class ArtifactCache {
   constructor(
@@ -25,38 +32,50 @@ export class ArtifactCache {
     return fs.existsSync(path.join(this.entryDir(key), ENTRY_FILE));
   }
 
-  /** The verified artifact, or undefined when absent or corrupt (a corrupt entry is removed with a warning). */
+  /**
+   * The verified artifact, or undefined when absent or damaged (a damaged entry is removed with a
+   * warning). An entry that exists but cannot be read (permissions, I/O) is an error and stays.
+   */
   async get(key: string): Promise<Artifact | undefined> {
     const dir = this.entryDir(key);
-    if (!fs.existsSync(dir)) return undefined;
     try {
       const entry = this.readEntryFile(dir, key);
+      if (entry === undefined) return undefined;
       const { bytes, sha256 } = await readHashed(path.join(dir, TENSORS_FILE));
-      if (bytes.length !== entry.tensorsBytes) throw new Error(`tensor file has ${bytes.length} bytes, entry says ${entry.tensorsBytes}`);
-      if (sha256 !== entry.tensorsSha256) throw new Error('tensor file sha256 does not match the entry');
+      if (bytes.length !== entry.tensorsBytes) throw new Damaged(`tensor file has ${bytes.length} bytes, entry says ${entry.tensorsBytes}`);
+      if (sha256 !== entry.tensorsSha256) throw new Damaged('tensor file sha256 does not match the entry');
       return { type: entry.type, meta: entry.meta, tensors: decodeSafetensors(bytes, path.join(dir, TENSORS_FILE)).tensors };
     } catch (e) {
-      this.warn(`cache entry ${key.slice(0, 12)} is corrupt (${(e as Error).message}); removed, it will be recomputed`);
+      if (!(e instanceof Damaged || e instanceof RtlabError)) throw unreadable(dir, e);
+      this.warn(`cache entry ${key.slice(0, 12)} is damaged (${(e as Error).message}); removed, it will be recomputed`);
       await fs.promises.rm(dir, { recursive: true, force: true });
       return undefined;
     }
   }
 
-  /** Writes an entry atomically. Aborting mid-write removes the temporary folder and throws. */
+  /**
+   * Writes an entry atomically. When the key is already there (another process wrote it meanwhile, or
+   * --force recomputes it), the existing entry is swapped out first; if yet another writer wins the
+   * race, its entry is kept: same key, same content. Aborting mid-write removes the temporary folder.
+   */
   async put(key: string, artifact: Artifact, producer: Producer, signal?: AbortSignal): Promise<void> {
-    const tmp = path.join(this.root, TMP_DIR, `${key}.${process.pid}.${randomBytes(4).toString('hex')}`);
+    const tmpRoot = path.join(this.root, TMP_DIR);
+    const tmp = path.join(tmpRoot, temporaryName(key));
     await fs.promises.mkdir(tmp, { recursive: true });
     try {
       const { bytes, sha256 } = await writeChunks(path.join(tmp, TENSORS_FILE), safetensorsChunks(artifact.tensors), signal);
       const entry: CacheEntryFile = {
-        format: ENTRY_FORMAT, key, type: artifact.type, meta: artifact.meta,
+        format: ENTRY_FORMAT, key, type: artifact.type, meta: artifact.meta, metaSha256: metaDigest(artifact),
         tensorsBytes: bytes, tensorsSha256: sha256, createdAt: new Date().toISOString(), producer,
       };
       await writeChunks(path.join(tmp, ENTRY_FILE), [Buffer.from(JSON.stringify(entry, null, 1))], signal);
       const dir = this.entryDir(key);
       await fs.promises.mkdir(path.dirname(dir), { recursive: true });
-      if (fs.existsSync(dir)) await fs.promises.rm(dir, { recursive: true, force: true });
-      await fs.promises.rename(tmp, dir);
+      if (await renamed(tmp, dir)) return;
+      const old = path.join(tmpRoot, `${temporaryName(key)}~old`);
+      await renamed(dir, old);
+      await renamed(tmp, dir);
+      await fs.promises.rm(old, { recursive: true, force: true });
     } finally {
       await fs.promises.rm(tmp, { recursive: true, force: true });
     }
@@ -66,6 +85,7 @@ export class ArtifactCache {
   info(key: string): CacheEntryInfo | undefined {
     try {
       const e = this.readEntryFile(this.entryDir(key), key);
+      if (!e) return undefined;
       return { key, type: e.type, bytes: e.tensorsBytes, createdAt: e.createdAt, producer: e.producer };
     } catch {
       return undefined;
@@ -87,18 +107,18 @@ export class ArtifactCache {
     await fs.promises.rm(this.entryDir(key), { recursive: true, force: true });
   }
 
-  /** Removes every entry whose key is not in `keep`, and leftover temporary folders. Returns the removed keys. */
+  /** Removes every entry whose key is not in `keep`, and temporaries of dead writers. Returns the removed keys. */
   async gc(keep: ReadonlySet<string>): Promise<string[]> {
     const removed = this.list().map((e) => e.key).filter((k) => !keep.has(k));
     for (const key of removed) await this.remove(key);
-    await fs.promises.rm(path.join(this.root, TMP_DIR), { recursive: true, force: true });
+    await this.removeStaleTemporaries();
     return removed;
   }
 
   /** Removes temporary folders left by writers that died (SIGKILL, power loss); live writers' are kept. */
   async removeStaleTemporaries(): Promise<number> {
     const tmp = path.join(this.root, TMP_DIR);
-    const stale = safeReaddir(tmp).filter((name) => !isAlive(Number(name.split('.')[1])));
+    const stale = safeReaddir(tmp).filter((name) => isStale(tmp, name));
     for (const name of stale) await fs.promises.rm(path.join(tmp, name), { recursive: true, force: true });
     return stale.length;
   }
@@ -107,11 +127,25 @@ export class ArtifactCache {
     await fs.promises.rm(this.root, { recursive: true, force: true });
   }
 
-  private readEntryFile(dir: string, key: string): CacheEntryFile {
-    const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8')) as CacheEntryFile;
-    if (entry.format !== ENTRY_FORMAT || entry.key !== key) {
-      throw new RtlabError('cache', `entry.json names key ${entry.key} (format ${entry.format}), expected ${key} (format ${ENTRY_FORMAT})`);
+  /** entry.json, checked against the key and its metadata digest; undefined when the entry is absent. */
+  private readEntryFile(dir: string, key: string): CacheEntryFile | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (fs.existsSync(dir)) throw new Damaged('entry.json is missing');
+      return undefined;
     }
+    let entry: CacheEntryFile;
+    try {
+      entry = JSON.parse(text) as CacheEntryFile;
+    } catch (e) {
+      throw new Damaged(`entry.json is not JSON: ${(e as Error).message}`);
+    }
+    if (entry.format !== ENTRY_FORMAT) throw new Damaged(`written in entry format ${entry.format} by another rtlab version (this one reads ${ENTRY_FORMAT})`);
+    if (entry.key !== key) throw new Damaged(`entry.json names key ${entry.key}`);
+    if (entry.metaSha256 !== metaDigest(entry)) throw new Damaged('metadata sha256 does not match the entry');
     return entry;
   }
 }
@@ -139,13 +173,15 @@ async function writeChunks(file: string, chunks: Buffer[], signal?: AbortSignal)
 
 /** A whole file and its sha256, read in pieces: fs.readFile stops at 2 GiB, a Buffer holds up to 4 GiB. */
 async function readHashed(file: string): Promise<{ bytes: Buffer; sha256: string }> {
-  const handle = await fs.promises.open(file, 'r');
+  const handle = await fs.promises.open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw e.code === 'ENOENT' ? new Damaged('tensor file is missing') : e;
+  });
   try {
     const bytes = Buffer.allocUnsafe((await handle.stat()).size);
     const hash = createHash('sha256');
     for (let at = 0; at < bytes.length;) {
       const { bytesRead } = await handle.read(bytes, at, Math.min(1 << 26, bytes.length - at), at);
-      if (bytesRead === 0) throw new Error(`tensor file ended at byte ${at} while reading`);
+      if (bytesRead === 0) throw new Damaged(`tensor file ended at byte ${at} while reading`);
       hash.update(bytes.subarray(at, at + bytesRead));
       at += bytesRead;
     }
@@ -174,12 +210,24 @@ function duOf(p: string): number {
   return safeReaddir(p).reduce((sum, name) => sum + duOf(path.join(p, name)), 0);
 }
 
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+/** The digest of what an entry returns besides its tensors. */
+function metaDigest(a: Pick<Artifact, 'type' | 'meta'>): string {
+  return createHash('sha256').update(canonicalJson({ type: a.type, meta: a.meta })).digest('hex');
+}
+
+/** Renames, or reports false when the target is a non-empty folder already (another writer's entry). */
+async function renamed(from: string, to: string): Promise<boolean> {
   try {
-    process.kill(pid, 0);
+    await fs.promises.rename(from, to);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return false;
+    throw e;
   }
+}
+
+function unreadable(dir: string, e: unknown): RtlabError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new RtlabError('cache', `cannot read cache entry ${dir} (${code ?? (e as Error).message}); it was left in place: fix its permissions, or remove it to recompute`, { cause: e });
 }

@@ -1,6 +1,7 @@
 import { JsonValue } from '@rtlab/sdk';
 
-export const ENTRY_FORMAT = 1;
+/** 2: entry.json carries metaSha256, so metadata (score rows) is verified like the tensors. */
+export const ENTRY_FORMAT = 2;
 export const ENTRY_FILE = 'entry.json';
 export const TENSORS_FILE = 'tensors.safetensors';
 
@@ -18,6 +19,8 @@ export interface CacheEntryFile {
   key: string;
   type: string;
   meta: { [key: string]: JsonValue };
+  /** sha256 of the canonical JSON of { type, meta }: what the entry returns besides its tensors. */
+  metaSha256: string;
   tensorsBytes: number;
   tensorsSha256: string;
   createdAt: string;

@@ -4,6 +4,7 @@ import { Plugin, pluginModule } from '@rtlab/sdk';
 import { registryOf } from '../plugins/plugin-container';
 import { tempDir } from '../test-support/temp-dir';
 import { validatePipelineText } from '../validate/validate-pipeline';
+import { FileHashes } from './file-hashes';
 import { nodeKeys } from './node-keys';
 
 const reader: Plugin<{ file: string }> = {
@@ -23,25 +24,57 @@ const pipeline = validatePipelineText('p.json', JSON.stringify({
 describe('nodeKeys with files on disk', () => {
   const dataRoot = tempDir();
   const roots = { dataRoot, modelRoot: dataRoot };
-  const keys = () => Object.fromEntries([...nodeKeys(pipeline, roots)].map(([id, k]) => [id, k.key]));
+  const hashes = new FileHashes(path.join(dataRoot, '.cache'));
+  const keys = () => Object.fromEntries([...nodeKeys(pipeline, roots, hashes)].map(([id, k]) => [id, k.key]));
+  const file = path.join(dataRoot, 'x/y.bin');
 
-  it('a file that appears, is replaced or is touched changes the reader\'s key and its descendants\'; an unchanged one does not', () => {
+  it('a file that appears or gets other bytes changes the reader\'s key and its descendants\'; an unchanged one does not', () => {
     const missing = keys();
     fs.mkdirSync(path.join(dataRoot, 'x'));
-    fs.writeFileSync(path.join(dataRoot, 'x/y.bin'), 'one');
+    fs.writeFileSync(file, 'one');
     const present = keys();
     expect(present.a).not.toBe(missing.a);
     expect(present.b).not.toBe(missing.b);
     expect(keys()).toEqual(present);
-    fs.writeFileSync(path.join(dataRoot, 'x/y.bin'), 'two!');
-    const replaced = keys();
-    expect(replaced.a).not.toBe(present.a);
-    fs.utimesSync(path.join(dataRoot, 'x/y.bin'), new Date(), new Date(Date.now() + 5000));
-    expect(keys().a).not.toBe(replaced.a);
+    fs.writeFileSync(file, 'two!');
+    expect(keys().a).not.toBe(present.a);
+  });
+
+  it('sees other bytes of the same size written with the old modification time restored', () => {
+    fs.writeFileSync(file, 'aaaa');
+    const stamp = fs.statSync(file);
+    const before = keys().a;
+    fs.writeFileSync(file, 'bbbb');
+    fs.utimesSync(file, stamp.atime, stamp.mtime);
+    expect(fs.statSync(file).size).toBe(stamp.size);
+    expect(keys().a).not.toBe(before);
+  });
+
+  it('depends on contents only: a touched file, or an identical copy with another time, keeps the key (and so the seed)', () => {
+    fs.writeFileSync(file, 'same bytes');
+    const before = keys().a;
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(keys().a).toBe(before);
+    fs.rmSync(file);
+    fs.writeFileSync(file, 'same bytes');
+    fs.utimesSync(file, new Date(0), new Date(0));
+    expect(keys().a).toBe(before);
+  });
+
+  it('reads a file again only when its inode, size or times changed', () => {
+    fs.writeFileSync(file, 'counted');
+    keys();
+    const read = hashes.hashed;
+    keys();
+    keys();
+    expect(hashes.hashed).toBe(read);
+    fs.appendFileSync(file, '!');
+    keys();
+    expect(hashes.hashed).toBe(read + 1);
   });
 
   it('names the fingerprinted path in the canonical description, so --explain can say what changed', () => {
-    expect(nodeKeys(pipeline, roots).get('a')!.canonical).toMatch(/"files":\{"data:x\/y\.bin":"[0-9a-f]{16}"\}/);
-    expect(nodeKeys(pipeline, roots).get('b')!.canonical).not.toContain('files');
+    expect(nodeKeys(pipeline, roots, hashes).get('a')!.canonical).toMatch(/"files":\{"data:x\/y\.bin":"[0-9a-f]{16}"\}/);
+    expect(nodeKeys(pipeline, roots, hashes).get('b')!.canonical).not.toContain('files');
   });
 });

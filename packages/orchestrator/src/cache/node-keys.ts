@@ -1,20 +1,21 @@
 import { cacheKey, CacheKey } from './cache-key';
 import { fingerprint, Roots } from './file-fingerprint';
+import { FileHashes } from './file-hashes';
 import { ResolvedPipeline } from '../validate/resolved-pipeline';
 
 /**
  * The cache key of every node, computed before anything runs: a node's key depends only on its own
- * description, its inputs' keys and the fingerprints of the files it reads (see `Plugin.reads`), so
- * an unchanged prefix of a pipeline keeps its keys and a replaced dataset or checkpoint does not.
+ * description, its inputs' keys and the content fingerprints of the files it reads (see `Plugin.reads`),
+ * so an unchanged prefix of a pipeline keeps its keys and a dataset or checkpoint with other bytes does not.
  */
-export function nodeKeys(pipeline: ResolvedPipeline, roots: Roots): Map<string, CacheKey> {
+export function nodeKeys(pipeline: ResolvedPipeline, roots: Roots, hashes: FileHashes): Map<string, CacheKey> {
   const keys = new Map<string, CacheKey>();
   for (const n of pipeline.nodes) {
     const inputs = Object.fromEntries(
       Object.entries(n.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map((r) => keys.get(r)!.key) : keys.get(ref)!.key]),
     );
     const reads = n.plugin.reads?.(n.params) ?? [];
-    const files = reads.length ? { files: Object.fromEntries(reads.map((r) => [`${r.root}:${r.path}`, fingerprint(r, roots)])) } : {};
+    const files = reads.length ? { files: Object.fromEntries(reads.map((r) => [`${r.root}:${r.path}`, fingerprint(r, roots, hashes)])) } : {};
     keys.set(n.id, cacheKey({ kind: n.kind, plugin: n.plugin.name, version: n.plugin.version, params: n.params, seed: pipeline.seed, inputs, ...files }));
   }
   return keys;

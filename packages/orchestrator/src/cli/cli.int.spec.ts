@@ -141,6 +141,35 @@ describe('rtlab CLI', () => {
     fs.rmSync(path.join(dir, 'fresh-cache'), { recursive: true });
   }, 60_000);
 
+  it('an unwritable runs folder is one line naming the path and the cause, no stack trace unless --debug', () => {
+    write('chain.json', chain);
+    fs.writeFileSync(path.join(dir, 'not-a-folder'), '');
+    fs.writeFileSync(path.join(dir, 'bad-runs.json'), JSON.stringify({ plugins: [TOY_PLUGINS], cacheDir: 'cache', runsDir: 'not-a-folder/runs' }));
+    const r = rtlab('--config', 'bad-runs.json', 'run', 'chain.json');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^error: cannot mkdir .*not-a-folder\/runs.*: a parent is not a folder \(ENOTDIR\)$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(rtlab('--debug', '--config', 'bad-runs.json', 'run', 'chain.json').stderr).toMatch(/\n\s+at /);
+  });
+
+  it('four processes on one cache all succeed and print the same table', async () => {
+    const shared = { ...chain, name: 'shared', nodes: { ...chain.nodes, numbers: { kind: 'load', plugin: 'range', params: { count: 4, start: 7, delayMs: 300 } } } };
+    write('shared.json', shared);
+    const runs = Array.from({ length: 4 }, () => {
+      const child = spawn(process.execPath, [BIN, 'run', 'shared.json', '--cache-dir', 'shared-cache'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d) => (stdout += d));
+      child.stderr!.on('data', (d) => (stderr += d));
+      return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+    });
+    const results = await Promise.all(runs);
+    for (const r of results) expect([r.code, r.stderr]).toEqual([0, expect.not.stringMatching(/error|ENOTEMPTY|EEXIST/)]);
+    expect(new Set(results.map((r) => r.stdout)).size).toBe(1);
+    expect(results[0].stdout).toContain('| 68 |\n| 102 |');
+    expect(fs.readdirSync(path.join(dir, 'shared-cache', 'tmp'))).toEqual([]);
+  }, 60_000);
+
   it('SIGINT stops the run cleanly: exit 130, no entry for the interrupted node', async () => {
     write('slow.json', { name: 'slow', seed: 0, nodes: { slow: { kind: 'load', plugin: 'range', params: { delayMs: 20000, count: 9 } } } });
     const child = spawn(process.execPath, [BIN, 'run', 'slow.json'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { RtlabError } from '@rtlab/sdk';
 import { ExitHolder, RegisterCommand } from './action';
+import { describeFailure } from './describe-failure';
 import { cacheCommand } from './commands/cache-command';
 import { graphCommand } from './commands/graph-command';
 import { pluginsCommand } from './commands/plugins-command';
@@ -17,6 +17,7 @@ export function buildProgram(exit: ExitHolder): Command {
     .option('--config <file>', 'rtlab.config.json to use (default: ./rtlab.config.json if present)')
     .option('--data-root <dir>', 'folder dataset paths are relative to (default from rtlab.config.json, else data)')
     .option('--model-root <dir>', 'folder checkpoint paths are relative to (default from rtlab.config.json, else models)')
+    .option('--debug', 'print stack traces with errors')
     .showHelpAfterError('(add --help for usage)');
   for (const register of COMMANDS) register(program, exit);
   const override = (c: Command): void => {
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return exit.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
-    process.stderr.write(`error: ${e instanceof RtlabError ? e.message : ((e as Error).stack ?? String(e))}\n`);
+    process.stderr.write(`error: ${describeFailure(e, argv.includes('--debug'))}\n`);
     return exitCodeOf(e);
   }
 }

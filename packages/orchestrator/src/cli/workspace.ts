@@ -7,6 +7,7 @@ export interface GlobalOptions {
   config?: string;
   dataRoot?: string;
   modelRoot?: string;
+  debug?: boolean;
 }
 
 export interface Workspace {

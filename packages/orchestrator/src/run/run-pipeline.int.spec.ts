@@ -11,6 +11,9 @@ import { tempDir, filesUnder } from '../test-support/temp-dir';
 import { TOY_PLUGINS } from '../test-support/toy-registry';
 import { validatePipelineText } from '../validate/validate-pipeline';
 import { PipelineRun, runPipeline, RunSummary } from './run-pipeline';
+import { nodeKeys } from '../cache/node-keys';
+import { FileHashes } from '../cache/file-hashes';
+import { lastValueFrom, toArray } from 'rxjs';
 
 const backend: BackendInfo = { name: 'cpu', tfBackend: 'cpu', threads: 1, skipped: [] };
 const dir = tempDir();
@@ -28,7 +31,13 @@ const tensorPlugin = (leak: boolean): Plugin => ({
     return { type: 'Scores', meta: {}, tensors: { values: { dtype: 'float32', shape: [1], data: Float32Array.from(out) } } };
   },
 });
-const registry = registryOf([loadPluginModule(TOY_PLUGINS), pluginModule([tensorPlugin(false), tensorPlugin(true)])]);
+/** A plugin whose output holds a non-finite value, as a diverged training would. */
+const divergedPlugin = (value: number): Plugin => ({
+  kind: 'score', name: `diverged-${value}`, version: '1.0.0', description: 'returns a non-finite weight', params: { type: 'object', additionalProperties: false, properties: {} },
+  inputs: { x: { type: 'Scores', description: 'in' } }, output: 'Scores',
+  run: async () => ({ type: 'Scores', meta: {}, tensors: { values: { dtype: 'float32', shape: [3], data: Float32Array.of(1, value, 2) } } }),
+});
+const registry = registryOf([loadPluginModule(TOY_PLUGINS), pluginModule([tensorPlugin(false), tensorPlugin(true), divergedPlugin(NaN), divergedPlugin(Infinity)])]);
 
 function pipelineOf(nodes: object, extra: object = {}) {
   const r = validatePipelineText('t.json', JSON.stringify({ name: 't', seed: 3, nodes, ...extra }), registry);
@@ -112,6 +121,13 @@ describe('runPipeline', () => {
     expect(again.results.find((x) => x.id === 'table')!.status).toBe('hit');
   });
 
+  it.each(['NaN', 'Infinity'])('fails a node whose output holds %s: nothing cached, descendants skipped', async (value) => {
+    const r = await run(pipelineOf({ numbers: chain().numbers, bad: { kind: 'score', plugin: `diverged-${value}`, inputs: { x: 'numbers' } }, after: { kind: 'score', plugin: 'scale', inputs: { x: 'bad' } } }));
+    expect(r.results.map((x) => x.status)).toEqual(['computed', 'failed', 'skipped']);
+    expect((r.failed[0].error as Error).message).toMatch(new RegExp(`score/diverged-${value} returned tensor "values" with ${value} at element 1 \\(of 3\\)`));
+    expect(filesUnder(cacheDir).filter((f) => f.endsWith('entry.json'))).toHaveLength(1);
+  });
+
   it('stops on abort, leaving no partial entry', async () => {
     const controller = new AbortController();
     const p = pipelineOf({ slow: { kind: 'load', plugin: 'range', params: { delayMs: 5000 } }, next: { kind: 'score', plugin: 'scale', inputs: { x: 'slow' } } });
@@ -120,6 +136,24 @@ describe('runPipeline', () => {
     expect(r.aborted).toBe(true);
     expect(r.results.map((x) => x.status)).toEqual(['failed', 'skipped']);
     expect(filesUnder(cacheDir)).toEqual([]);
+  });
+
+  it('computes an input again when its entry vanishes or is damaged during the run', async () => {
+    await run(pipelineOf(chain()));
+    invocations();
+    const p = pipelineOf(chain());
+    const cache = new ArtifactCache(cacheDir, (m) => messages.push(m));
+    const keys = nodeKeys(p, { dataRoot: dir, modelRoot: dir }, new FileHashes(cacheDir));
+    await cache.remove(keys.get('total')!.key);
+    const pipelineRun = new PipelineRun(p, { cache, concurrency: 2, backend, reporter: new LineReporter((l) => messages.push(l)), dataRoot: dir, modelRoot: dir });
+    await cache.remove(keys.get('numbers')!.key);
+    fs.writeFileSync(path.join(cache.entryDir(keys.get('scaled')!.key), 'tensors.safetensors'), 'damaged');
+    const outcomes = await lastValueFrom(pipelineRun.outcomes$().pipe(toArray()));
+    expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('done'));
+    expect(invocations()).toEqual(['numbers', 'scaled', 'total']);
+    expect(messages).toContainEqual(expect.stringMatching(/input "numbers" is no longer in the cache; computing it again/));
+    const total = await cache.get(keys.get('total')!.key);
+    expect(Array.from(total!.tensors.values.data)).toEqual([2 * (1 + 2 + 3 + 4), 10 * (1 + 2 + 3 + 4)]);
   });
 
   it('aborts the running plugin when its observer unsubscribes, leaving no entry', async () => {

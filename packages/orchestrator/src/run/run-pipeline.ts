@@ -3,6 +3,7 @@ import { Artifact, BackendInfo, isAbortError, PluginInputs, RtlabError } from '@
 import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
 import { CacheKey } from '../cache/cache-key';
+import { FileHashes } from '../cache/file-hashes';
 import { nodeKeys } from '../cache/node-keys';
 import { childrenOf } from '../dag/dag';
 import { dagOf, parentsOf } from '../dag/pipeline-dag';
@@ -42,7 +43,7 @@ export interface NodeResult {
 
 export interface RunSummary {
   results: NodeResult[];
-  /** Artifacts of the sink nodes (those nothing consumes), e.g. tables to print. */
+  /** Artifacts of the sink nodes (those nothing consumes), e.g. tables to print, in pipeline order. */
   outputs: Map<string, Artifact>;
   failed: NodeResult[];
   aborted: boolean;
@@ -67,6 +68,8 @@ export class PipelineRun {
   private readonly byId: Map<string, ResolvedNode>;
   private readonly cached: Set<string>;
   private readonly memo = new Map<string, Artifact>();
+  /** Reads (or recomputations) of inputs in flight, so two consumers share one. */
+  private readonly loading = new Map<string, Promise<Artifact>>();
   private readonly pendingConsumers = new Map<string, number>();
   private readonly results = new Map<string, NodeResult>();
   private readonly signal: AbortSignal;
@@ -75,7 +78,7 @@ export class PipelineRun {
   private readonly computeStarted = new Map<string, number>();
 
   constructor(private readonly pipeline: ResolvedPipeline, private readonly opts: RunOptions) {
-    this.keys = opts.keys ?? nodeKeys(pipeline, { dataRoot: opts.dataRoot, modelRoot: opts.modelRoot });
+    this.keys = opts.keys ?? nodeKeys(pipeline, { dataRoot: opts.dataRoot, modelRoot: opts.modelRoot }, new FileHashes(opts.cache.root));
     this.children = childrenOf(dagOf(pipeline));
     this.byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
     this.signal = opts.signal ?? new AbortController().signal;
@@ -129,27 +132,31 @@ export class PipelineRun {
 
   private async runNode(node: ResolvedNode, signal: AbortSignal): Promise<'hit' | 'computed'> {
     signal.throwIfAborted();
-    const key = this.key(node.id);
     if (this.cached.has(node.id)) {
       if (!this.needed(node.id)) return 'hit';
-      const artifact = await this.opts.cache.get(key);
+      const artifact = await this.opts.cache.get(this.key(node.id));
       if (artifact) {
         this.memo.set(node.id, artifact);
         return 'hit';
       }
     }
+    this.memo.set(node.id, await this.compute(node, signal, () => this.started(node)));
+    return 'computed';
+  }
+
+  /** Runs the node's plugin on its inputs and stores the result under its key. */
+  private async compute(node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact> {
+    const key = this.key(node.id);
     const job: PluginJob = {
-      kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node),
+      kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node, signal),
       nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot,
     };
-    const { artifact, leaked } = await this.executor.run(job, signal, () => this.started(node));
+    const { artifact, leaked } = await this.executor.run(job, signal, started);
     if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
     checkArtifact(artifact, node.plugin);
     signal.throwIfAborted();
-    const c = this.keys.get(node.id)!;
-    await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: c.canonical }, signal);
-    this.memo.set(node.id, artifact);
-    return 'computed';
+    await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: this.keys.get(node.id)!.canonical }, signal);
+    return artifact;
   }
 
   private started(node: ResolvedNode): void {
@@ -157,16 +164,30 @@ export class PipelineRun {
     this.opts.reporter.nodeStarted(node.id);
   }
 
-  private async load(id: string): Promise<Artifact> {
-    const artifact = this.memo.get(id) ?? (await this.opts.cache.get(this.key(id)));
-    if (!artifact) throw new RtlabError('cache', `input "${id}" vanished from the cache during the run; rerun with --force ${id}`);
-    return artifact;
+  /**
+   * An input's artifact: kept from this run, or read from the cache. One that was damaged or removed
+   * since the run began (another process, a full disk) is computed again here, once.
+   */
+  private load(id: string, signal: AbortSignal): Promise<Artifact> {
+    const kept = this.memo.get(id);
+    if (kept) return Promise.resolve(kept);
+    let loading = this.loading.get(id);
+    if (!loading) {
+      loading = this.opts.cache.get(this.key(id)).then(async (artifact) => {
+        if (artifact) return artifact;
+        this.opts.reporter.info(`input "${id}" is no longer in the cache; computing it again`);
+        return this.compute(this.byId.get(id)!, signal, () => undefined);
+      });
+      this.loading.set(id, loading);
+      void loading.finally(() => this.loading.delete(id)).catch(() => undefined);
+    }
+    return loading;
   }
 
-  private async inputsOf(node: ResolvedNode): Promise<PluginInputs> {
+  private async inputsOf(node: ResolvedNode, signal: AbortSignal): Promise<PluginInputs> {
     const inputs: PluginInputs = {};
     for (const [port, ref] of Object.entries(node.inputs)) {
-      inputs[port] = Array.isArray(ref) ? await Promise.all(ref.map((r) => this.load(r))) : await this.load(ref);
+      inputs[port] = Array.isArray(ref) ? await Promise.all(ref.map((r) => this.load(r, signal))) : await this.load(ref, signal);
     }
     return inputs;
   }
@@ -198,7 +219,7 @@ export class PipelineRun {
     }
     const results = this.pipeline.nodes.map((n) => this.results.get(n.id)!);
     const failed = results.filter((r) => r.status === 'failed');
-    const outputs = new Map([...this.memo].filter(([id]) => this.children.get(id)!.length === 0));
+    const outputs = new Map(this.pipeline.nodes.filter((n) => this.children.get(n.id)!.length === 0 && this.memo.has(n.id)).map((n) => [n.id, this.memo.get(n.id)!]));
     return { results, outputs, failed, aborted: this.signal.aborted || failed.some((f) => isAbortError(f.error)) };
   }
 }

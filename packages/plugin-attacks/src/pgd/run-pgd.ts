@@ -1,3 +1,4 @@
+import { abortPoint } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { PgdVariant } from './pgd-variant';
 
@@ -11,6 +12,8 @@ export interface PgdSettings {
   seed: number;
   /** Samples per gradient computation (memory bound); per-sample losses make chunking exact. Default: all. */
   gradientBatch?: number;
+  /** Checked between steps (which also lets an abort through): a long attack stops within one step. */
+  signal?: AbortSignal;
 }
 
 /** A per-sample loss of inputs x, which are rows [start, start + x.shape[0]) of the attacked batch. */
@@ -34,18 +37,24 @@ export function inputGradient(loss: RowLoss, x: tf.Tensor4D, chunk = x.shape[0])
  * Projected gradient ascent on sum(loss(x)) from x0; returns the last iterate (foolbox semantics),
  * inside the eps-ball and the bounds. Only input gradients are computed: tf.grad differentiates x alone.
  * The loss must be per sample (no batch statistics), which also makes `gradientBatch` chunking exact.
- * @example const xAdv = runPgd(pgdLinf, (x) => objective(net, x, batch), x0, { eps: 8 / 255, steps: 20, stepSize: 0.7 * 8 / 255, randomStart: true, bounds: [0, 1], seed: 1 });
+ * @example const xAdv = await runPgd(pgdLinf, (x) => objective(net, x, batch), x0, { eps: 8 / 255, steps: 20, stepSize: 0.7 * 8 / 255, randomStart: true, bounds: [0, 1], seed: 1 });
  */
-export function runPgd(variant: PgdVariant, loss: RowLoss, x0: tf.Tensor4D, s: PgdSettings): tf.Tensor4D {
+export async function runPgd(variant: PgdVariant, loss: RowLoss, x0: tf.Tensor4D, s: PgdSettings): Promise<tf.Tensor4D> {
   const clip = (x: tf.Tensor4D) => tf.clipByValue(x, s.bounds[0], s.bounds[1]) as tf.Tensor4D;
   let x = s.randomStart ? tf.tidy(() => clip(variant.randomStart(x0, s.eps, s.seed))) : tf.clone(x0);
-  for (let step = 0; step < s.steps; step++) {
-    const next = tf.tidy(() => {
-      const moved = tf.add(x, tf.mul(variant.direction(inputGradient(loss, x, s.gradientBatch)), s.stepSize)) as tf.Tensor4D;
-      return clip(variant.project(moved, x0, s.eps));
-    });
+  try {
+    for (let step = 0; step < s.steps; step++) {
+      if (s.signal) await abortPoint(s.signal);
+      const next = tf.tidy(() => {
+        const moved = tf.add(x, tf.mul(variant.direction(inputGradient(loss, x, s.gradientBatch)), s.stepSize)) as tf.Tensor4D;
+        return clip(variant.project(moved, x0, s.eps));
+      });
+      x.dispose();
+      x = next;
+    }
+  } catch (e) {
     x.dispose();
-    x = next;
+    throw e;
   }
   return x;
 }

@@ -1,4 +1,4 @@
-import { Artifact, batchRanges, datasetView, DatasetView, Plugin, RtlabError } from '@rtlab/sdk';
+import { abortPoint, Artifact, batchRanges, datasetView, DatasetView, Plugin, RtlabError } from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { sliceBatch } from '../objectives/objective';
@@ -88,10 +88,13 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
         const out = new AttackOutputs(data.count, net, withLabels, p.saveInputs ? data.imageShape : undefined);
         const settings = { eps: p.eps, steps: p.steps, stepSize: stepSize(p, variant.norm), randomStart: p.randomStart, bounds: p.bounds, seed: ctx.seed, gradientBatch: p.gradientBatch };
         for (const [b, [start, end]] of batchRanges(data.count, p.batchSize).entries()) {
-          ctx.signal.throwIfAborted();
+          await abortPoint(ctx.signal);
           const { x0, batch } = attackBatch(net, data, start, end, p.objective, withLabels, target);
           const objective = (x: tf.Tensor4D, row = 0) => OBJECTIVES[p.objective](net, x, sliceBatch(batch, row, x.shape[0]));
-          const xAdv = runPgd(variant, objective, x0, { ...settings, seed: (settings.seed + 7919 * b) >>> 0 });
+          const xAdv = await runPgd(variant, objective, x0, { ...settings, seed: (settings.seed + 7919 * b) >>> 0, signal: ctx.signal }).catch((e) => {
+            disposeBatch(x0, batch);
+            throw e;
+          });
           out.record(start, x0, xAdv, batch, p.objective === 'representation' ? undefined : (x) => objective(x));
           tf.dispose(xAdv);
           disposeBatch(x0, batch);

@@ -1,4 +1,4 @@
-import { datasetArtifact, PluginContext, RtlabError } from '@rtlab/sdk';
+import { abortPoint, datasetArtifact, PluginContext, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetSource, missing } from '../formats/data-file';
@@ -35,15 +35,15 @@ export interface FolderDataset {
 }
 
 /** Decodes the (subset of the) samples into a Dataset of uint8 RGB images of one size, with progress. */
-export function folderDataset(d: FolderDataset, p: LoaderParams, ctx: PluginContext) {
+export async function folderDataset(d: FolderDataset, p: LoaderParams, ctx: PluginContext) {
   const keep = subsetIndices(d.samples.length, p, ctx, d.name);
   const [h, w] = d.size;
   const images = new Uint8Array(keep.length * h * w * 3);
-  keep.forEach((i, row) => {
-    ctx.signal.throwIfAborted();
+  for (const [row, i] of keep.entries()) {
+    await abortPoint(ctx.signal);
     loadImage(d.samples[i].file, d.size, d.fit, d.crop ?? 1, images, row * h * w * 3);
     if (row % 100 === 0) ctx.progress(row, keep.length, 'decoding');
-  });
+  }
   const labels = Int32Array.from(keep, (i) => d.samples[i].label);
   return datasetArtifact({ images, imageShape: [h, w, 3], labels, meta: { name: d.name, classes: d.classes, ...(viewOf(p) ? { view: viewOf(p)! } : {}) } });
 }

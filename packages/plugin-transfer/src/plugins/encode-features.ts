@@ -1,4 +1,4 @@
-import { Artifact, batchRanges, datasetView, imageBatch, Plugin } from '@rtlab/sdk';
+import { abortPoint, Artifact, batchRanges, datasetView, imageBatch, Plugin } from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { featuresArtifact } from '../features';
@@ -20,7 +20,7 @@ export const encodeFeaturesPlugin: Plugin<{ batchSize: number }> = {
       const out = new Float32Array(data.count * dim);
       const [h, w, c] = data.imageShape;
       for (const [start, end] of batchRanges(data.count, p.batchSize)) {
-        ctx.signal.throwIfAborted();
+        await abortPoint(ctx.signal);
         out.set(tf.tidy(() => net.features(tf.tensor4d(imageBatch(data, start, end), [end - start, h, w, c])).dataSync()), start * dim);
         ctx.progress(end, data.count);
       }

@@ -1,4 +1,4 @@
-import { Artifact, batchRanges, datasetView, DatasetView, HEAD_BIAS, HEAD_WEIGHT, imageBatch, imageRows, Plugin, PluginContext, targetColumn } from '@rtlab/sdk';
+import { abortPoint, Artifact, batchRanges, datasetView, DatasetView, HEAD_BIAS, HEAD_WEIGHT, imageBatch, imageRows, Plugin, PluginContext, targetColumn } from '@rtlab/sdk';
 import { pgdLinf, runPgd } from '@rtlab/plugin-attacks';
 import { BatchNormMode, initHead, Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,30 +18,31 @@ function squaredError(net: Network, x: tf.Tensor4D, y: tf.Tensor2D, bn: BatchNor
   return tf.reshape(tf.square(tf.sub(net.head(net.features(x, bn)), y)), [-1]) as tf.Tensor1D;
 }
 
-function train(net: Network, data: DatasetView, p: PretrainParams, ctx: PluginContext): number {
+async function train(net: Network, data: DatasetView, p: PretrainParams, ctx: PluginContext): Promise<number> {
   const targets = targetColumn(data, p.target);
   const [h, w, c] = data.imageShape;
   const vars = net.trainable('all');
   const optimizer = makeOptimizer({ kind: p.optimizer, momentum: p.momentum, weightDecay: p.weightDecay });
   try {
-    return trainEpochs({
+    return await trainEpochs({
       epochs: p.epochs, count: data.count, batchSize: p.batchSize,
-      step: (idx, t, total) => {
+      step: async (idx, t, total) => {
         const bn: BatchNormMode = { training: true, updates: [] };
-        const loss = tf.tidy(() => {
-          let x = tf.tensor4d(imageRows(data, idx), [idx.length, h, w, c]);
-          const y = tf.tensor2d(Float32Array.from(idx, (i) => targets[i]), [idx.length, 1]);
-          if (p.mode === 'adversarial') {
-            const a = p.adversarial;
-            const attack = (xa: tf.Tensor4D) => squaredError(net, xa, y, { training: true });
-            x = runPgd(pgdLinf, attack, x, { eps: a.eps, steps: a.steps, stepSize: a.relStepsize * a.eps, randomStart: true, bounds: [0, 1], seed: (ctx.seed + t) >>> 0 });
-          }
-          const { value, grads } = tf.variableGrads(() => tf.mean(squaredError(net, x, y, bn)) as tf.Scalar, vars);
-          optimizer.step(vars, grads, scheduledRate(p.lr, p.schedule, t, total));
-          return value.dataSync()[0];
-        });
-        net.applyBatchNormUpdates(bn);
-        return loss;
+        const clean = tf.tensor4d(imageRows(data, idx), [idx.length, h, w, c]);
+        const y = tf.tensor2d(Float32Array.from(idx, (i) => targets[i]), [idx.length, 1]);
+        try {
+          const x = p.mode === 'adversarial' ? await adversarialInputs(net, clean, y, p.adversarial, (ctx.seed + t) >>> 0, ctx.signal) : clean;
+          const loss = tf.tidy(() => {
+            const { value, grads } = tf.variableGrads(() => tf.mean(squaredError(net, x, y, bn)) as tf.Scalar, vars);
+            optimizer.step(vars, grads, scheduledRate(p.lr, p.schedule, t, total));
+            return value.dataSync()[0];
+          });
+          if (x !== clean) x.dispose();
+          net.applyBatchNormUpdates(bn);
+          return loss;
+        } finally {
+          tf.dispose([clean, y]);
+        }
       },
     }, ctx);
   } finally {
@@ -49,22 +50,28 @@ function train(net: Network, data: DatasetView, p: PretrainParams, ctx: PluginCo
   }
 }
 
+/** Linf-PGD on the squared error with batch norm in training mode, as adversarial pretraining trains on. */
+function adversarialInputs(net: Network, x: tf.Tensor4D, y: tf.Tensor2D, a: PretrainParams['adversarial'], seed: number, signal: AbortSignal): Promise<tf.Tensor4D> {
+  const attack = (xa: tf.Tensor4D) => squaredError(net, xa, y, { training: true });
+  return runPgd(pgdLinf, attack, x, { eps: a.eps, steps: a.steps, stepSize: a.relStepsize * a.eps, randomStart: true, bounds: [0, 1], seed, signal });
+}
+
 /**
  * Estimates batch-norm running statistics with one pass over the data, weights unchanged (the exact
  * mean of the batch statistics: PyTorch's momentum=None). Without it an untrained network's BN is the
  * identity in inference mode, and default-initialised layers shrink the signal to near-constant features.
  */
-function calibrateBatchNorm(net: Network, data: DatasetView, batchSize: number, ctx: PluginContext): void {
+async function calibrateBatchNorm(net: Network, data: DatasetView, batchSize: number, ctx: PluginContext): Promise<void> {
   const [h, w, c] = data.imageShape;
-  batchRanges(data.count, batchSize).forEach(([start, end], k) => {
-    ctx.signal.throwIfAborted();
+  for (const [k, [start, end]] of batchRanges(data.count, batchSize).entries()) {
+    await abortPoint(ctx.signal);
     const bn: BatchNormMode = { training: true, updates: [] };
     tf.tidy(() => {
       net.features(tf.tensor4d(imageBatch(data, start, end), [end - start, h, w, c]), bn);
     });
     net.applyBatchNormUpdates(bn, 1 / (k + 1));
     ctx.progress(end, data.count, 'batch-norm statistics');
-  });
+  }
 }
 
 /**
@@ -105,12 +112,12 @@ export const pretrainRegressionPlugin: Plugin<PretrainParams> = {
     const net = Network.fromArtifact(inputs.model as Artifact);
     try {
       if (p.mode === 'random') {
-        if (p.calibrateBatchNorm) calibrateBatchNorm(net, datasetView(inputs.data as Artifact), p.batchSize, ctx);
+        if (p.calibrateBatchNorm) await calibrateBatchNorm(net, datasetView(inputs.data as Artifact), p.batchSize, ctx);
         return net.toArtifact({ pretraining: 'random', batchNormCalibrated: p.calibrateBatchNorm });
       }
       const init = initHead(net.meta.featureDim, 1, ctx.rng);
       net.setHead(tf.tensor2d(init[HEAD_WEIGHT].data, [1, net.meta.featureDim]), tf.tensor1d(init[HEAD_BIAS].data as Float32Array), { task: 'regression', target: p.target });
-      const trainLoss = train(net, datasetView(inputs.data as Artifact), p, ctx);
+      const trainLoss = await train(net, datasetView(inputs.data as Artifact), p, ctx);
       return net.toArtifact({ pretraining: p.mode, trainLoss });
     } finally {
       net.dispose();

@@ -53,7 +53,7 @@ export const probeLinearPlugin: Plugin<ProbeParams> = {
         const z = linearHead(x, W, b);
         return p.task === 'regression' ? tf.mean(tf.square(tf.sub(tf.reshape(z, [-1]), target))) : tf.mean(softmaxCrossEntropy(z, target as tf.Tensor1D));
       };
-      const finalLoss = trainEpochs({
+      const finalLoss = await trainEpochs({
         epochs: p.epochs, count: f.count, batchSize: p.batchSize,
         step: (idx, t, total) => tf.tidy(() => {
           const x = tf.tensor2d(gatherRows(f.features, f.dim, idx), [idx.length, f.dim]);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RtlabError } from '@rtlab/sdk';
 import { ArtifactCache } from '../../cache/artifact-cache';
+import { FileHashes } from '../../cache/file-hashes';
 import { nodeKeys } from '../../cache/node-keys';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
@@ -49,6 +50,7 @@ export function cacheCommand(program: Command, exit: ExitHolder): void {
       if (!files.length && !fs.existsSync('pipelines')) throw new RtlabError('usage', 'cache gc: name the pipelines whose entries to keep (there is no pipelines/ folder here)');
       const list = files.length ? files : fs.readdirSync('pipelines').filter((f) => f.endsWith('.json') && f !== 'pipeline.schema.json').map((f) => path.join('pipelines', f));
       const keep = new Set<string>();
+      const hashes = new FileHashes(c.root);
       for (const f of list) {
         const { pipeline, problems } = validatePipelineFile(f, ws.registry);
         if (!pipeline) {
@@ -56,7 +58,7 @@ export function cacheCommand(program: Command, exit: ExitHolder): void {
           process.stderr.write('gc removed nothing: fix the pipelines first, so their entries are not removed by mistake\n');
           return EXIT.invalid;
         }
-        for (const k of nodeKeys(pipeline, ws.config).values()) keep.add(k.key);
+        for (const k of nodeKeys(pipeline, ws.config, hashes).values()) keep.add(k.key);
       }
       const removed = await c.gc(keep);
       process.stdout.write(`removed ${removed.length} entries; kept those of ${list.length} pipeline(s)\n`);

@@ -6,6 +6,7 @@ import { Artifact, BACKEND_ORDER, BackendInfo, BackendName, RtlabError } from '@
 import { describeBackend, selectBackend } from '@rtlab/backends';
 import { ArtifactCache } from '../../cache/artifact-cache';
 import { CacheKey } from '../../cache/cache-key';
+import { FileHashes } from '../../cache/file-hashes';
 import { nodeKeys } from '../../cache/node-keys';
 import { withAncestors } from '../../dag/pipeline-dag';
 import { Executor } from '../../execute/executor';
@@ -21,6 +22,7 @@ import { RtlabConfig } from '../../plugins/rtlab-config';
 import { ResolvedPipeline } from '../../validate/resolved-pipeline';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
+import { describeFailure } from '../describe-failure';
 import { EXIT } from '../exit-codes';
 import { printProblems } from '../print-problems';
 import { GlobalOptions, openWorkspace } from '../workspace';
@@ -69,7 +71,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
   const started = new Date();
   reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes) — ${describeBackend(backend)}${workers ? ` on each of ${workers} worker threads` : ''}`);
-  const keys = nodeKeys(pipeline, config);
+  const keys = nodeKeys(pipeline, config, new FileHashes(cache.root));
   if (opts.explain) explain(pipeline, keys, cache, config, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
   record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2) });
@@ -90,7 +92,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
     process.removeListener('SIGINT', onSigint);
     reporter.close();
   }
-  return report(summary, record, Date.now() - started.getTime());
+  return report(summary, record, Date.now() - started.getTime(), opts.debug ?? false);
 }
 
 /** A sink artifact's rendered formats (meta.formats: extension -> text) go next to the run record. */
@@ -129,7 +131,7 @@ function explain(pipeline: ResolvedPipeline, keys: Map<string, CacheKey>, cache:
   }
 }
 
-function report(summary: RunSummary, record: RunRecord, ms: number): number {
+function report(summary: RunSummary, record: RunRecord, ms: number, debug: boolean): number {
   for (const [id, artifact] of summary.outputs) {
     if (typeof artifact.meta.markdown === 'string') process.stdout.write(`\n${id}\n\n${artifact.meta.markdown}\n`);
     for (const file of writeFormats(id, artifact, path.dirname(record.file))) process.stderr.write(`wrote ${file}\n`);
@@ -142,6 +144,6 @@ function report(summary: RunSummary, record: RunRecord, ms: number): number {
     process.stderr.write('interrupted: finished nodes are cached; rerun to continue\n');
     return EXIT.interrupted;
   }
-  for (const f of summary.failed) process.stderr.write(`error: node "${f.id}" failed: ${describeError(f.error)}\n`);
+  for (const f of summary.failed) process.stderr.write(`error: node "${f.id}" failed: ${debug ? describeFailure(f.error, true) : describeError(f.error)}\n`);
   return summary.failed.length ? EXIT.nodeFailed : EXIT.ok;
 }

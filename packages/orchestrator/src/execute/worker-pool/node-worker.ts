@@ -33,7 +33,7 @@ async function run({ job, spec }: RunMessage): Promise<void> {
     const result = await runPluginJob(spec, registry, await backendInfo, reporterFor(job), controller.signal);
     send({ type: 'done', job, ...result }, transferList(result.artifact));
   } catch (e) {
-    send({ type: 'failed', job, kind: e instanceof RtlabError ? e.kind : (e as Error)?.name === 'AbortError' ? 'aborted' : undefined, message: (e as Error)?.message ?? String(e) });
+    send({ type: 'failed', job, kind: e instanceof RtlabError ? e.kind : (e as Error)?.name === 'AbortError' ? 'aborted' : undefined, message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack });
   } finally {
     aborts.delete(job);
   }

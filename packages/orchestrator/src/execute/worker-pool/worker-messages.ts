@@ -20,4 +20,4 @@ export type FromWorker =
   | { type: 'progress'; job: number; done: number; total: number; note?: string }
   | { type: 'log'; job: number; message: string }
   | ({ type: 'done'; job: number } & JobResult)
-  | { type: 'failed'; job: number; kind?: string; message: string };
+  | { type: 'failed'; job: number; kind?: string; message: string; stack?: string };

@@ -6,6 +6,9 @@ import { Executor } from '../executor';
 import { JobResult, PluginJob } from '../plugin-job';
 import { FromWorker, RunMessage, WorkerSetup } from './worker-messages';
 
+/** How long a running plugin has to stop after an abort before its worker is terminated. */
+const ABORT_GRACE_MS = 3000;
+
 interface Pending {
   message: RunMessage;
   started(): void;
@@ -60,14 +63,30 @@ export class WorkerPool implements Executor {
     }
   }
 
+  /**
+   * A queued job is dropped; a running one is asked to stop, and its worker is terminated (and
+   * replaced) if the plugin has not stopped within ABORT_GRACE_MS: a plugin that never yields to its
+   * event loop cannot see the abort, and Ctrl-C must still end the run.
+   */
   private abort(pending: Pending, reason: unknown): void {
     const queued = this.queue.indexOf(pending);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       pending.reject(reason);
-    } else {
-      this.running.get(pending.message.job)?.worker.postMessage({ type: 'abort', job: pending.message.job });
+      return;
     }
+    const job = pending.message.job;
+    const entry = this.running.get(job);
+    if (!entry) return;
+    entry.worker.postMessage({ type: 'abort', job });
+    setTimeout(() => {
+      if (this.running.get(job) !== entry) return;
+      this.running.delete(job);
+      void entry.worker.terminate();
+      this.idle.push(this.spawn());
+      pending.reject(reason);
+      this.dispatch();
+    }, ABORT_GRACE_MS).unref();
   }
 
   private onMessage(worker: Worker, m: FromWorker): void {
@@ -80,7 +99,7 @@ export class WorkerPool implements Executor {
       this.running.delete(m.job);
       this.idle.push(worker);
       if (m.type === 'done') entry.pending.resolve({ artifact: m.artifact, leaked: m.leaked });
-      else entry.pending.reject(new RtlabError((m.kind as RtlabErrorKind) ?? 'plugin', m.message));
+      else entry.pending.reject(workerError(m));
       this.dispatch();
     }
   }
@@ -98,4 +117,11 @@ export class WorkerPool implements Executor {
   async close(): Promise<void> {
     await Promise.all([...this.idle, ...[...this.running.values()].map((r) => r.worker)].map((w) => w.terminate()));
   }
+}
+
+/** The worker's error as an RtlabError here, keeping the worker's stack for --debug. */
+function workerError(m: Extract<FromWorker, { type: 'failed' }>): RtlabError {
+  const e = new RtlabError((m.kind as RtlabErrorKind) ?? 'plugin', m.message);
+  if (m.stack) e.stack = m.stack;
+  return e;
 }
