@@ -65,7 +65,6 @@ function defaultThreads(): number {
   return os.availableParallelism();
 }
 
-
 /** tfjs-backend-cpu prints an "install tfjs-node" banner on first use; rtlab reports the backend itself. */
 function silenceFirstUseBanner(): void {
   const backend = tf.backend() as { firstUse?: boolean };

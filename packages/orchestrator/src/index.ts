@@ -8,5 +8,9 @@ export { validatePipelineFile, validatePipelineText } from './validate/validate-
 export { formatProblem, Problem } from './validate/problem';
 export { ResolvedPipeline, ResolvedNode } from './validate/resolved-pipeline';
 export { ArtifactCache } from './cache/artifact-cache';
-export { runPipeline, RunOptions, RunSummary, NodeResult } from './run/run-pipeline';
+export { PipelineRun, runPipeline, RunOptions, RunSummary, NodeResult } from './run/run-pipeline';
+export { Executor } from './execute/executor';
+export { InProcessExecutor } from './execute/in-process-executor';
+export { WorkerPool } from './execute/worker-pool/worker-pool';
+export { PluginJob, JobResult } from './execute/plugin-job';
 export { LineReporter, ProgressReporter } from './progress/progress-reporter';

@@ -9,7 +9,7 @@ export function parentsOf(node: Pick<ResolvedNode, 'inputs'>): string[] {
 }
 
 /** A pipeline's DAG: node id -> the ids of the nodes it reads from. */
-export function dagOf(pipeline: Pick<ResolvedPipeline, 'nodes'>): Parents {
+export function dagOf(pipeline: { nodes: readonly Pick<ResolvedNode, 'id' | 'inputs'>[] }): Parents {
   return new Map(pipeline.nodes.map((n) => [n.id, parentsOf(n)]));
 }
 

@@ -7,7 +7,10 @@ import { JobResult, PluginJob } from './plugin-job';
 export interface Executor {
   /** Threads that run jobs at once (what the run prints). */
   readonly size: number;
-  /** Runs the job, calling `started` when it leaves the queue; `signal` aborts it wherever it is. */
+  /**
+   * Runs the job, calling `started` when it leaves the queue. `signal` aborts it: a running job stops at
+   * its next abort point, a queued one is dropped (in process: when the device frees).
+   */
   run(job: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult>;
   close(): Promise<void>;
 }

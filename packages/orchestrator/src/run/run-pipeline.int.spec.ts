@@ -156,6 +156,12 @@ describe('runPipeline', () => {
     expect(Array.from(total!.tensors.values.data)).toEqual([2 * (1 + 2 + 3 + 4), 10 * (1 + 2 + 3 + 4)]);
   });
 
+  it('runs once: a second subscription is an error, not a replay on spent state', async () => {
+    const pipelineRun = new PipelineRun(pipelineOf(chain()), { cache: new ArtifactCache(cacheDir), concurrency: 2, backend, reporter: new LineReporter(() => undefined), dataRoot: dir, modelRoot: dir });
+    await lastValueFrom(pipelineRun.outcomes$().pipe(toArray()));
+    await expect(lastValueFrom(pipelineRun.outcomes$())).rejects.toThrow(/a PipelineRun runs once/);
+  });
+
   it('aborts the running plugin when its observer unsubscribes, leaving no entry', async () => {
     const seen: AbortSignal[] = [];
     const waiting: Plugin = {

@@ -1,5 +1,5 @@
-import { lastValueFrom, Observable, toArray } from 'rxjs';
-import { Artifact, BackendInfo, isAbortError, PluginInputs, RtlabError } from '@rtlab/sdk';
+import { defer, lastValueFrom, Observable, toArray } from 'rxjs';
+import { Artifact, isAbortError, PluginInputs, RtlabError } from '@rtlab/sdk';
 import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
 import { CacheKey } from '../cache/cache-key';
@@ -8,21 +8,17 @@ import { nodeKeys } from '../cache/node-keys';
 import { childrenOf } from '../dag/dag';
 import { dagOf, parentsOf } from '../dag/pipeline-dag';
 import { Executor } from '../execute/executor';
+import { ContextServices } from '../execute/node-context';
 import { InProcessExecutor } from '../execute/in-process-executor';
 import { PluginJob } from '../execute/plugin-job';
-import { ProgressReporter } from '../progress/progress-reporter';
 import { NodeOutcome, scheduleDag } from '../scheduler/schedule-dag';
 import { didYouMean } from '../validate/nearest-name';
 import { ResolvedNode, ResolvedPipeline } from '../validate/resolved-pipeline';
 import { NodeRecord, RunRecord } from './run-record';
 
-export interface RunOptions {
+export interface RunOptions extends ContextServices {
   cache: ArtifactCache;
   concurrency: number;
-  backend: BackendInfo;
-  reporter: ProgressReporter;
-  dataRoot: string;
-  modelRoot: string;
   /** Node ids recomputed even when cached. */
   force?: string[];
   signal?: AbortSignal;
@@ -91,8 +87,15 @@ export class PipelineRun {
     for (const n of pipeline.nodes) this.pendingConsumers.set(n.id, this.children.get(n.id)!.length);
   }
 
+  private subscribed = false;
+
+  /** The run itself, once: a PipelineRun holds the state of one execution and cannot be replayed. */
   outcomes$(): Observable<NodeOutcome> {
-    return scheduleDag(dagOf(this.pipeline), (id) => this.execute(id), this.opts.concurrency);
+    return defer(() => {
+      if (this.subscribed) throw new RtlabError('usage', 'a PipelineRun runs once; create another to run again');
+      this.subscribed = true;
+      return scheduleDag(dagOf(this.pipeline), (id) => this.execute(id), this.opts.concurrency);
+    });
   }
 
   private key(id: string): string {
@@ -120,6 +123,7 @@ export class PipelineRun {
         },
         (error) => {
           settled = true;
+          if (subscriber.closed) return;
           this.finish(id, 'failed', started, error);
           subscriber.error(error);
         },

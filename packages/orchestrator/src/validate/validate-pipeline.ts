@@ -7,7 +7,7 @@ import { applyOverrides, ParamOverride } from '../pipeline/param-overrides';
 import { PipelineFile } from '../pipeline/pipeline-file';
 import { topologicalOrder } from '../dag/dag';
 import { findCycles } from '../dag/find-cycles';
-import { dagOf, parentsOf } from '../dag/pipeline-dag';
+import { dagOf } from '../dag/pipeline-dag';
 import { PIPELINE_STRUCTURE_SCHEMA } from '../pipeline/pipeline-structure.schema';
 import { describeAjvError, PluginRegistry } from '../plugins/plugin-registry';
 import { checkInputs, checkParams, checkProducers, portsAsDeclared, resolvePlugin } from './check-node';
@@ -58,8 +58,7 @@ export function validatePipelineText(file: string, text: string, registry: Plugi
     resolved.push({ ...n, plugin, params, inputs: portsAsDeclared(n.inputs, plugin) });
   }
   checkProducers(resolved, report);
-  const graph = new Map(nodes.map((n) => [n.id, parentsOf(n).filter((p) => plugins.has(p))]));
-  for (const cycle of findCycles(graph)) {
+  for (const cycle of findCycles(dagOf({ nodes }))) {
     const template = nodes.find((n) => n.id === cycle[0])!.template;
     report({ path: ['nodes', template, 'inputs'], message: `cycle: ${cycle.join(' -> ')}` });
   }

@@ -66,8 +66,11 @@ function checkModel(net: Network, p: PgdParams): string | undefined {
   return target;
 }
 
-/** Per variant, since their outputs change apart. linf 1.1.0: the sign step is exact on wasm (it had a dead zone below 1.2e-7). */
-const VERSIONS = { linf: '1.1.0', l2: '1.0.0' };
+/**
+ * Per variant, since their outputs can change apart. 1.1.0: results name their norm; linf's sign step is
+ * exact on wasm (it had a dead zone below 1.2e-7).
+ */
+const VERSIONS = { linf: '1.1.0', l2: '1.1.0' };
 
 /** An attack plugin for one PGD variant; `pgd-linf` and `pgd-l2` differ only in their variant. */
 export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
@@ -100,7 +103,7 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
           disposeBatch(x0, batch);
           ctx.progress(end, data.count);
         }
-        return out.artifact({ attack: `pgd-${variant.norm}`, objective: p.objective, eps: p.eps, steps: p.steps, stepSize: settings.stepSize, randomStart: p.randomStart, ...(target ? { target } : {}) });
+        return out.artifact({ attack: `pgd-${variant.norm}`, norm: variant.norm, objective: p.objective, eps: p.eps, steps: p.steps, stepSize: settings.stepSize, randomStart: p.randomStart, ...(target ? { target } : {}) });
       } finally {
         net.dispose();
       }

@@ -90,9 +90,15 @@ describe('bounds need both attacks in one ball', () => {
   });
 
   it('run rejects attack results from different balls', async () => {
-    const ce = attackResult('ce', [1], [1.5], [0.2]);
+    const ce = attackResult('ce', [1], [1.5], [0.3]);
     const rep = attackResult('representation', [0], [0.3], [0.3]);
+    Object.assign(ce.meta, { attack: 'my-l2-attack', norm: 'l2' });
+    Object.assign(rep.meta, { norm: 'l2' });
+    await expect(lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).resolves.toMatchObject({ type: 'Scores' });
+    delete ce.meta.norm;
+    delete rep.meta.norm;
+    Object.assign(ce.meta, { attack: 'pgd-l2' });
     rep.meta.eps = 0.2;
-    await expect(lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/port "loss" comes from pgd-l2 at eps 0.1, port "as" from pgd-l2 at eps 0.2/);
+    await expect(lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/port "loss" comes from an attack in pgd-l2 at eps 0.1, port "as" from one in pgd-l2 at eps 0.2/);
   });
 });

@@ -24,9 +24,11 @@ export function sameBudget(lossPort: string, asPort: string): (producers: Record
   };
 }
 
-/** The same check on the attack results themselves, for plugins run outside a pipeline. */
+/** The same check on the attack results themselves (their norm, or the attack's name when one names none, and eps). */
 export function checkSameBudget(loss: AttackResultView, as: AttackResultView, lossPort: string): void {
-  if (loss.meta.attack !== as.meta.attack || loss.meta.eps !== as.meta.eps) {
-    throw new RtlabError('input', `port "${lossPort}" comes from ${loss.meta.attack} at eps ${loss.meta.eps}, port "as" from ${as.meta.attack} at eps ${as.meta.eps}: a bound needs both attacks in the same ball`);
+  const ball = (a: AttackResultView) => ({ norm: a.meta.norm ?? a.meta.attack, eps: a.meta.eps });
+  const [l, r] = [ball(loss), ball(as)];
+  if (l.norm !== r.norm || l.eps !== r.eps) {
+    throw new RtlabError('input', `port "${lossPort}" comes from an attack in ${l.norm} at eps ${l.eps}, port "as" from one in ${r.norm} at eps ${r.eps}: a bound needs both attacks in the same ball`);
   }
 }
