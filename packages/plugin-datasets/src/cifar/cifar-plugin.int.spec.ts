@@ -55,6 +55,6 @@ describe('load/cifar10 and load/cifar100 (binary version)', () => {
     const wrong = fs.readFileSync(path.join(bad, 'cifar-10-batches-bin', 'test_batch.bin'));
     wrong[0] = 42;
     fs.writeFileSync(path.join(bad, 'cifar-10-batches-bin', 'test_batch.bin'), wrong);
-    await expect(cifar10Plugin.run({}, p10({ split: 'test' }), ctx(bad))).rejects.toThrow(/label 42, but there are 10 classes/);
+    await expect(cifar10Plugin.run({}, p10({ split: 'test' }), ctx(bad))).rejects.toThrow(/test_batch\.bin: record 0 has label 42, but cifar10 has 10 classes/);
   });
 });

@@ -54,7 +54,7 @@ function load(v: CifarVariant, p: CifarParams, ctx: PluginContext) {
   const labels = p.labels ?? 'fine';
   const parts = v.files[p.split].map((f) => {
     const { file, bytes } = readDataFile([path.join(dir, f)], v.source);
-    return { bytes, count: recordCount(bytes, v.labelBytes, file) };
+    return { file, bytes, count: recordCount(bytes, v.labelBytes, file) };
   });
   const total = parts.reduce((s, x) => s + x.count, 0);
   const keep = subsetIndices(total, p, ctx, v.name);
@@ -66,7 +66,7 @@ function load(v: CifarVariant, p: CifarParams, ctx: PluginContext) {
   keep.forEach((i, row) => {
     while (i >= first + parts[part].count) first += parts[part++].count;
     out[row] = decodeRecord(parts[part].bytes, v.labelBytes, i - first, labels === 'coarse' ? 0 : v.labelBytes - 1, images, row * 3 * CIFAR_PIXELS);
-    if (out[row] >= classes.length) throw new RtlabError('input', `${v.name}: record ${i} has label ${out[row]}, but there are ${classes.length} classes: not the ${v.name} binary version`);
+    if (out[row] >= classes.length) throw new RtlabError('input', `${parts[part].file}: record ${i - first} has label ${out[row]}, but ${v.name} has ${classes.length} classes: not the ${v.name} binary version`);
   });
   const meta = { name: `${v.name}-${p.split}`, classes, ...(v.name === 'cifar100' ? { labelSet: labels } : {}), ...(viewOf(p) ? { view: viewOf(p)! } : {}) };
   return datasetArtifact({ images, imageShape: [32, 32, 3], labels: out, meta });

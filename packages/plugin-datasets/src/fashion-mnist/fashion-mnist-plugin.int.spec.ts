@@ -57,4 +57,17 @@ describe('load/fashion-mnist (IDX)', () => {
     await expect(run(dir)).rejects.toThrow(/truncated or corrupt gzip/);
     await expect(run(scratch)).rejects.toThrow(/fashion-mnist\/train-images-idx3-ubyte\.gz not found.*zalandoresearch/);
   });
+
+  it('refuses a small gzip whose header claims 2^31 images before inflating it, and one that expands past its header', async () => {
+    const dir = root('gzbomb', 2, true);
+    const file = path.join(dir, 'fashion-mnist', 'train-images-idx3-ubyte.gz');
+    const header = Buffer.from([0, 0, 8, 3, 0x80, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28]);
+    fs.writeFileSync(file, zlib.gzipSync(Buffer.concat([header, Buffer.alloc(8 << 20)])));
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(run(dir)).rejects.toThrow(/train-images-idx3-ubyte\.gz: its header declares 1683627180048 bytes, more than rtlab reads from one file: corrupt/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+    const small = Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28]);
+    fs.writeFileSync(file, zlib.gzipSync(Buffer.concat([small, Buffer.alloc(8 << 20)])));
+    await expect(run(dir)).rejects.toThrow(/expands past the 1584 bytes its header declares/);
+  });
 });

@@ -1,7 +1,7 @@
 import { datasetArtifact, Plugin, RtlabError } from '@rtlab/sdk';
 import * as path from 'node:path';
 import { DatasetSource, readDataFile } from '../formats/data-file';
-import { parseIdx } from '../formats/idx';
+import { idxDeclaredSize, parseIdx } from '../formats/idx';
 import { LOADER_PARAMS_SCHEMA, LoaderParams, pickRows, subsetIndices, viewOf } from '../transforms/loader-params';
 
 export interface FashionMnistParams extends LoaderParams {
@@ -17,7 +17,7 @@ const SOURCE: DatasetSource = {
 
 /** The IDX file, gzipped or not. */
 function idx(dir: string, name: string, dims: number) {
-  const { file, bytes } = readDataFile([path.join(dir, `${name}.gz`), path.join(dir, name)], SOURCE);
+  const { file, bytes } = readDataFile([path.join(dir, `${name}.gz`), path.join(dir, name)], SOURCE, idxDeclaredSize);
   return { file, ...parseIdx(bytes, file, dims) };
 }
 

@@ -1,5 +1,12 @@
 import { RtlabError, sizeOf } from '@rtlab/sdk';
 
+/** The size an IDX header declares: header plus the product of its dimensions (undefined if not IDX). */
+export function idxDeclaredSize(head: Uint8Array): number | undefined {
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0 || head.length < 4 + 4 * head[3]) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  return 4 + 4 * head[3] + sizeOf(Array.from({ length: head[3] }, (_, i) => view.getUint32(4 + 4 * i)));
+}
+
 /**
  * An IDX file (the MNIST family's format): bytes 0-1 zero, byte 2 the element type (0x08 = ubyte),
  * byte 3 the number of dimensions, then each dimension as a big-endian uint32, then the data.

@@ -33,9 +33,10 @@ const list = (names: string[]) => (names.length > 8 ? `${names.slice(0, 8).join(
  */
 export function importWeights(checkpoint: Record<string, HostTensor>, expected: Record<string, number[]>, optional: string[], file: string): Record<string, HostTensor> {
   const mapped = Object.fromEntries(Object.entries(stripPrefixes(checkpoint)).map(([k, t]) => toRtlab(k, t)));
-  const missing = Object.keys(expected).filter((k) => !(k in mapped));
-  const unexpected = Object.keys(mapped).filter((k) => !(k in expected) && !optional.some((o) => k.startsWith(o)));
-  const misshaped = Object.keys(expected).filter((k) => k in mapped && mapped[k].shape.join() !== expected[k].join())
+  const has = (o: object, k: string) => Object.hasOwn(o, k);
+  const missing = Object.keys(expected).filter((k) => !has(mapped, k));
+  const unexpected = Object.keys(mapped).filter((k) => !has(expected, k) && !optional.some((o) => k.startsWith(o)));
+  const misshaped = Object.keys(expected).filter((k) => has(mapped, k) && mapped[k].shape.join() !== expected[k].join())
     .map((k) => `${k}: expected [${expected[k]}], got [${mapped[k].shape}]`);
   const problems = [
     missing.length ? `missing: ${list(missing)}` : '',

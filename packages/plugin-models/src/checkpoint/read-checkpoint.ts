@@ -38,7 +38,27 @@ function stateDict(obj: unknown, file: string): Record<string, HostTensor> {
   }
   const entries = tensorsOf(dict);
   if (entries.length === 0) throw new RtlabError('input', `${file}: no tensors at the top level or under ${NESTED.join(', ')}; keys: ${[...obj.keys()].slice(0, 10).join(', ')}`);
-  return Object.fromEntries(entries.map(([k, t]) => [k, t.toHost(k)]));
+  return Object.fromEntries(entries.map(([k, t]) => [k, inFile(file, () => t.toHost(k))]));
+}
+
+/** Errors about one tensor, prefixed with the file they are in. */
+function inFile<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof RtlabError && !e.message.startsWith(file)) throw new RtlabError(e.kind, `${file}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/** Weights must be finite: a NaN from a diverged training run would poison every number after it. */
+function checkFinite(tensors: Record<string, HostTensor>, file: string): Record<string, HostTensor> {
+  for (const [name, t] of Object.entries(tensors)) {
+    for (let i = 0; i < t.data.length; i++) {
+      if (!Number.isFinite(t.data[i])) throw new RtlabError('input', `${file}: tensor ${name} holds ${t.data[i]} at element ${i}; a checkpoint of a diverged run?`);
+    }
+  }
+  return tensors;
 }
 
 /**
@@ -48,5 +68,5 @@ function stateDict(obj: unknown, file: string): Record<string, HostTensor> {
 export function readCheckpoint(file: string): Record<string, HostTensor> {
   if (!fs.existsSync(file)) throw new RtlabError('input', `checkpoint ${file} not found (paths are relative to the model root, rtlab.config.json "modelRoot")`);
   const buf = fs.readFileSync(file);
-  return sniff(buf, file) === 'zip' ? stateDict(readTorchZip(buf, file), file) : decodeSafetensors(buf, file).tensors;
+  return checkFinite(sniff(buf, file) === 'zip' ? stateDict(readTorchZip(buf, file), file) : decodeSafetensors(buf, file).tensors, file);
 }

@@ -21,6 +21,7 @@ export class TorchTensor {
   /** The elements in row-major order (strided views gathered), widened to float32 or int32. */
   toHost(name: string): HostTensor {
     const f = ELEMENT_FORMATS[this.storage.format];
+    this.checkView(name);
     const count = sizeOf(this.size);
     const last = this.offset + this.size.reduce((s, d, i) => s + (d - 1) * this.stride[i], 0);
     if (count > 0 && (last + 1) * f.bytes > this.storage.bytes.length) throw new RtlabError('input', `tensor ${name} reads past its storage ${this.storage.key}: truncated checkpoint`);
@@ -35,6 +36,17 @@ export class TorchTensor {
     return { dtype: f.dtype, shape: [...this.size], data: out };
   }
 
+  /** What PyTorch itself refuses: offsets, sizes and strides that are not non-negative integers, or overflow. */
+  private checkView(name: string): void {
+    const whole = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+    const bad = !whole(this.offset) ? `storage offset ${this.offset}`
+      : !Array.isArray(this.size) || !this.size.every(whole) ? `size ${JSON.stringify(this.size)}`
+      : !Array.isArray(this.stride) || this.stride.length !== this.size.length || !this.stride.every(whole) ? `stride ${JSON.stringify(this.stride)} for size [${this.size}]`
+      : !Number.isSafeInteger(sizeOf(this.size)) || !Number.isSafeInteger(this.offset + this.size.reduce((s, d, i) => s + d * this.stride[i], 0)) ? `size [${this.size}] with stride [${this.stride}], which overflows`
+      : undefined;
+    if (bad) throw new RtlabError('input', `tensor ${name} has ${bad}: not a valid tensor (PyTorch refuses it too)`);
+  }
+
   private isContiguous(): boolean {
     let expected = 1;
     for (let d = this.size.length - 1; d >= 0; d--) {
@@ -45,9 +57,21 @@ export class TorchTensor {
   }
 }
 
-function rebuild(callable: unknown, args: unknown[]): unknown {
-  if (!(callable instanceof PyGlobal)) return new PyObject(callable, args);
-  switch (callable.qualified) {
+/**
+ * What a state dict's pickle may call, as torch.load(weights_only=True) allows: containers, tensors and
+ * parameters, and plain data (sizes, devices, numpy scalars) kept as inert objects. Anything else (a
+ * model class, os.system, builtins.eval) is refused, though nothing would have run here either.
+ */
+const INERT = new Set([
+  'builtins.set', 'builtins.frozenset', 'builtins.bytearray', '_codecs.encode', 'collections.Counter',
+  'torch.Size', 'torch.device', 'torch.serialization._get_layout',
+  'numpy.core.multiarray.scalar', 'numpy.core.multiarray._reconstruct', 'numpy.dtype', 'numpy.ndarray',
+  'numpy._core.multiarray.scalar', 'numpy._core.multiarray._reconstruct',
+]);
+
+function rebuild(callable: unknown, args: unknown[], source: string): unknown {
+  const name = callable instanceof PyGlobal ? callable.qualified : String(callable);
+  switch (name) {
     case 'collections.OrderedDict':
       return new Map();
     case 'torch._utils._rebuild_tensor_v2':
@@ -57,10 +81,55 @@ function rebuild(callable: unknown, args: unknown[]): unknown {
     }
     case 'torch._utils._rebuild_parameter':
     case 'torch._utils._rebuild_parameter_with_state':
+    case 'torch.nn.parameter.Parameter':
       return args[0];
+    case 'torch._tensor._rebuild_from_type_v2':
+      return rebuild(args[0], args[2] as unknown[], source);
     default:
-      return new PyObject(callable, args);
+      if (INERT.has(name)) return new PyObject(callable, args);
+      throw refusal(callable, args, source);
   }
+}
+
+function refusal(callable: unknown, args: unknown[], source: string): RtlabError {
+  const cls = callable instanceof PyGlobal && callable.qualified === 'copyreg._reconstructor' ? args[0] : callable;
+  const name = cls instanceof PyGlobal ? cls.qualified : String(cls);
+  if (cls instanceof PyGlobal && /^(torch\.nn|torchvision|robustbench|timm|__main__)\b/.test(cls.module) && /^[A-Z]/.test(cls.name)) {
+    return new RtlabError('input', `${source}: holds a pickled ${name} (a whole model?), not a state dict; save model.state_dict() instead`);
+  }
+  return new RtlabError('input', `${source}: its pickle calls ${name}, which a state dict never needs; refused, as torch.load(weights_only=True) refuses it (nothing was run)`);
+}
+
+/** A member inflated more than this many times is a zip bomb, not a tensor (torch stores storages uncompressed). */
+const MAX_INFLATION = 64;
+
+/** Inflates only the named member of a zip, refusing one whose declared size is out of proportion. */
+function member(buf: Uint8Array, name: string, source: string): Uint8Array | undefined {
+  let found: Uint8Array | undefined;
+  try {
+    found = unzipSync(buf, {
+      filter: (f) => {
+        if (f.name !== name) return false;
+        if (f.originalSize > f.size * MAX_INFLATION + (1 << 20)) throw new RtlabError('input', `${source}: ${name} would inflate ${f.size} bytes to ${f.originalSize}: a zip bomb, not a checkpoint`);
+        return true;
+      },
+    })[name];
+  } catch (e) {
+    if (e instanceof RtlabError) throw e;
+    throw new RtlabError('input', `${source}: truncated or corrupt zip (${(e as Error).message})`);
+  }
+  return found;
+}
+
+/** The names of a zip's members, from its central directory; nothing is inflated. */
+function memberNames(buf: Uint8Array, source: string): string[] {
+  const names: string[] = [];
+  try {
+    unzipSync(buf, { filter: (f) => (names.push(f.name), false) });
+  } catch (e) {
+    throw new RtlabError('input', `${source}: truncated or corrupt zip (${(e as Error).message})`);
+  }
+  return names;
 }
 
 /**
@@ -68,26 +137,26 @@ function rebuild(callable: unknown, args: unknown[]): unknown {
  * whose tensors point at storages `<archive>/data/<key>`. Returns the unpickled object.
  */
 export function readTorchZip(buf: Uint8Array, source: string): unknown {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(buf);
-  } catch (e) {
-    throw new RtlabError('input', `${source}: truncated or corrupt zip (${(e as Error).message})`);
-  }
-  const pkl = Object.keys(files).find((n) => /^[^/]+\/data\.pkl$/.test(n));
+  const names = memberNames(buf, source);
+  const pkl = names.find((n) => /^[^/]+\/data\.pkl$/.test(n));
   if (!pkl) throw new RtlabError('input', `${source}: a zip without <archive>/data.pkl is not a PyTorch checkpoint`);
   const prefix = pkl.slice(0, -'data.pkl'.length);
-  const byteorder = files[`${prefix}byteorder`];
+  const byteorder = member(buf, `${prefix}byteorder`, source);
   if (byteorder && new TextDecoder().decode(byteorder).trim() !== 'little') throw new RtlabError('input', `${source}: big-endian checkpoints are not supported`);
-  return unpickle(files[pkl], {
-    reduce: rebuild,
+  const storages = new Map<string, Storage>();
+  return unpickle(member(buf, pkl, source)!, {
+    reduce: (callable, args) => rebuild(callable, args, source),
     persistentLoad(pid) {
       const [tag, type, key] = pid as [string, PyGlobal, string];
       const format = type instanceof PyGlobal ? STORAGES[type.name] : undefined;
       if (tag !== 'storage' || !format) throw new RtlabError('input', `${source}: unsupported storage ${JSON.stringify(pid instanceof Array ? [tag, type instanceof PyGlobal ? type.qualified : type] : pid)}`);
-      const bytes = files[`${prefix}data/${key}`];
+      const known = storages.get(String(key));
+      if (known) return known;
+      const bytes = names.includes(`${prefix}data/${key}`) ? member(buf, `${prefix}data/${key}`, source) : undefined;
       if (!bytes) throw new RtlabError('input', `${source}: storage ${prefix}data/${key} is missing: truncated checkpoint`);
-      return { key, format, bytes } satisfies Storage;
+      const storage = { key: String(key), format, bytes } satisfies Storage;
+      storages.set(storage.key, storage);
+      return storage;
     },
   }, `${source}:${pkl}`);
 }

@@ -27,7 +27,7 @@ export function encodeHeader(tensors: Record<string, HostTensor>, metadata: Reco
   for (const name of Object.keys(tensors).sort()) {
     const t = tensors[name];
     const bytes = t.data.byteLength;
-    header[name] = { dtype: TO_FORMAT[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] };
+    Object.defineProperty(header, name, { value: { dtype: TO_FORMAT[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] }, enumerable: true });
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -98,7 +98,9 @@ export function decodeSafetensors(buf: Buffer, source = 'safetensors'): { tensor
     const [begin, end] = e.data_offsets;
     if (begin !== expected) throw corrupt(source, `tensor "${name}" starts at ${begin}, expected ${expected} (gap or overlap)`);
     if (dataStart + end > buf.length) throw corrupt(source, `tensor "${name}" ends past the end of the file: truncated`);
-    tensors[name] = { dtype: ELEMENT_FORMATS[format].dtype, shape: e.shape, data: decodeElements(buf.subarray(dataStart + begin, dataStart + end), format, sizeOf(e.shape)) };
+    const tensor = { dtype: ELEMENT_FORMATS[format].dtype, shape: e.shape, data: decodeElements(buf.subarray(dataStart + begin, dataStart + end), format, sizeOf(e.shape)) };
+    // defined, not assigned: a tensor named "__proto__" stays a tensor (and the strict key check sees it)
+    Object.defineProperty(tensors, name, { value: tensor, enumerable: true, writable: true, configurable: true });
     expected = end;
   }
   if (dataStart + expected !== buf.length) {

@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { encodeSafetensors } from '@rtlab/sdk';
+import { torchZip } from '../test-support/hostile-checkpoint';
+import { importWeights } from './import-weights';
+import { readCheckpoint } from './read-checkpoint';
+
+// Checkpoints written to break the importer: each must fail with the file and what is wrong, or be
+// read exactly, and never allocate what the file only claims.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-hostile-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+let n = 0;
+const file = (bytes: Uint8Array) => {
+  const f = path.join(scratch, `c${n++}.pt`);
+  fs.writeFileSync(f, bytes);
+  return f;
+};
+const read = (bytes: Uint8Array) => {
+  const f = file(bytes);
+  return { f, tensors: () => readCheckpoint(f) };
+};
+
+describe('hostile PyTorch checkpoints', () => {
+  it('reads a hand-made state dict exactly (the builder is right)', () => {
+    const { tensors } = read(torchZip([{ name: 'w', values: [1, 2, 3, 4, 5, 6], size: [2, 3], stride: [3, 1] }, { name: 'b', values: [7, 8], offset: 1, size: [1] }]));
+    expect(Array.from(tensors().w.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(tensors().w.shape).toEqual([2, 3]);
+    expect(Array.from(tensors().b.data)).toEqual([8]);
+  });
+
+  it.each([
+    ['a negative storage offset', { offset: -1 }, /storage offset -1/],
+    ['a fractional storage offset', { offset: 0.5 }, /storage offset 0\.5/],
+    ['a negative stride', { size: [2], stride: [-1], offset: 1 }, /stride \[-1\]/],
+    ['a negative size', { size: [-2] }, /size \[-2\]/],
+    ['a size that overflows', { size: [2 ** 30, 2 ** 30, 2 ** 30], stride: [0, 0, 0] }, /overflows/],
+    ['a view past its storage', { size: [5] }, /reads past its storage/],
+  ])('refuses %s, naming the file and tensor', (_what, view, message) => {
+    const { f, tensors } = read(torchZip([{ name: 'w', values: [1, 2, 3, 4], ...view }]));
+    expect(tensors).toThrow(new RegExp(`${path.basename(f)}: tensor w .*`));
+    expect(tensors).toThrow(message);
+  });
+
+  it.each([['os', 'system'], ['builtins', 'eval'], ['subprocess', 'Popen']])('refuses a call of %s.%s beside a valid state dict, as weights_only does', (module, name) => {
+    const { f, tensors } = read(torchZip([{ name: 'w', values: [1, 2] }], { call: [module, name] }));
+    expect(tensors).toThrow(new RegExp(`${path.basename(f)}: its pickle calls ${module}\\.${name}, which a state dict never needs; refused`));
+  });
+
+  it('refuses NaN and Inf weights, naming the file, tensor and element', () => {
+    expect(read(torchZip([{ name: 'w', values: [1, NaN] }])).tensors).toThrow(/c\d+\.pt: tensor w holds NaN at element 1/);
+    const safetensors = path.join(scratch, 'inf.safetensors');
+    fs.writeFileSync(safetensors, encodeSafetensors({ w: { dtype: 'float32', shape: [2], data: Float32Array.of(Infinity, 1) } }));
+    expect(() => readCheckpoint(safetensors)).toThrow(/inf\.safetensors: tensor w holds Infinity at element 0/);
+  });
+
+  it('refuses a referenced member that would inflate out of proportion (a zip bomb)', () => {
+    const bomb = torchZip([{ name: 'w', values: Array(1 << 20).fill(0) }], { level: 9 });
+    expect(read(bomb).tensors).toThrow(/would inflate \d+ bytes to 4194304: a zip bomb/);
+  });
+
+  it('inflates only the members the state dict refers to', () => {
+    const big = new Uint8Array(64 << 20);
+    const { tensors } = read(torchZip([{ name: 'w', values: [3] }], { extra: { 'archive/data/unused': big } }));
+    const before = process.memoryUsage().arrayBuffers;
+    expect(Array.from(tensors().w.data)).toEqual([3]);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32 << 20);
+  });
+
+  it('treats tensors named __proto__ or constructor as names: the strict key check reports them', () => {
+    const w = { dtype: 'float32' as const, shape: [1], data: Float32Array.of(1) };
+    const f = path.join(scratch, 'proto.safetensors');
+    fs.writeFileSync(f, encodeSafetensors(JSON.parse('{"__proto__": 0, "constructor": 0, "w": 0}') && Object.fromEntries([['__proto__', w], ['constructor', w], ['w', w]])));
+    const tensors = readCheckpoint(f);
+    expect(Object.keys(tensors).sort()).toEqual(['__proto__', 'constructor', 'w']);
+    expect(() => importWeights(tensors, { w: [1] }, [], f)).toThrow(/unexpected: __proto__, constructor/);
+  });
+});
