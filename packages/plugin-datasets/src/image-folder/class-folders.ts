@@ -41,7 +41,7 @@ export async function folderDataset(d: FolderDataset, p: LoaderParams, ctx: Plug
   const images = new Uint8Array(keep.length * h * w * 3);
   for (const [row, i] of keep.entries()) {
     await abortPoint(ctx.signal);
-    loadImage(d.samples[i].file, d.size, d.fit, d.crop ?? 1, images, row * h * w * 3);
+    await loadImage(d.samples[i].file, d.size, d.fit, d.crop ?? 1, images, row * h * w * 3);
     if (row % 100 === 0) ctx.progress(row, keep.length, 'decoding');
   }
   const labels = Int32Array.from(keep, (i) => d.samples[i].label);

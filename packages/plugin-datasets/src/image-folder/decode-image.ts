@@ -1,20 +1,28 @@
 import { resizeBilinear, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
-import * as jpeg from 'jpeg-js';
+import sharp from 'sharp';
+
+// One decode at a time per thread (rtlab parallelises over worker threads) and no file cache; loaded
+// on the main thread too (the plugin registry imports this module there), as sharp needs with workers.
+sharp.cache(false);
+sharp.concurrency(1);
 
 export type Fit = 'stretch' | 'center-crop';
 
-/** Decodes a JPEG to RGB bytes, HWC (jpeg-js: pure JavaScript; its IDCT may differ from libjpeg's by a unit in a few pixels). */
-export function decodeJpeg(file: string): { width: number; height: number; rgb: Uint8Array } {
-  let decoded: { width: number; height: number; data: Uint8Array };
-  try {
-    decoded = jpeg.decode(fs.readFileSync(file), { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
-  } catch (e) {
-    throw new RtlabError('input', `${file}: cannot decode as JPEG (${(e as Error).message ?? e})`);
-  }
-  const { width, height, data } = decoded;
-  if (data.length !== width * height * 3) throw new RtlabError('input', `${file}: decoded ${data.length} bytes for ${width}x${height} RGB`);
-  return { width, height, rgb: data };
+/**
+ * Decodes a JPEG to RGB bytes, HWC, as PIL and torchvision do: libvips' libjpeg-turbo family decoder
+ * (sharp; its binaries come inside its npm packages) with the library's default accurate IDCT and
+ * smooth chroma upsampling, which the tests check byte for byte against PIL on 4:2:0, 4:2:2, 4:4:4 and
+ * grayscale files.
+ */
+export async function decodeJpeg(file: string): Promise<{ width: number; height: number; rgb: Uint8Array }> {
+  const bytes = await fs.promises.readFile(file);
+  if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) throw new RtlabError('input', `${file}: cannot decode as JPEG (no JPEG start marker)`);
+  const { data, info } = await sharp(bytes, { failOn: 'error' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }).catch((e: Error) => {
+    throw new RtlabError('input', `${file}: cannot decode as JPEG (${e.message ?? e})`);
+  });
+  if (info.channels !== 3 || data.length !== info.width * info.height * 3) throw new RtlabError('input', `${file}: decoded ${info.channels} channels, ${data.length} bytes for ${info.width}x${info.height}; expected RGB`);
+  return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
 /**
@@ -34,8 +42,8 @@ function window(h: number, w: number, [outH, outW]: [number, number], fit: Fit, 
  * CenterCrop for a square target; crop 0.875 with size 224 is Resize(256) + CenterCrop(224)), values
  * rounded to bytes.
  */
-export function loadImage(file: string, size: [number, number], fit: Fit, crop: number, out: Uint8Array, offset: number): void {
-  const { width, height, rgb } = decodeJpeg(file);
+export async function loadImage(file: string, size: [number, number], fit: Fit, crop: number, out: Uint8Array, offset: number): Promise<void> {
+  const { width, height, rgb } = await decodeJpeg(file);
   const [top, left, h, w] = window(height, width, size, fit, crop);
   const pixels = new Float32Array(h * w * 3);
   for (let y = 0; y < h; y++) {

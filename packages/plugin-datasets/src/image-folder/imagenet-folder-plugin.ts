@@ -36,7 +36,7 @@ function classOrder(root: string, p: ImagenetFolderParams, dataRoot: string): { 
 export const imagenetFolderPlugin: Plugin<ImagenetFolderParams> = {
   kind: 'load',
   name: 'imagenet-folder',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: JPEGs decoded as libjpeg-turbo (PIL, torchvision) does
   description: 'Images in one folder per class (<dir>/<wnid>/*.JPEG), e.g. ImageNet validation; class index from the sorted wnids or a class index file.',
   params: {
     type: 'object',

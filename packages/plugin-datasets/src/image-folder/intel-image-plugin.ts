@@ -17,7 +17,7 @@ const CLASSES = ['buildings', 'forest', 'glacier', 'mountain', 'sea', 'street'];
 export const intelImagePlugin: Plugin<IntelImageParams> = {
   kind: 'load',
   name: 'intel-image',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: JPEGs decoded as libjpeg-turbo (PIL, torchvision) does
   description: 'Intel Image Classification in its Kaggle layout (seg_train/seg_train/<class>/*.jpg, seg_test/seg_test/...): 150x150 RGB scenes of 6 classes (buildings, forest, glacier, mountain, sea, street).',
   params: {
     type: 'object',
