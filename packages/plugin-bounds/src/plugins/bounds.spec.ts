@@ -78,6 +78,19 @@ describe.each(['cpu', 'wasm'] as const)('score/lemma1 and score/as-score on g(x)
   });
 });
 
+describe('score/as-score at scale', () => {
+  it('summarises 300 000 samples (a spread into Math.max overflowed the stack at 200 000)', async () => {
+    const n = 300_000;
+    const shifts = Array.from({ length: n }, (_, i) => (i % 1000) / 1000);
+    shifts[123_456] = 7;
+    const big = attackResult('representation', new Array(n).fill(0), shifts, shifts);
+    const [row] = scoreRows(await asScorePlugin.run({ as: big }, { labels: {} }, standaloneContext()));
+    expect(row.asMax).toBe(7);
+    expect(row.n).toBe(n);
+    expect(row.as as number).toBeCloseTo(shifts.reduce((a, b) => a + b, 0) / n, 5);
+  });
+});
+
 describe('bounds need both attacks in one ball', () => {
   const producer = (id: string, plugin: string, eps: number) => ({ id, kind: 'attack', plugin, params: { eps } });
 
