@@ -12,7 +12,7 @@ Networks are randomly initialised and in inference mode (weights do not change t
 Each workload runs once to warm up, then `--repeats` times; the median time gives images per second.
 
 Needs Debian's PyTorch:  apt-get install -y python3-torch python3-torchvision
-Run:                     /usr/bin/python3 tools/torch-bench.py [--threads N] [--repeats R] [--only NAME] [--json]
+Run:                     /usr/bin/python3 tools/torch-bench.py [--threads N] [--repeats R] [--only NAME] [--device cpu|cuda] [--json]
 """
 import argparse
 import importlib.util
@@ -54,8 +54,11 @@ class DSpritesCnn(nn.Module):
         return x
 
 
+DEVICE = torch.device('cpu')
+
+
 def frozen(model):
-    model.eval()
+    model.to(DEVICE).eval()
     for p in model.parameters():
         p.requires_grad_(False)
     return model
@@ -74,23 +77,27 @@ def as_attack(g, x, eps, steps, step_size):
     return adv
 
 
+def rand(*shape):
+    return torch.rand(*shape, device=DEVICE)
+
+
 def workloads():
     """name -> (images, a function doing the work once); built lazily so --only builds one network."""
     def dsprites_encode():
-        g, x = frozen(DSpritesCnn()), torch.rand(512, 1, 64, 64)
+        g, x = frozen(DSpritesCnn()), rand(512, 1, 64, 64)
         return 512, lambda: torch.no_grad()(g.features)(x)
 
     def dsprites_pgd():
-        g, x, eps = frozen(DSpritesCnn()), torch.rand(512, 1, 64, 64), 16 / 255
+        g, x, eps = frozen(DSpritesCnn()), rand(512, 1, 64, 64), 16 / 255
         return 512, lambda: as_attack(g.features, x, eps, 20, 0.7 * eps)
 
     def wrn_encode():
-        net, x = frozen(robustbench_wide_resnet()(34, 10, 100)), torch.rand(64, 3, 32, 32)
+        net, x = frozen(robustbench_wide_resnet()(34, 10, 100)), rand(64, 3, 32, 32)
         return 64, lambda: torch.no_grad()(net.features)(x)
 
     def wrn_pgd_step():
-        net, x = frozen(robustbench_wide_resnet()(34, 10, 100)), torch.rand(64, 3, 32, 32)
-        labels = torch.tensor([(i * 37) % 100 for i in range(64)])
+        net, x = frozen(robustbench_wide_resnet()(34, 10, 100)), rand(64, 3, 32, 32)
+        labels = torch.tensor([(i * 37) % 100 for i in range(64)], device=DEVICE)
 
         def step():
             xa = x.clone().requires_grad_(True)
@@ -100,12 +107,19 @@ def workloads():
     return {'dsprites-encode': dsprites_encode, 'dsprites-pgd': dsprites_pgd, 'wrn-encode': wrn_encode, 'wrn-pgd-step': wrn_pgd_step}
 
 
+def synchronize():
+    if DEVICE.type == 'cuda':
+        torch.cuda.synchronize()
+
+
 def images_per_second(images, work, repeats):
     work()
+    synchronize()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         work()
+        synchronize()
         times.append(time.perf_counter() - start)
     return images / statistics.median(times)
 
@@ -115,8 +129,11 @@ def main():
     parser.add_argument('--threads', type=int, default=0, help='torch threads (default: torch decides)')
     parser.add_argument('--repeats', type=int, default=3, help='timed runs after the warm-up')
     parser.add_argument('--only', default='', help='one workload name')
+    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'], help='where PyTorch runs')
     parser.add_argument('--json', action='store_true', help='print one JSON line')
     args = parser.parse_args()
+    global DEVICE
+    DEVICE = torch.device(args.device)
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -124,7 +141,7 @@ def main():
     if not chosen:
         parser.error(f'--only: no workload {args.only!r}')
     results = {name: images_per_second(*build(), args.repeats) for name, build in chosen.items()}
-    results.update(threads=torch.get_num_threads(), torch=torch.__version__)
+    results.update(threads=torch.get_num_threads(), torch=torch.__version__, device=args.device)
     if args.json:
         print(json.dumps(results))
     else:

@@ -1,3 +1,4 @@
 // The public API of @rtlab/backends: choosing and starting a tensor backend (wasm gets rtlab's kernels).
 export { describeBackend } from './describe-backend';
 export { selectBackend } from './select-backend';
+export { releaseBackend } from './release-backend';

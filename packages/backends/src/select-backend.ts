@@ -3,11 +3,16 @@ import * as os from 'node:os';
 import { BACKEND_ORDER, BackendInfo, BackendName, RtlabError } from '@rtlab/sdk';
 import { registerGradients } from './tfjs-gradients';
 import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels';
+import { registerWebgpuKernels } from './webgpu/register-webgpu-kernels';
+import { describeAdapter, openWebgpu } from './webgpu/webgpu-adapter';
 
 interface Candidate {
   tfBackend: string;
-  /** Registers the backend with tfjs (throws when its package or native library is missing). */
-  load(): void;
+  /**
+   * Registers the backend with tfjs (throws when its package, native library or device is missing);
+   * returns the device it found, if it names one. `auto`: the backend was not asked for by name.
+   */
+  load(auto: boolean): void | Promise<string | void>;
   threads(): number;
 }
 
@@ -15,6 +20,17 @@ interface Candidate {
 const candidates: Record<BackendName, Candidate> = {
   'node-gpu': { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node-gpu'), threads: () => 0 },
   node: { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node'), threads: () => 0 },
+  webgpu: {
+    tfBackend: 'webgpu',
+    async load(auto) {
+      const adapter = await openWebgpu();
+      if (auto && adapter.software) throw new Error(`only a software adapter (${describeAdapter(adapter)}), slower than wasm; ask for it with --backend webgpu`);
+      require('@tensorflow/tfjs-backend-webgpu');
+      registerWebgpuKernels();
+      return describeAdapter(adapter);
+    },
+    threads: () => 1,
+  },
   wasm: {
     tfBackend: 'wasm',
     load: () => {
@@ -26,34 +42,35 @@ const candidates: Record<BackendName, Candidate> = {
   cpu: { tfBackend: 'cpu', load: () => require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
 };
 
-async function tryBackend(name: BackendName): Promise<string | undefined> {
+async function tryBackend(name: BackendName, auto: boolean): Promise<{ failure?: string; device?: string }> {
   const c = candidates[name];
   try {
     registerGradients();
-    c.load();
-    if (!(await tf.setBackend(c.tfBackend))) return `tfjs could not initialise the '${c.tfBackend}' backend`;
+    const device = (await c.load(auto)) ?? undefined;
+    if (!(await tf.setBackend(c.tfBackend))) return { failure: `tfjs could not initialise the '${c.tfBackend}' backend` };
     await tf.ready();
     silenceFirstUseBanner();
-    return undefined;
+    return { device };
   } catch (e) {
     const message = (e as Error).message.split('\n')[0];
-    return /Cannot find module/.test(message) ? 'not installed' : message;
+    return { failure: /Cannot find module/.test(message) ? 'not installed' : message };
   }
 }
 
 /**
  * Picks the tensor backend: the named one, or the first that loads in the order
- * node-gpu -> node -> wasm -> cpu. Returns what ran and why the others were skipped.
+ * node-gpu -> node -> webgpu (a real GPU only) -> wasm -> cpu. Returns what ran and why the others
+ * were skipped. A backend asked for by name either starts or fails: there is no silent fallback.
  * @example const info = await selectBackend('auto'); console.log(describeBackend(info));
  */
 export async function selectBackend(preferred: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
   const order: readonly BackendName[] = preferred === 'auto' ? BACKEND_ORDER : [preferred];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
-    const failure = await tryBackend(name);
+    const { failure, device } = await tryBackend(name, preferred === 'auto');
     if (failure === undefined) {
       const c = candidates[name];
-      return { name, tfBackend: c.tfBackend, threads: c.threads() || defaultThreads(), skipped };
+      return { name, tfBackend: c.tfBackend, threads: c.threads() || defaultThreads(), skipped, ...(device ? { device } : {}) };
     }
     skipped.push({ name, reason: failure });
   }

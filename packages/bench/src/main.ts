@@ -1,4 +1,4 @@
-import { describeBackend, selectBackend } from '@rtlab/backends';
+import { describeBackend, releaseBackend, selectBackend } from '@rtlab/backends';
 import { BackendName } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
@@ -48,18 +48,20 @@ async function main(args: string[]): Promise<void> {
   const only = option(args, 'only', '').split(',').filter(Boolean);
   const out = option(args, 'out', 'bench-results/bench.json');
   const script = option(args, 'reference', defaultReferenceScript());
+  const torchDevice = option(args, 'torch-device', 'cpu');
   const backend = await selectBackend(option(args, 'backend', 'auto') as BackendName | 'auto');
   const threads = backend.threads;
   console.log(describeBackend(backend));
-  const noTorch = torchAvailable(script);
-  console.log(noTorch ? `PyTorch reference: skipped (${noTorch})` : `PyTorch reference: ${script}, ${threads} thread(s)`);
+  if (backend.device?.includes('(software)')) console.log('note: a software adapter emulates the GPU on the CPU; these are not GPU figures (use them to test, not to compare)');
+  const noTorch = torchAvailable(script, torchDevice);
+  console.log(noTorch ? `PyTorch reference: skipped (${noTorch})` : `PyTorch reference: ${script} on ${torchDevice}, ${threads} thread(s)`);
   const rows: Row[] = [];
   for (const name of Object.keys(WORKLOADS).filter((n) => !only.length || only.includes(n))) {
     const before = tf.memory().numTensors;
     const { imagesPerSecond, peakBytes } = await measure(name, repeats);
     const leaked = tf.memory().numTensors - before;
     if (leaked) throw new Error(`${name} leaked ${leaked} tensors`);
-    const torch = noTorch ? undefined : runTorchReference(script, name, threads, repeats)[name];
+    const torch = noTorch ? undefined : runTorchReference(script, name, threads, repeats, torchDevice)[name];
     rows.push({ workload: name, rtlab: imagesPerSecond, torch, ratio: torch ? imagesPerSecond / torch : undefined, tfPeakMB: peakBytes / 2 ** 20 });
     const r = rows[rows.length - 1];
     console.log(`${name.padEnd(16)} rtlab ${r.rtlab.toFixed(1).padStart(8)} img/s   torch ${r.torch?.toFixed(1).padStart(8) ?? '       –'} img/s   ratio ${r.ratio?.toFixed(3) ?? '–'}   tfjs peak ${r.tfPeakMB.toFixed(0)} MiB`);
@@ -67,8 +69,9 @@ async function main(args: string[]): Promise<void> {
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
   console.log(`process peak RSS ${maxRssMB.toFixed(0)} MiB`);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), backend: backend.name, threads, repeats, maxRssMB, rows }, null, 2) + '\n');
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), backend: backend.name, device: backend.device, torchDevice, threads, repeats, maxRssMB, rows }, null, 2) + '\n');
   console.log(`wrote ${out}`);
+  releaseBackend();
 }
 
 main(process.argv.slice(2)).catch((e) => {

@@ -28,7 +28,7 @@ export const WORKLOADS: Record<string, () => Workload> = {
       name: 'dsprites-pgd', images: 512,
       run: async () => {
         const adversarial = await runPgd(pgdLinf, loss, x, { eps, steps: 20, stepSize: 0.7 * eps, randomStart: true, bounds: [0, 1], seed: 2 });
-        read(() => adversarial);
+        await read(() => adversarial);
       },
       dispose: () => { tf.dispose([x, clean]); net.dispose(); },
     };
@@ -51,9 +51,9 @@ export const WORKLOADS: Record<string, () => Workload> = {
   },
 };
 
-/** Runs f, forces the result to the host (so asynchronous backends finish), and frees everything. */
-function read(f: () => tf.Tensor): void {
+/** Runs f, reads the result to the host (so asynchronous backends such as webgpu finish), and frees everything. */
+async function read(f: () => tf.Tensor): Promise<void> {
   const t = tf.tidy(f);
-  t.dataSync();
+  await t.data();
   t.dispose();
 }

@@ -1,5 +1,5 @@
 import { AvgPoolGradAttrs, backend_util, getKernel, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { callKernel, release } from './call-kernel';
+import { callKernel, release } from '../kernels/call-kernel';
 
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: unknown };
 

@@ -1,5 +1,5 @@
 import { backend_util, Conv2DBackpropFilterAttrs, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { callKernel, release } from './call-kernel';
+import { callKernel, release } from '../kernels/call-kernel';
 
 /**
  * dW[kh,kw,ci,co] = sum_{n,oh,ow} x[n, oh*s+kh-pt, ow*s+kw-pl, ci] * dy[n,oh,ow,co], computed as one

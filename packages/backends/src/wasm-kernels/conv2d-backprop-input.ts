@@ -1,5 +1,5 @@
 import { backend_util, Conv2DBackpropInputAttrs, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { callKernel, release } from './call-kernel';
+import { callKernel, release } from '../kernels/call-kernel';
 import { insertZeros } from './insert-zeros';
 
 /**

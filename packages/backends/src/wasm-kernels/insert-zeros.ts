@@ -1,5 +1,5 @@
 import { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { callKernel, release } from './call-kernel';
+import { callKernel, release } from '../kernels/call-kernel';
 
 /**
  * [N, H, W, C] -> [N, H*sh, W*sw, C] with each value followed by sh-1 zero rows and sw-1 zero columns

@@ -1,16 +1,17 @@
-import { AvgPoolGrad, BatchMatMul, Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, KernelFunc, registerKernel, Sign, unregisterKernel } from '@tensorflow/tfjs-core';
+import { AvgPoolGrad, BatchMatMul, Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, KernelFunc, Mean, registerKernel, Sign, Sum, unregisterKernel } from '@tensorflow/tfjs-core';
 import { makeAvgPoolGrad, stockKernel } from './avg-pool-grad';
-import { makeBatchMatMul } from './batch-mat-mul';
+import { makeBatchMatMul } from '../kernels/batch-mat-mul';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { exactSign } from './sign';
+import { makeAccurateReduction } from './accurate-sum';
 
 let registered = false;
 
 /**
  * rtlab's wasm kernels, joined to their implementations by kernel name: the missing filter gradient,
  * faster formulations (on XNNPACK's forward conv, or broadcasting) of the input and pooling gradients,
- * and a Sign without the stock kernel's dead zone.
+ * a Sign without the stock kernel's dead zone, and Sum and Mean that stay accurate over long reductions.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
@@ -21,6 +22,8 @@ export function registerWasmKernels(): void {
     { kernelName: AvgPoolGrad, kernelFunc: makeAvgPoolGrad(stockKernel(AvgPoolGrad)) as unknown as KernelFunc },
     { kernelName: BatchMatMul, kernelFunc: makeBatchMatMul(stockKernel(BatchMatMul)!) as unknown as KernelFunc },
     { kernelName: Sign, kernelFunc: exactSign as unknown as KernelFunc },
+    { kernelName: Sum, kernelFunc: makeAccurateReduction(stockKernel(Sum)!, stockKernel(Sum)!, false) as unknown as KernelFunc },
+    { kernelName: Mean, kernelFunc: makeAccurateReduction(stockKernel(Sum)!, stockKernel(Mean)!, true) as unknown as KernelFunc },
   ];
   for (const k of kernels) {
     const stock = getKernel(k.kernelName, 'wasm');

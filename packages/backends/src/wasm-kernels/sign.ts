@@ -1,5 +1,5 @@
 import { KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { callKernel, release } from './call-kernel';
+import { callKernel, release } from '../kernels/call-kernel';
 
 /**
  * sign(x) = (x > 0) - (x < 0), exactly. tfjs-backend-wasm 4.22's Sign returns 0 whenever

@@ -18,6 +18,8 @@ export interface RunHeader {
   file: string;
   startedAt: string;
   backend: string;
+  /** The device the backend ran on, where it names one (webgpu's adapter). */
+  device?: string;
   threads: number;
   argv: string[];
 }

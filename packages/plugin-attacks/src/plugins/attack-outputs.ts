@@ -29,22 +29,38 @@ export class AttackOutputs {
     if (inputShape) this.adversarial = new Float32Array(count * sizeOf(inputShape));
   }
 
-  /** Losses at x0 and x', the exact representation shift, and for classifiers the logits and predictions. */
-  record(start: number, x0: tf.Tensor4D, xAdv: tf.Tensor4D, batch: ObjectiveBatch, loss?: (x: tf.Tensor4D) => tf.Tensor1D): void {
-    tf.tidy(() => {
-      const shift = tf.norm(tf.sub(this.net.features(xAdv), batch.cleanFeatures), 'euclidean', 1).dataSync();
-      this.repDistance.set(shift, start);
-      this.lossAdv.set(loss ? loss(xAdv).dataSync() : shift, start);
-      if (loss) this.lossClean.set(loss(x0).dataSync(), start);
-      if (this.classification) {
-        const clean = this.net.head(batch.cleanFeatures);
-        this.logitsClean!.set(clean.dataSync(), start * this.net.meta.outputs);
-        this.predClean!.set(tf.argMax(clean, 1).dataSync(), start);
-        this.predAdv!.set(tf.argMax(this.net.logits(xAdv), 1).dataSync(), start);
-        if (batch.labels) this.labels!.set(batch.labels.dataSync(), start);
-      }
-      if (this.adversarial) this.adversarial.set(xAdv.dataSync(), start * (xAdv.size / xAdv.shape[0]));
+  /**
+   * Losses at x0 and x', the exact representation shift, and for classifiers the logits and predictions.
+   * Values are read asynchronously: a GPU backend (webgpu) has no synchronous read in Node.
+   */
+  async record(start: number, x0: tf.Tensor4D, xAdv: tf.Tensor4D, batch: ObjectiveBatch, loss?: (x: tf.Tensor4D) => tf.Tensor1D): Promise<void> {
+    const outputs = tf.tidy(() => {
+      const shift = tf.norm(tf.sub(this.net.features(xAdv), batch.cleanFeatures), 'euclidean', 1);
+      const clean = this.classification ? this.net.head(batch.cleanFeatures) : undefined;
+      return {
+        shift, lossAdv: loss ? loss(xAdv) : undefined, lossClean: loss ? loss(x0) : undefined, logitsClean: clean,
+        predClean: clean ? tf.argMax(clean, 1) : undefined, predAdv: clean ? tf.argMax(this.net.logits(xAdv), 1) : undefined,
+      };
     });
+    try {
+      const read = (t?: tf.Tensor) => (t ? t.data() : Promise.resolve(undefined));
+      const [shift, lossAdv, lossClean, logitsClean, predClean, predAdv, labels, adversarial] = await Promise.all([
+        read(outputs.shift), read(outputs.lossAdv), read(outputs.lossClean), read(outputs.logitsClean), read(outputs.predClean), read(outputs.predAdv),
+        this.classification ? read(batch.labels) : undefined, this.adversarial ? read(xAdv) : undefined,
+      ]);
+      this.repDistance.set(shift!, start);
+      this.lossAdv.set(lossAdv ?? shift!, start);
+      if (lossClean) this.lossClean.set(lossClean, start);
+      if (this.classification) {
+        this.logitsClean!.set(logitsClean!, start * this.net.meta.outputs);
+        this.predClean!.set(predClean!, start);
+        this.predAdv!.set(predAdv!, start);
+        if (labels) this.labels!.set(labels, start);
+      }
+      if (adversarial) this.adversarial!.set(adversarial, start * (xAdv.size / xAdv.shape[0]));
+    } finally {
+      tf.dispose(Object.values(outputs).filter((t): t is tf.Tensor => t !== undefined));
+    }
     const bad = this.lossAdv.subarray(start, start + xAdv.shape[0]).findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new RtlabError('plugin', `the attack loss is ${this.lossAdv[start + bad]} at sample ${start + bad}: the model or its inputs produce non-finite values`);
   }

@@ -98,7 +98,7 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
             disposeBatch(x0, batch);
             throw e;
           });
-          out.record(start, x0, xAdv, batch, p.objective === 'representation' ? undefined : (x) => objective(x));
+          await out.record(start, x0, xAdv, batch, p.objective === 'representation' ? undefined : (x) => objective(x));
           tf.dispose(xAdv);
           disposeBatch(x0, batch);
           ctx.progress(end, data.count);

@@ -47,10 +47,10 @@ describe('Network (dsprites-cnn)', () => {
     net.dispose();
   });
 
-  it('round-trips through a Model artifact, and disposes every variable', () => {
+  it('round-trips through a Model artifact, and disposes every variable', async () => {
     const before = tf.memory().numTensors;
     const net = Network.fresh(dspritesCnn, new SeededRng(4));
-    const artifact = net.toArtifact({ pretraining: 'random' });
+    const artifact = await net.toArtifact({ pretraining: 'random' });
     const back = Network.fromArtifact(artifact);
     const x = tf.ones([2, 64, 64, 1]) as tf.Tensor4D;
     const [a, b] = [net, back].map((n) => tf.tidy(() => n.features(x)));

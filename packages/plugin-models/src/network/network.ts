@@ -99,9 +99,10 @@ export class Network {
     if (bn.updates) bn.updates.length = 0;
   }
 
-  toArtifact(extra: Partial<ModelMeta> = {}): Artifact {
+  /** The weights as a Model artifact (read asynchronously: GPU backends have no synchronous read in Node). */
+  async toArtifact(extra: Partial<ModelMeta> = {}): Promise<Artifact> {
     const tensors: Record<string, HostTensor> = {};
-    for (const [name, v] of this.vars) tensors[name] = { dtype: 'float32', shape: [...v.shape], data: v.dataSync() as Float32Array };
+    for (const [name, v] of this.vars) tensors[name] = { dtype: 'float32', shape: [...v.shape], data: (await v.data()) as Float32Array };
     return { type: 'Model', meta: { ...this.meta, ...extra } as Artifact['meta'], tensors };
   }
 

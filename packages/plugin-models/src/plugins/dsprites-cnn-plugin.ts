@@ -14,7 +14,7 @@ export const dspritesCnnPlugin: Plugin<Record<string, never>> = {
   async run(_inputs, _params, ctx) {
     const net = Network.fresh(dspritesCnn, ctx.rng);
     try {
-      return net.toArtifact();
+      return await net.toArtifact();
     } finally {
       net.dispose();
     }

@@ -21,7 +21,9 @@ export const encodeFeaturesPlugin: Plugin<{ batchSize: number }> = {
       const [h, w, c] = data.imageShape;
       for (const [start, end] of batchRanges(data.count, p.batchSize)) {
         await abortPoint(ctx.signal);
-        out.set(tf.tidy(() => net.features(tf.tensor4d(imageBatch(data, start, end), [end - start, h, w, c])).dataSync()), start * dim);
+        const features = tf.tidy(() => net.features(tf.tensor4d(imageBatch(data, start, end), [end - start, h, w, c])));
+        out.set(await features.data(), start * dim);
+        features.dispose();
         ctx.progress(end, data.count);
       }
       return featuresArtifact(out, dim, data, { architecture: net.meta.architecture });

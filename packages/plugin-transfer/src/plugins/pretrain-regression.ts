@@ -32,11 +32,13 @@ async function train(net: Network, data: DatasetView, p: PretrainParams, ctx: Pl
         const y = tf.tensor2d(Float32Array.from(idx, (i) => targets[i]), [idx.length, 1]);
         try {
           const x = p.mode === 'adversarial' ? await adversarialInputs(net, clean, y, p.adversarial, (ctx.seed + t) >>> 0, ctx.signal) : clean;
-          const loss = tf.tidy(() => {
+          const value = tf.tidy(() => {
             const { value, grads } = tf.variableGrads(() => tf.mean(squaredError(net, x, y, bn)) as tf.Scalar, vars);
             optimizer.step(vars, grads, scheduledRate(p.lr, p.schedule, t, total));
-            return value.dataSync()[0];
+            return value;
           });
+          const loss = (await value.data())[0];
+          value.dispose();
           if (x !== clean) x.dispose();
           net.applyBatchNormUpdates(bn);
           return loss;
@@ -113,12 +115,12 @@ export const pretrainRegressionPlugin: Plugin<PretrainParams> = {
     try {
       if (p.mode === 'random') {
         if (p.calibrateBatchNorm) await calibrateBatchNorm(net, datasetView(inputs.data as Artifact), p.batchSize, ctx);
-        return net.toArtifact({ pretraining: 'random', batchNormCalibrated: p.calibrateBatchNorm });
+        return await net.toArtifact({ pretraining: 'random', batchNormCalibrated: p.calibrateBatchNorm });
       }
       const init = initHead(net.meta.featureDim, 1, ctx.rng);
       net.setHead(tf.tensor2d(init[HEAD_WEIGHT].data, [1, net.meta.featureDim]), tf.tensor1d(init[HEAD_BIAS].data as Float32Array), { task: 'regression', target: p.target });
       const trainLoss = await train(net, datasetView(inputs.data as Artifact), p, ctx);
-      return net.toArtifact({ pretraining: p.mode, trainLoss });
+      return await net.toArtifact({ pretraining: p.mode, trainLoss });
     } finally {
       net.dispose();
     }

@@ -55,17 +55,22 @@ export const probeLinearPlugin: Plugin<ProbeParams> = {
       };
       const finalLoss = await trainEpochs({
         epochs: p.epochs, count: f.count, batchSize: p.batchSize,
-        step: (idx, t, total) => tf.tidy(() => {
-          const x = tf.tensor2d(gatherRows(f.features, f.dim, idx), [idx.length, f.dim]);
-          const target = p.task === 'regression' ? tf.tensor1d(Float32Array.from(idx, (i) => y[i])) : tf.tensor1d(Int32Array.from(idx, (i) => y[i]), 'int32');
-          const { value, grads } = tf.variableGrads(() => loss(x, target) as tf.Scalar, [W, b]);
-          optimizer.step([W, b], grads, scheduledRate(p.lr, p.schedule, t, total));
-          return value.dataSync()[0];
-        }),
+        step: async (idx, t, total) => {
+          const value = tf.tidy(() => {
+            const x = tf.tensor2d(gatherRows(f.features, f.dim, idx), [idx.length, f.dim]);
+            const target = p.task === 'regression' ? tf.tensor1d(Float32Array.from(idx, (i) => y[i])) : tf.tensor1d(Int32Array.from(idx, (i) => y[i]), 'int32');
+            const { value, grads } = tf.variableGrads(() => loss(x, target) as tf.Scalar, [W, b]);
+            optimizer.step([W, b], grads, scheduledRate(p.lr, p.schedule, t, total));
+            return value;
+          });
+          const batchLoss = (await value.data())[0];
+          value.dispose();
+          return batchLoss;
+        },
       }, ctx);
       const head = {
-        [HEAD_WEIGHT]: { dtype: 'float32' as const, shape: [outputs, f.dim], data: W.dataSync() as Float32Array },
-        [HEAD_BIAS]: { dtype: 'float32' as const, shape: [outputs], data: b.dataSync() as Float32Array },
+        [HEAD_WEIGHT]: { dtype: 'float32' as const, shape: [outputs, f.dim], data: (await W.data()) as Float32Array },
+        [HEAD_BIAS]: { dtype: 'float32' as const, shape: [outputs], data: (await b.data()) as Float32Array },
       };
       const task: Artifact['meta'] = p.task === 'regression' ? { task: p.task, target: p.target! } : { task: p.task, classes: f.classes };
       return { type: 'Model', meta: { ...model.meta, ...task, outputs, probe: 'linear', trainLoss: finalLoss }, tensors: { ...model.tensors, ...head } };

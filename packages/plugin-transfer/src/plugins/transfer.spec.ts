@@ -51,11 +51,11 @@ describe('pretrain/regression and encode/features on dsprites-cnn', () => {
     images: Uint8Array.from({ length: n * 4096 }, () => (rng.uniform() < 0.1 ? 255 : 0)), imageShape: [64, 64, 1],
     targets: Float32Array.from({ length: n }, () => rng.uniform()), meta: { name: 'noise', factors: ['orientation'] },
   });
-  const init = () => { const net = Network.fresh(dspritesCnn, new SeededRng(1)); const a = net.toArtifact(); net.dispose(); return a; };
+  const init = async () => { const net = Network.fresh(dspritesCnn, new SeededRng(1)); const a = await net.toArtifact(); net.dispose(); return a; };
   const params = (p: Partial<PretrainParams>): PretrainParams => ({ target: 'orientation', mode: 'standard', calibrateBatchNorm: true, epochs: 3, batchSize: 16, optimizer: 'adam', lr: 0.003, momentum: 0.9, weightDecay: 0, schedule: 'constant', adversarial: { eps: 8 / 255, steps: 2, relStepsize: 0.5 }, ...p });
 
   it('random mode keeps the untrained weights and estimates batch-norm statistics; standard and adversarial train, leaking nothing', async () => {
-    const model = init();
+    const model = await init();
     const before = tf.memory().numTensors;
     const random = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', calibrateBatchNorm: true }), standaloneContext());
     expect(Array.from(random.tensors['c1.weight'].data)).toEqual(Array.from(model.tensors['c1.weight'].data));
@@ -72,7 +72,7 @@ describe('pretrain/regression and encode/features on dsprites-cnn', () => {
   });
 
   it('batch-norm calibration: running statistics = mean of the per-batch statistics (checked on the first layer)', async () => {
-    const model = init();
+    const model = await init();
     const random = await pretrainRegressionPlugin.run({ model, data }, params({ mode: 'random', batchSize: n / 2 }), standaloneContext());
     const stats = tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(data.tensors.images.data, (v) => v / 255), [n, 64, 64, 1]);
@@ -90,7 +90,7 @@ describe('pretrain/regression and encode/features on dsprites-cnn', () => {
   });
 
   it('encode/features gives g(x) per sample, equal to a direct forward pass', async () => {
-    const model = init();
+    const model = await init();
     const f = await encodeFeaturesPlugin.run({ model, data }, { batchSize: 10 }, standaloneContext());
     expect(f.tensors.features.shape).toEqual([n, 84]);
     const net = Network.fromArtifact(model);

@@ -18,11 +18,31 @@ export function relativeError(f: () => tf.Tensor): { error: number; cpuShape: nu
   };
   const cpu = run('cpu');
   const wasm = run('wasm');
+  return { error: relativeTo(cpu.data, wasm.data), cpuShape: cpu.shape, wasmShape: wasm.shape };
+}
+
+/** Runs f on the cpu and on `backend`, reading asynchronously (webgpu has no synchronous read in Node). */
+export async function compareWithCpu(backend: string, f: () => tf.Tensor): Promise<{ error: number; shapes: [number[], number[]]; leaked: number }> {
+  const run = async (name: string) => {
+    tf.setBackend(name);
+    const before = tf.memory().numTensors;
+    const t = tf.tidy(f);
+    const out = { data: (await t.data()) as Float32Array, shape: t.shape };
+    t.dispose();
+    return { ...out, leaked: tf.memory().numTensors - before };
+  };
+  const cpu = await run('cpu');
+  const other = await run(backend);
+  return { error: relativeTo(cpu.data, other.data), shapes: [cpu.shape, other.shape], leaked: cpu.leaked + other.leaked };
+}
+
+/** max |a - b| / max |a|. */
+function relativeTo(reference: ArrayLike<number>, other: ArrayLike<number>): number {
   let scale = 1e-30;
   let worst = 0;
-  cpu.data.forEach((v, i) => {
-    scale = Math.max(scale, Math.abs(v));
-    worst = Math.max(worst, Math.abs(v - wasm.data[i]));
-  });
-  return { error: worst / scale, cpuShape: cpu.shape, wasmShape: wasm.shape };
+  for (let i = 0; i < reference.length; i++) {
+    scale = Math.max(scale, Math.abs(reference[i]));
+    worst = Math.max(worst, Math.abs(reference[i] - other[i]));
+  }
+  return worst / scale;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Artifact, BACKEND_ORDER, BackendInfo, BackendName, RtlabError } from '@rtlab/sdk';
-import { describeBackend, selectBackend } from '@rtlab/backends';
+import { describeBackend, releaseBackend, selectBackend } from '@rtlab/backends';
 import { ArtifactCache } from '../../cache/artifact-cache';
 import { CacheKey } from '../../cache/cache-key';
 import { FileHashes } from '../../cache/file-hashes';
@@ -74,7 +74,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   const keys = nodeKeys(pipeline, config, new FileHashes(cache.root));
   if (opts.explain) explain(pipeline, keys, cache, config, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
-  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2) });
+  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, ...(backend.device ? { device: backend.device } : {}), threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2) });
   const executor: Executor = workers ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter) : new InProcessExecutor(registry, backend, reporter);
 
   const controller = new AbortController();
@@ -89,6 +89,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
     summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys });
   } finally {
     await executor.close();
+    releaseBackend();
     process.removeListener('SIGINT', onSigint);
     reporter.close();
   }

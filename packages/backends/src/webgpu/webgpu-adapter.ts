@@ -1,0 +1,60 @@
+import * as path from 'node:path';
+
+/** What the WebGPU adapter says it is, for the run's first line and its record. */
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A CPU implementation (lavapipe, SwiftShader, a fallback adapter): correct, but slower than wasm. */
+  software: boolean;
+}
+
+interface GpuAdapterLike {
+  info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>>;
+  isFallbackAdapter?: boolean;
+}
+
+interface GpuLike {
+  requestAdapter(options?: object): Promise<GpuAdapterLike | null>;
+}
+
+const SOFTWARE = /llvmpipe|lavapipe|swiftshader|software rasterizer|\bcpu\b/i;
+
+/**
+ * Gives Node the browser's `navigator.gpu` from Dawn's Node binding (the `webgpu` package, whose
+ * binaries come inside it) and asks for an adapter. It must run before tfjs's webgpu backend module
+ * loads: that module looks for `navigator.gpu` when it is first required.
+ */
+export async function openWebgpu(): Promise<AdapterInfo> {
+  const dawn = loadDawn();
+  const g = globalThis as unknown as { navigator?: { gpu?: GpuLike } };
+  if (!g.navigator?.gpu) {
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]);
+    if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    else g.navigator = { gpu };
+  }
+  const adapter = await g.navigator!.gpu!.requestAdapter();
+  if (!adapter) throw new Error('no WebGPU adapter (install a GPU driver with Vulkan support; see the README, "GPUs")');
+  const i = adapter.info ?? {};
+  const text = [i.vendor, i.architecture, i.device, i.description].join(' ');
+  return {
+    vendor: i.vendor ?? '', architecture: i.architecture ?? '', device: i.device ?? '', description: i.description ?? '',
+    software: Boolean(adapter.isFallbackAdapter) || SOFTWARE.test(text),
+  };
+}
+
+/**
+ * Dawn's Node addon from the `webgpu` package. The package's own entry is an ES module (import.meta),
+ * which CommonJS loaders such as jest's cannot take, so the addon it wraps is loaded directly.
+ */
+function loadDawn(): { create(flags: string[]): GpuLike; globals: object } {
+  const root = path.dirname(require.resolve('webgpu/package.json'));
+  const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+  return require(path.join(root, 'dist', `${process.platform}-${arch}`, 'dawn.node'));
+}
+
+export function describeAdapter(a: AdapterInfo): string {
+  return [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') + (a.software ? ' (software)' : '');
+}
