@@ -24,11 +24,9 @@ describe('--backend webgpu on a software adapter', () => {
   beforeAll(() => useSoftwareAdapter());
 
   it('runs the default experiment at a tiny size, records the adapter, exits, and agrees with wasm', () => {
-    const started = Date.now();
     const gpu = rtlab(dir, 'run', PIPELINE, ...TINY, '--backend', 'webgpu', '--cache-dir', 'cache-webgpu');
     expect(gpu.stderr).not.toMatch(/leaked|warning:/);
     expect(gpu.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(240_000);
     expect(gpu.stderr).toMatch(/backend: webgpu \(tfjs 'webgpu', 1 thread, .*llvmpipe.*\(software\)\)/);
     const record = /record: (.*record\.jsonl)/.exec(gpu.stderr)![1];
     expect(JSON.parse(fs.readFileSync(record, 'utf8').split('\n')[0])).toMatchObject({ backend: 'webgpu', device: expect.stringMatching(/llvmpipe/) });

@@ -71,10 +71,11 @@ async function main(args: string[]): Promise<void> {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), backend: backend.name, device: backend.device, torchDevice, threads, repeats, maxRssMB, rows }, null, 2) + '\n');
   console.log(`wrote ${out}`);
-  releaseBackend();
 }
 
-main(process.argv.slice(2)).catch((e) => {
-  console.error(`bench: ${(e as Error).message}`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2))
+  .catch((e) => {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exitCode = 1;
+  })
+  .finally(releaseBackend);

@@ -48,12 +48,12 @@ describe('Sum and Mean on wasm over long reductions', () => {
     expect(error).toBeLessThanOrEqual(1e-6);
   });
 
-  it('leaves the tensor count unchanged', () => {
+  it('releases every intermediate: tensor and backend data counts return to their start', () => {
     tf.setBackend('wasm');
     const x = positive([8, 20, 20, 3]);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => tf.mean(x, [0, 1, 2]).dataSync());
-    expect(tf.memory().numTensors).toBe(before);
+    const [tensors, data] = [tf.memory().numTensors, tf.backend().numDataIds()];
+    tf.tidy(() => [tf.mean(x, [0, 1, 2]).dataSync(), tf.sum(x, [1, 2], true).dataSync(), tf.mean(x, [0, 1, 2, 3]).dataSync()]);
+    expect([tf.memory().numTensors, tf.backend().numDataIds()]).toEqual([tensors, data]);
     x.dispose();
   });
 });

@@ -35,7 +35,8 @@ export async function openWebgpu(): Promise<AdapterInfo> {
     if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     else g.navigator = { gpu };
   }
-  const adapter = await g.navigator!.gpu!.requestAdapter();
+  // The options tfjs's backend asks with, so that the adapter described is the one it will use.
+  const adapter = await g.navigator!.gpu!.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('no WebGPU adapter (install a GPU driver with Vulkan support; see the README, "GPUs")');
   const i = adapter.info ?? {};
   const text = [i.vendor, i.architecture, i.device, i.description].join(' ');

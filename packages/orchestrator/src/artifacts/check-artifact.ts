@@ -1,4 +1,4 @@
-import { Artifact, hostTensor, Plugin, RtlabError } from '@rtlab/sdk';
+import { Artifact, firstNonFinite, hostTensor, Plugin, RtlabError } from '@rtlab/sdk';
 import { canonicalJson } from '../cache/canonical-json';
 
 /**
@@ -27,9 +27,4 @@ export function checkArtifact(artifact: Artifact, plugin: Plugin): void {
   } catch (e) {
     throw new RtlabError('plugin', `${who} returned metadata that is not finite JSON: ${(e as Error).message}`);
   }
-}
-
-function firstNonFinite(data: ArrayLike<number>): number {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
-  return -1;
 }

@@ -41,8 +41,7 @@ export class ArtifactCache {
     try {
       const entry = this.readEntryFile(dir, key);
       if (entry === undefined) return undefined;
-      const { bytes, sha256 } = await readHashed(path.join(dir, TENSORS_FILE));
-      if (bytes.length !== entry.tensorsBytes) throw new Damaged(`tensor file has ${bytes.length} bytes, entry says ${entry.tensorsBytes}`);
+      const { bytes, sha256 } = await readHashed(path.join(dir, TENSORS_FILE), entry.tensorsBytes);
       if (sha256 !== entry.tensorsSha256) throw new Damaged('tensor file sha256 does not match the entry');
       return { type: entry.type, meta: entry.meta, tensors: decodeSafetensors(bytes, path.join(dir, TENSORS_FILE)).tensors };
     } catch (e) {
@@ -143,6 +142,7 @@ export class ArtifactCache {
     } catch (e) {
       throw new Damaged(`entry.json is not JSON: ${(e as Error).message}`);
     }
+    if (!entry || typeof entry !== 'object') throw new Damaged('entry.json holds no entry');
     if (entry.format !== ENTRY_FORMAT) throw new Damaged(`written in entry format ${entry.format} by another rtlab version (this one reads ${ENTRY_FORMAT})`);
     if (entry.key !== key) throw new Damaged(`entry.json names key ${entry.key}`);
     if (entry.metaSha256 !== metaDigest(entry)) throw new Damaged('metadata sha256 does not match the entry');
@@ -171,13 +171,20 @@ async function writeChunks(file: string, chunks: Buffer[], signal?: AbortSignal)
   return { bytes, sha256: hash.digest('hex') };
 }
 
-/** A whole file and its sha256, read in pieces: fs.readFile stops at 2 GiB, a Buffer holds up to 4 GiB. */
-async function readHashed(file: string): Promise<{ bytes: Buffer; sha256: string }> {
+/**
+ * A whole file and its sha256, read in pieces (fs.readFile stops at 2 GiB, a Buffer holds up to 4 GiB);
+ * a size other than `expected` is damage, found before anything is allocated.
+ */
+async function readHashed(file: string, expected: number): Promise<{ bytes: Buffer; sha256: string }> {
   const handle = await fs.promises.open(file, 'r').catch((e: NodeJS.ErrnoException) => {
     throw e.code === 'ENOENT' ? new Damaged('tensor file is missing') : e;
   });
   try {
-    const bytes = Buffer.allocUnsafe((await handle.stat()).size);
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: 'EISDIR' });
+    const size = stat.size;
+    if (size !== expected) throw new Damaged(`tensor file has ${size} bytes, entry says ${expected}`);
+    const bytes = Buffer.allocUnsafe(size);
     const hash = createHash('sha256');
     for (let at = 0; at < bytes.length;) {
       const { bytesRead } = await handle.read(bytes, at, Math.min(1 << 26, bytes.length - at), at);

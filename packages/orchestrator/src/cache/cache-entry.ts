@@ -11,6 +11,8 @@ export interface Producer {
   plugin: string;
   version: string;
   canonical: string;
+  /** The backend that computed it: keys are backend-independent, so an entry may serve another backend. */
+  backend?: string;
 }
 
 /** entry.json: the artifact's metadata plus what verifies its tensor file. */

@@ -9,12 +9,22 @@ export interface Roots {
   modelRoot: string;
 }
 
+/** A symbolic link counts as the file it points to (loaders follow links). */
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** One line per file: its path relative to the target and the sha256 of its contents. */
 function listing(target: string, hashes: FileHashes): string[] {
   if (!fs.statSync(target).isDirectory()) return [hashes.sha256(target)];
   return fs.readdirSync(target, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .map((e) => ({ e, file: path.join(e.parentPath ?? e.path, e.name) }))
+    .filter(({ e, file }) => e.isFile() || (e.isSymbolicLink() && isFile(file)))
+    .map(({ file }) => file)
     .sort()
     .map((f) => `${path.relative(target, f)} ${hashes.sha256(f)}`);
 }

@@ -159,7 +159,7 @@ export class PipelineRun {
     if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
     checkArtifact(artifact, node.plugin);
     signal.throwIfAborted();
-    await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: this.keys.get(node.id)!.canonical }, signal);
+    await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: this.keys.get(node.id)!.canonical, backend: this.opts.backend.name }, signal);
     return artifact;
   }
 

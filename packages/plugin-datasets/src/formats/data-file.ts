@@ -21,6 +21,8 @@ export type DeclaredSize = (head: Uint8Array) => number | undefined;
 /** Bytes a gzipped data file may expand to: more than any dataset file rtlab reads, less than a Buffer holds. */
 const MAX_INFLATED = 2 ** 32 - 1;
 const HEAD_BYTES = 64;
+/** Without a header to go by, a gzip may expand this many times: image data compresses far less. */
+const MAX_INFLATION = 64;
 
 /**
  * The first of `candidates` that exists, read whole and gunzipped when it starts with the gzip magic.
@@ -32,13 +34,18 @@ export function readDataFile(candidates: string[], source: DatasetSource, declar
   if (!file) throw missing(candidates[0], source);
   const raw = fs.readFileSync(file);
   if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { file, bytes: raw };
-  const declared = declaredSize?.(gunzipHead(raw, HEAD_BYTES, file));
-  if (declared !== undefined && declared > MAX_INFLATED) throw new RtlabError('input', `${file}: its header declares ${declared} bytes, more than rtlab reads from one file: corrupt`);
+  let limit = Math.min(MAX_INFLATED, raw.length * MAX_INFLATION);
+  if (declaredSize) {
+    const declared = declaredSize(gunzipHead(raw, HEAD_BYTES, file));
+    if (declared === undefined) throw new RtlabError('input', `${file}: inflates to something without the header its format needs: corrupt, or another file`);
+    if (declared > MAX_INFLATED) throw new RtlabError('input', `${file}: its header declares ${declared} bytes, more than rtlab reads from one file: corrupt`);
+    limit = declared;
+  }
   try {
-    return { file, bytes: zlib.gunzipSync(raw, { maxOutputLength: declared ?? MAX_INFLATED }) };
+    return { file, bytes: zlib.gunzipSync(raw, { maxOutputLength: limit }) };
   } catch (e) {
     const grew = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new RtlabError('input', grew ? `${file}: expands past the ${declared ?? MAX_INFLATED} bytes its header declares: corrupt (or a gzip bomb)` : `${file}: truncated or corrupt gzip (${(e as Error).message})`);
+    throw new RtlabError('input', grew ? `${file}: expands past ${limit} bytes (${declaredSize ? 'what its header declares' : `${MAX_INFLATION} times its size`}): corrupt, or a gzip bomb` : `${file}: truncated or corrupt gzip (${(e as Error).message})`);
   }
 }
 

@@ -13,12 +13,14 @@ export type Fit = 'stretch' | 'center-crop';
  * Decodes a JPEG to RGB bytes, HWC, as PIL and torchvision do: libvips' libjpeg-turbo family decoder
  * (sharp; its binaries come inside its npm packages) with the library's default accurate IDCT and
  * smooth chroma upsampling, which the tests check byte for byte against PIL on 4:2:0, 4:2:2, 4:4:4 and
- * grayscale files.
+ * grayscale files. CMYK JPEGs (a few dozen in ImageNet) are converted through a colour profile here but
+ * arithmetically by PIL, so they differ.
  */
 export async function decodeJpeg(file: string): Promise<{ width: number; height: number; rgb: Uint8Array }> {
   const bytes = await fs.promises.readFile(file);
   if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) throw new RtlabError('input', `${file}: cannot decode as JPEG (no JPEG start marker)`);
-  const { data, info } = await sharp(bytes, { failOn: 'error' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }).catch((e: Error) => {
+  // ignoreIcc: PIL's convert('RGB') ignores embedded colour profiles, so rtlab does too.
+  const { data, info } = await sharp(bytes, { failOn: 'error', ignoreIcc: true }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }).catch((e: Error) => {
     throw new RtlabError('input', `${file}: cannot decode as JPEG (${e.message ?? e})`);
   });
   if (info.channels !== 3 || data.length !== info.width * info.height * 3) throw new RtlabError('input', `${file}: decoded ${info.channels} channels, ${data.length} bytes for ${info.width}x${info.height}; expected RGB`);

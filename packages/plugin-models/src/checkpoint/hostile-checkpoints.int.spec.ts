@@ -36,7 +36,8 @@ describe('hostile PyTorch checkpoints', () => {
     ['a negative stride', { size: [2], stride: [-1], offset: 1 }, /stride \[-1\]/],
     ['a negative size', { size: [-2] }, /size \[-2\]/],
     ['a size that overflows', { size: [2 ** 30, 2 ** 30, 2 ** 30], stride: [0, 0, 0] }, /overflows/],
-    ['a view past its storage', { size: [5] }, /reads past its storage/],
+    ['a view past its storage', { offset: 2, size: [3] }, /reads past its storage/],
+    ['an expanded view of 2^31 elements over one', { size: [2 ** 31], stride: [0] }, /2147483648 elements over a storage of 4 \(an expanded view/],
   ])('refuses %s, naming the file and tensor', (_what, view, message) => {
     const { f, tensors } = read(torchZip([{ name: 'w', values: [1, 2, 3, 4], ...view }]));
     expect(tensors).toThrow(new RegExp(`${path.basename(f)}: tensor w .*`));
@@ -57,7 +58,14 @@ describe('hostile PyTorch checkpoints', () => {
 
   it('refuses a referenced member that would inflate out of proportion (a zip bomb)', () => {
     const bomb = torchZip([{ name: 'w', values: Array(1 << 20).fill(0) }], { level: 9 });
-    expect(read(bomb).tensors).toThrow(/would inflate \d+ bytes to 4194304: a zip bomb/);
+    expect(read(bomb).tensors).toThrow(/would inflate \d+ bytes to 4194304: a corrupt file or a zip bomb/);
+  });
+
+  it('refuses a member whose declared sizes lie: inflated size other than its tensors need', () => {
+    const zip = Buffer.from(torchZip([{ name: 'w', values: [1, 2, 3, 4] }]));
+    const central = zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1'), zip.lastIndexOf(Buffer.from('archive/data/0', 'latin1')));
+    zip.writeUInt32LE(2 ** 31, central + 24);
+    expect(read(zip).tensors).toThrow(/archive\/data\/0 would inflate to 2147483648 bytes where its tensors need 16/);
   });
 
   it('inflates only the members the state dict refers to (an unreadable extra member is never touched)', () => {

@@ -119,7 +119,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, source: string
       case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM
       case 0x75: { const items = popMark(); setItems(top(), items); break; } // SETITEMS
       case 0x61: { const v = pop(); (top() as unknown[]).push(v); break; } // APPEND
-      case 0x65: { const items = popMark(); (top() as unknown[]).push(...items); break; } // APPENDS
+      case 0x65: { const items = popMark(); const list = top() as unknown[]; for (const v of items) list.push(v); break; } // APPENDS
       case 0x90: { const items = popMark(); items.forEach((v) => (top() as Set<unknown>).add(v)); break; } // ADDITEMS
       case 0x91: stack.push(new Set(popMark())); break; // FROZENSET
       case 0x62: { const state = pop(); const obj = top(); if (obj instanceof PyObject) obj.state = state; break; } // BUILD

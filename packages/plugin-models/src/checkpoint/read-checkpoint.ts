@@ -1,4 +1,4 @@
-import { decodeSafetensors, HostTensor, RtlabError } from '@rtlab/sdk';
+import { decodeSafetensors, firstNonFinite, HostTensor, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import { PyGlobal, PyObject } from './pickle';
 import { readTorchZip, TorchTensor } from './torch-zip';
@@ -54,9 +54,8 @@ function inFile<T>(file: string, read: () => T): T {
 /** Weights must be finite: a NaN from a diverged training run would poison every number after it. */
 function checkFinite(tensors: Record<string, HostTensor>, file: string): Record<string, HostTensor> {
   for (const [name, t] of Object.entries(tensors)) {
-    for (let i = 0; i < t.data.length; i++) {
-      if (!Number.isFinite(t.data[i])) throw new RtlabError('input', `${file}: tensor ${name} holds ${t.data[i]} at element ${i}; a checkpoint of a diverged run?`);
-    }
+    const i = firstNonFinite(t.data);
+    if (i >= 0) throw new RtlabError('input', `${file}: tensor ${name} holds ${t.data[i]} at element ${i}; a checkpoint of a diverged run?`);
   }
   return tensors;
 }

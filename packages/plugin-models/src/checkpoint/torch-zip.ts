@@ -43,6 +43,7 @@ export class TorchTensor {
       : !Array.isArray(this.size) || !this.size.every(whole) ? `size ${JSON.stringify(this.size)}`
       : !Array.isArray(this.stride) || this.stride.length !== this.size.length || !this.stride.every(whole) ? `stride ${JSON.stringify(this.stride)} for size [${this.size}]`
       : !Number.isSafeInteger(sizeOf(this.size)) || !Number.isSafeInteger(this.offset + this.size.reduce((s, d, i) => s + d * this.stride[i], 0)) ? `size [${this.size}] with stride [${this.stride}], which overflows`
+      : sizeOf(this.size) * ELEMENT_FORMATS[this.storage.format].bytes > this.storage.bytes.length ? `${sizeOf(this.size)} elements over a storage of ${this.storage.bytes.length / ELEMENT_FORMATS[this.storage.format].bytes} (an expanded view, which no state dict needs)`
       : undefined;
     if (bad) throw new RtlabError('input', `tensor ${name} has ${bad}: not a valid tensor (PyTorch refuses it too)`);
   }
@@ -83,8 +84,11 @@ function rebuild(callable: unknown, args: unknown[], source: string): unknown {
     case 'torch._utils._rebuild_parameter_with_state':
     case 'torch.nn.parameter.Parameter':
       return args[0];
-    case 'torch._tensor._rebuild_from_type_v2':
-      return rebuild(args[0], args[2] as unknown[], source);
+    case 'torch._tensor._rebuild_from_type_v2': {
+      const inner = args[0] instanceof PyGlobal ? args[0].qualified : '';
+      if (!inner.startsWith('torch._utils._rebuild_') || !Array.isArray(args[2])) throw refusal(args[0], [], source);
+      return rebuild(args[0], args[2], source);
+    }
     default:
       if (INERT.has(name)) return new PyObject(callable, args);
       throw refusal(callable, args, source);
@@ -102,33 +106,45 @@ function refusal(callable: unknown, args: unknown[], source: string): RtlabError
 
 /** A member inflated more than this many times is a zip bomb, not a tensor (torch stores storages uncompressed). */
 const MAX_INFLATION = 64;
+/** The pickle of a state dict: names and small tuples, never this large. */
+const MAX_PICKLE_BYTES = 256 << 20;
 
-/** Inflates only the named member of a zip, refusing one whose declared size is out of proportion. */
-function member(buf: Uint8Array, name: string, source: string): Uint8Array | undefined {
-  let found: Uint8Array | undefined;
+type ZipEntry = { name: string; size: number; originalSize: number };
+
+/** fflate's unzip with a filter over the central directory; its errors become one line naming the file. */
+function unzipWhere(buf: Uint8Array, filter: (f: ZipEntry) => boolean, source: string): Record<string, Uint8Array> {
   try {
-    found = unzipSync(buf, {
-      filter: (f) => {
-        if (f.name !== name) return false;
-        if (f.originalSize > f.size * MAX_INFLATION + (1 << 20)) throw new RtlabError('input', `${source}: ${name} would inflate ${f.size} bytes to ${f.originalSize}: a zip bomb, not a checkpoint`);
-        return true;
-      },
-    })[name];
+    return unzipSync(buf, { filter });
   } catch (e) {
     if (e instanceof RtlabError) throw e;
     throw new RtlabError('input', `${source}: truncated or corrupt zip (${(e as Error).message})`);
   }
-  return found;
+}
+
+/**
+ * Inflates only the named member of a zip. The sizes its central directory declares are checked first,
+ * since fflate allocates what they claim: the stored size must lie within the file, the inflated size
+ * must be what the pickle says the member holds (`expectedBytes`, for a storage) or bounded, and in
+ * proportion to the stored size.
+ */
+function member(buf: Uint8Array, name: string, source: string, expectedBytes?: number): Uint8Array | undefined {
+  return unzipWhere(buf, (f) => {
+    if (f.name !== name) return false;
+    const refuse = (why: string) => {
+      throw new RtlabError('input', `${source}: ${name} ${why}: a corrupt file or a zip bomb, not a checkpoint`);
+    };
+    if (f.size > buf.length) refuse(`claims ${f.size} stored bytes in a ${buf.length}-byte file`);
+    if (expectedBytes !== undefined && f.originalSize !== expectedBytes) refuse(`would inflate to ${f.originalSize} bytes where its tensors need ${expectedBytes}`);
+    if (expectedBytes === undefined && f.originalSize > MAX_PICKLE_BYTES) refuse(`would inflate to ${f.originalSize} bytes`);
+    if (f.originalSize > f.size * MAX_INFLATION + (1 << 20)) refuse(`would inflate ${f.size} bytes to ${f.originalSize}`);
+    return true;
+  }, source)[name];
 }
 
 /** The names of a zip's members, from its central directory; nothing is inflated. */
 function memberNames(buf: Uint8Array, source: string): string[] {
   const names: string[] = [];
-  try {
-    unzipSync(buf, { filter: (f) => (names.push(f.name), false) });
-  } catch (e) {
-    throw new RtlabError('input', `${source}: truncated or corrupt zip (${(e as Error).message})`);
-  }
+  unzipWhere(buf, (f) => (names.push(f.name), false), source);
   return names;
 }
 
@@ -147,12 +163,13 @@ export function readTorchZip(buf: Uint8Array, source: string): unknown {
   return unpickle(member(buf, pkl, source)!, {
     reduce: (callable, args) => rebuild(callable, args, source),
     persistentLoad(pid) {
-      const [tag, type, key] = pid as [string, PyGlobal, string];
+      const [tag, type, key, , numel] = pid as [string, PyGlobal, string, unknown, number];
       const format = type instanceof PyGlobal ? STORAGES[type.name] : undefined;
       if (tag !== 'storage' || !format) throw new RtlabError('input', `${source}: unsupported storage ${JSON.stringify(pid instanceof Array ? [tag, type instanceof PyGlobal ? type.qualified : type] : pid)}`);
       const known = storages.get(String(key));
       if (known) return known;
-      const bytes = names.includes(`${prefix}data/${key}`) ? member(buf, `${prefix}data/${key}`, source) : undefined;
+      if (!Number.isSafeInteger(numel) || numel < 0) throw new RtlabError('input', `${source}: storage ${key} declares ${numel} elements`);
+      const bytes = names.includes(`${prefix}data/${key}`) ? member(buf, `${prefix}data/${key}`, source, numel * ELEMENT_FORMATS[format].bytes) : undefined;
       if (!bytes) throw new RtlabError('input', `${source}: storage ${prefix}data/${key} is missing: truncated checkpoint`);
       const storage = { key: String(key), format, bytes } satisfies Storage;
       storages.set(storage.key, storage);

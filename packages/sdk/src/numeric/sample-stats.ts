@@ -18,6 +18,12 @@ export function standardDeviation(values: ArrayLike<number>): number {
   return values.length ? Math.sqrt(sum / values.length) : 0;
 }
 
+/** The index of the first NaN or infinite value, or -1 when every value is finite. */
+export function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
 /** The largest value (-Infinity for no values). */
 export function maximum(values: ArrayLike<number>): number {
   let max = -Infinity;

@@ -27,7 +27,7 @@ export function cacheCommand(program: Command, exit: ExitHolder): void {
 
   cache.command('ls').description('list entries: key, type, size, created, producing node').action(act(exit, (_o: unknown, cmd: Command) => {
     for (const e of openCache(cmd).cache.list()) {
-      process.stdout.write(`${e.key.slice(0, 12)}  ${e.type.padEnd(12)} ${formatBytes(e.bytes).padStart(10)}  ${e.createdAt}  ${e.producer.node} (${e.producer.plugin}@${e.producer.version})\n`);
+      process.stdout.write(`${e.key.slice(0, 12)}  ${e.type.padEnd(12)} ${formatBytes(e.bytes).padStart(10)}  ${e.createdAt}  ${e.producer.node} (${e.producer.plugin}@${e.producer.version}${e.producer.backend ? ` on ${e.producer.backend}` : ''})\n`);
     }
     return EXIT.ok;
   }));

@@ -20,6 +20,7 @@ import { describeError, runPipeline, RunSummary } from '../../run/run-pipeline';
 import { RunRecord } from '../../run/run-record';
 import { RtlabConfig } from '../../plugins/rtlab-config';
 import { ResolvedPipeline } from '../../validate/resolved-pipeline';
+import { PluginRegistry } from '../../plugins/plugin-registry';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
 import { describeFailure } from '../describe-failure';
@@ -65,7 +66,16 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   }
   const pipeline = opts.only.length ? withAncestors(validated.pipeline, opts.only) : validated.pipeline;
   const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
+  try {
+    return await runOn(backend, file, pipeline, opts, config, registry);
+  } finally {
+    releaseBackend();
+  }
+}
+
+async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipeline, opts: RunCommandOptions, config: RtlabConfig, registry: PluginRegistry): Promise<number> {
   const workers = positiveInteger('--workers', opts.workers ?? config.workers ?? defaultWorkers(backend), 0);
+  if (workers && backend.name === 'webgpu') throw new RtlabError('usage', `--workers ${workers}: worker threads each start their own backend, and webgpu has one device per process; leave --workers out`);
   const concurrency = positiveInteger('--concurrency', opts.concurrency ?? Math.max(config.concurrency, workers), 1);
   const reporter: ProgressReporter = process.stderr.isTTY ? new BarReporter() : new LineReporter();
   const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
@@ -89,7 +99,6 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
     summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys });
   } finally {
     await executor.close();
-    releaseBackend();
     process.removeListener('SIGINT', onSigint);
     reporter.close();
   }
@@ -114,7 +123,7 @@ function positiveInteger(flag: string, value: string | number, min: number): num
   return n;
 }
 
-/** wasm and cpu run one thread each, so a worker per core; tfjs-node(-gpu) threads natively. */
+/** wasm and cpu run one thread each, so a worker per core; tfjs-node(-gpu) threads natively; webgpu has one device. */
 function defaultWorkers(backend: BackendInfo): number {
   return backend.name === 'wasm' || backend.name === 'cpu' ? os.availableParallelism() : 0;
 }

@@ -6,6 +6,9 @@ import { Executor } from '../executor';
 import { JobResult, PluginJob } from '../plugin-job';
 import { FromWorker, RunMessage, WorkerSetup } from './worker-messages';
 
+/** Crashes tolerated per worker before the pool stops replacing them (a backend that cannot start, say). */
+const MAX_CRASHES_PER_WORKER = 3;
+
 /** How long a running plugin has to stop after an abort before its worker is terminated. */
 const ABORT_GRACE_MS = 3000;
 
@@ -26,6 +29,7 @@ export class WorkerPool implements Executor {
   private readonly queue: Pending[] = [];
   private readonly running = new Map<number, { worker: Worker; pending: Pending }>();
   private nextJob = 1;
+  private crashes = 0;
 
   constructor(private readonly setup: WorkerSetup, readonly size: number, private readonly reporter: ProgressReporter) {
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
@@ -40,6 +44,7 @@ export class WorkerPool implements Executor {
 
   run(spec: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult> {
     signal.throwIfAborted();
+    if (this.crashes > MAX_CRASHES_PER_WORKER * this.size) return Promise.reject(new RtlabError('plugin', 'worker threads keep crashing; see the errors above'));
     return new Promise((resolve, reject) => {
       const onAbort = () => this.abort(pending, signal.reason);
       const settle = <T>(f: (v: T) => void) => (v: T) => {
@@ -104,11 +109,18 @@ export class WorkerPool implements Executor {
     }
   }
 
+  /** A crashed worker's job fails; the worker is replaced, unless workers keep dying (then queued jobs fail too). */
   private onCrash(worker: Worker, e: Error): void {
+    const idle = this.idle.indexOf(worker);
+    if (idle >= 0) this.idle.splice(idle, 1);
     for (const [job, entry] of this.running) {
       if (entry.worker !== worker) continue;
       this.running.delete(job);
       entry.pending.reject(new RtlabError('plugin', `worker thread crashed: ${e.message}`));
+    }
+    if (++this.crashes > MAX_CRASHES_PER_WORKER * this.size) {
+      for (const pending of this.queue.splice(0)) pending.reject(new RtlabError('plugin', `worker threads keep crashing (last: ${e.message})`));
+      return;
     }
     this.idle.push(this.spawn());
     this.dispatch();
