@@ -8,6 +8,7 @@ export * from './artifacts/scores';
 export * from './artifacts/model-tensors';
 export { decodeSafetensors, encodeSafetensors, safetensorsChunks } from './safetensors/safetensors';
 export * from './rng/seeded-rng';
+export * from './rng/sample-seed';
 export * from './numeric/sample-stats';
 export * from './plugin/plugin';
 export * from './plugin/backend-info';

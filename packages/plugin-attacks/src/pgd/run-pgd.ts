@@ -1,4 +1,4 @@
-import { abortPoint } from '@rtlab/sdk';
+import { abortPoint, sampleSeed } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { PgdVariant } from './pgd-variant';
 
@@ -9,7 +9,10 @@ export interface PgdSettings {
   stepSize: number;
   randomStart: boolean;
   bounds: [number, number];
+  /** The node's seed; each sample's random start is drawn from sampleSeed(seed, firstSample + row). */
   seed: number;
+  /** The index in the whole dataset of the batch's first row (default 0). */
+  firstSample?: number;
   /** Samples per gradient computation (memory bound); per-sample losses make chunking exact. Default: all. */
   gradientBatch?: number;
   /** Checked between steps (which also lets an abort through): a long attack stops within one step. */
@@ -33,6 +36,12 @@ export function inputGradient(loss: RowLoss, x: tf.Tensor4D, chunk = x.shape[0])
   return out;
 }
 
+/** Each row's random start from its own seed: the start of a sample does not depend on its batch. */
+function randomStarts(variant: PgdVariant, x0: tf.Tensor4D, s: PgdSettings): tf.Tensor4D {
+  const rows = tf.split(x0, x0.shape[0]) as tf.Tensor4D[];
+  return tf.concat(rows.map((row, r) => variant.randomStart(row, s.eps, sampleSeed(s.seed, (s.firstSample ?? 0) + r)))) as tf.Tensor4D;
+}
+
 /**
  * Projected gradient ascent on sum(loss(x)) from x0; returns the last iterate (foolbox semantics),
  * inside the eps-ball and the bounds. Only input gradients are computed: tf.grad differentiates x alone.
@@ -41,7 +50,7 @@ export function inputGradient(loss: RowLoss, x: tf.Tensor4D, chunk = x.shape[0])
  */
 export async function runPgd(variant: PgdVariant, loss: RowLoss, x0: tf.Tensor4D, s: PgdSettings): Promise<tf.Tensor4D> {
   const clip = (x: tf.Tensor4D) => tf.clipByValue(x, s.bounds[0], s.bounds[1]) as tf.Tensor4D;
-  let x = s.randomStart ? tf.tidy(() => clip(variant.randomStart(x0, s.eps, s.seed))) : tf.clone(x0);
+  let x = s.randomStart ? tf.tidy(() => clip(randomStarts(variant, x0, s))) : tf.clone(x0);
   try {
     for (let step = 0; step < s.steps; step++) {
       if (s.signal) await abortPoint(s.signal);

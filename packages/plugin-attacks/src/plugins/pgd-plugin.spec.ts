@@ -1,7 +1,7 @@
 import { selectBackend } from '@rtlab/backends';
-import { standaloneContext } from '@rtlab/sdk';
+import { datasetArtifact, SeededRng, standaloneContext } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
-import { linearModel } from '@rtlab/plugin-models';
+import { dspritesCnn, linearModel, Network } from '@rtlab/plugin-models';
 import { attackResultView } from '../attack-result';
 import { pgdL2 } from '../pgd/pgd-l2';
 import { pgdLinf } from '../pgd/pgd-linf';
@@ -67,4 +67,21 @@ describe.each(['cpu', 'wasm'] as const)('attack/pgd-* on a linear representation
     const labelled = { ...data, tensors: { ...data.tensors, labels: { dtype: 'int32' as const, shape: [data.tensors.labels.shape[0]], data: new Int32Array(data.tensors.labels.shape[0]).fill(1) } } };
     await expect(pgdPlugin(pgdL2).run({ model: oneClass, data: labelled }, params({ objective: 'ce' }), standaloneContext())).rejects.toThrow(/the data has label 1, but the model's head has 1 outputs: probe/);
   });
+});
+
+describe.each(['cpu', 'wasm'] as const)('attack results on the dSprites CNN do not depend on the batch size, on %s', (backend) => {
+  beforeAll(() => selectBackend(backend));
+
+  it.each([pgdLinf, pgdL2])('%#: batches of 12, 5 and 1 give bit-identical results (random starts are per sample)', async (variant) => {
+    const net = Network.fresh(dspritesCnn, new SeededRng(3));
+    const model = await net.toArtifact();
+    net.dispose();
+    const images = Uint8Array.from({ length: 12 * 64 * 64 }, (_, i) => ((i * 2654435761) >>> 24) & 0xff);
+    const data = datasetArtifact({ images, imageShape: [64, 64, 1], meta: { name: 'noise' } });
+    const run = async (batchSize: number) => (await pgdPlugin(variant).run({ model, data }, params({ eps: 16 / 255, steps: 3, relStepsize: 0.7, batchSize, saveInputs: true }), standaloneContext({ seed: 9 }))).tensors;
+    const [whole, fives, ones] = [await run(12), await run(5), await run(1)];
+    for (const other of [fives, ones]) {
+      for (const name of ['lossAdv', 'repDistance', 'adversarial']) expect(Buffer.from(other[name].data.buffer).equals(Buffer.from(whole[name].data.buffer))).toBe(true);
+    }
+  }, 60_000);
 });

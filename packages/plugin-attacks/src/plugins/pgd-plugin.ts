@@ -68,7 +68,8 @@ function checkModel(net: Network, p: PgdParams): string | undefined {
 
 /**
  * Per variant, since their outputs can change apart. 1.1.0: results name their norm; linf's sign step is
- * exact on wasm (it had a dead zone below 1.2e-7).
+ * exact on wasm (it had a dead zone below 1.2e-7); random starts are drawn per sample (from the node's
+ * seed and the sample's index), so results no longer depend on batchSize.
  */
 const VERSIONS = { linf: '1.1.0', l2: '1.1.0' };
 
@@ -90,11 +91,11 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
         const withLabels = classifies(net, data, p);
         const out = new AttackOutputs(data.count, net, withLabels, p.saveInputs ? data.imageShape : undefined);
         const settings = { eps: p.eps, steps: p.steps, stepSize: stepSize(p, variant.norm), randomStart: p.randomStart, bounds: p.bounds, seed: ctx.seed, gradientBatch: p.gradientBatch };
-        for (const [b, [start, end]] of batchRanges(data.count, p.batchSize).entries()) {
+        for (const [start, end] of batchRanges(data.count, p.batchSize)) {
           await abortPoint(ctx.signal);
           const { x0, batch } = attackBatch(net, data, start, end, p.objective, withLabels, target);
           const objective = (x: tf.Tensor4D, row = 0) => OBJECTIVES[p.objective](net, x, sliceBatch(batch, row, x.shape[0]));
-          const xAdv = await runPgd(variant, objective, x0, { ...settings, seed: (settings.seed + 7919 * b) >>> 0, signal: ctx.signal }).catch((e) => {
+          const xAdv = await runPgd(variant, objective, x0, { ...settings, firstSample: start, signal: ctx.signal }).catch((e) => {
             disposeBatch(x0, batch);
             throw e;
           });
