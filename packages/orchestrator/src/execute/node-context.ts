@@ -10,7 +10,7 @@ export interface ContextServices {
 }
 
 /** The services one node run receives; the seed comes from the node's key, so it is stable across reruns. */
-export function nodeContext(nodeId: string, key: string, signal: AbortSignal, s: ContextServices): PluginContext {
+export function nodeContext(nodeId: string, key: string, signal: AbortSignal, s: ContextServices, firstSample = 0): PluginContext {
   const seed = seedOfKey(key);
   return {
     nodeId,
@@ -21,6 +21,7 @@ export function nodeContext(nodeId: string, key: string, signal: AbortSignal, s:
     signal,
     dataRoot: s.dataRoot,
     modelRoot: s.modelRoot,
+    firstSample,
     progress: (done, total, note) => s.reporter.nodeProgress(nodeId, done, total, note),
     log: (message) => s.reporter.info(`  [${nodeId}] ${message}`),
   };

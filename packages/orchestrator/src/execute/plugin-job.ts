@@ -11,6 +11,8 @@ export interface PluginJob {
   key: string;
   dataRoot: string;
   modelRoot: string;
+  /** For one shard of a split node: the index of its first sample in the node's whole dataset. */
+  firstSample?: number;
 }
 
 export interface JobResult {

@@ -1,5 +1,5 @@
 import { defer, lastValueFrom, Observable, toArray } from 'rxjs';
-import { Artifact, isAbortError, PluginInputs, RtlabError } from '@rtlab/sdk';
+import { Artifact, datasetView, isAbortError, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
 import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
 import { CacheKey } from '../cache/cache-key';
@@ -10,7 +10,8 @@ import { dagOf, parentsOf } from '../dag/pipeline-dag';
 import { Executor } from '../execute/executor';
 import { ContextServices } from '../execute/node-context';
 import { InProcessExecutor } from '../execute/in-process-executor';
-import { PluginJob } from '../execute/plugin-job';
+import { JobResult, PluginJob } from '../execute/plugin-job';
+import { shardRanges } from '../execute/shard-ranges';
 import { NodeOutcome, scheduleDag } from '../scheduler/schedule-dag';
 import { didYouMean } from '../validate/nearest-name';
 import { ResolvedNode, ResolvedPipeline } from '../validate/resolved-pipeline';
@@ -27,6 +28,8 @@ export interface RunOptions extends ContextServices {
   executor?: Executor;
   /** The nodes' keys, when the caller computed them already (e.g. for --explain). */
   keys?: Map<string, CacheKey>;
+  /** At most this many shards per shardable node (`Plugin.shards`), run at once on the executor; default 1. */
+  shards?: number;
 }
 
 export interface NodeResult {
@@ -155,12 +158,31 @@ export class PipelineRun {
       kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node, signal),
       nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot,
     };
-    const { artifact, leaked } = await this.executor.run(job, signal, started);
+    const { artifact, leaked } = await this.runJob(node, job, signal, started);
     if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
     checkArtifact(artifact, node.plugin);
     signal.throwIfAborted();
     await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: this.keys.get(node.id)!.canonical, backend: this.opts.backend.name }, signal);
     return artifact;
+  }
+
+  /**
+   * One job, or, for a shardable plugin given more than one shard, one job per range of the split port's
+   * Dataset (at `unit` boundaries), run at once and merged in order.
+   */
+  private async runJob(node: ResolvedNode, job: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult> {
+    const sharding = node.plugin.shards;
+    const data = sharding && job.inputs[sharding.port];
+    const ranges = sharding && data && !Array.isArray(data) && data.type === 'Dataset' ? shardRanges(datasetView(data).count, this.opts.shards ?? 1, sharding.unit(node.params)) : [];
+    if (ranges.length < 2) return this.executor.run(job, signal, started);
+    this.opts.reporter.info(`  [${node.id}] ${ranges.length} shards: ${ranges.map(([s, e]) => `${s}-${e}`).join(', ')}`);
+    let first = true;
+    const parts = await Promise.all(ranges.map(([start, end]) => this.executor.run(
+      { ...job, inputs: { ...job.inputs, [sharding!.port]: sliceDataset(data as Artifact, start, end) }, firstSample: start },
+      signal,
+      () => (first ? ((first = false), started()) : undefined),
+    )));
+    return { artifact: sharding!.merge(parts.map((p) => p.artifact)), leaked: parts.reduce((n, p) => n + p.leaked, 0) };
   }
 
   private started(node: ResolvedNode): void {

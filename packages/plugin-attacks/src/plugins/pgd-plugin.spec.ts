@@ -1,5 +1,5 @@
 import { selectBackend } from '@rtlab/backends';
-import { datasetArtifact, SeededRng, standaloneContext } from '@rtlab/sdk';
+import { datasetArtifact, SeededRng, sliceDataset, standaloneContext } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { dspritesCnn, linearModel, Network } from '@rtlab/plugin-models';
 import { attackResultView } from '../attack-result';
@@ -7,6 +7,7 @@ import { pgdL2 } from '../pgd/pgd-l2';
 import { pgdLinf } from '../pgd/pgd-linf';
 import { flatDataset, randomMatrix, sigmaMax } from '../test-support/fixtures';
 import { pgdPlugin, PgdParams } from './pgd-plugin';
+import { mergeAttackResults } from './merge-attack-results';
 
 
 const params = (p: Partial<PgdParams>): PgdParams => ({ objective: 'representation', eps: 0.05, steps: 50, relStepsize: 0.5, randomStart: true, bounds: [0, 1], batchSize: 8, saveInputs: false, ...p });
@@ -84,5 +85,12 @@ describe.each(['cpu', 'wasm'] as const)('attack results on the dSprites CNN do n
     for (const other of [fives, ones]) {
       for (const name of ['lossAdv', 'repDistance', 'adversarial']) expect(Buffer.from(other[name].data.buffer).equals(Buffer.from(whole[name].data.buffer))).toBe(true);
     }
+    // Shards of the dataset, each knowing its first sample, merged: the same bytes and metadata as one run.
+    const p = params({ eps: 16 / 255, steps: 3, relStepsize: 0.7, batchSize: 4, saveInputs: true });
+    const one = await pgdPlugin(variant).run({ model, data }, p, standaloneContext({ seed: 9 }));
+    const shards = await Promise.all([[0, 4], [4, 12]].map(([start, end]) => pgdPlugin(variant).run({ model, data: sliceDataset(data, start, end) }, p, standaloneContext({ seed: 9, firstSample: start }))));
+    const merged = mergeAttackResults(shards);
+    expect(merged.meta).toEqual(one.meta);
+    for (const name of Object.keys(one.tensors)) expect(Buffer.from(merged.tensors[name].data.buffer).equals(Buffer.from(one.tensors[name].data.buffer))).toBe(true);
   }, 60_000);
 });

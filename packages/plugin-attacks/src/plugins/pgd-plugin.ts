@@ -7,6 +7,7 @@ import { PgdVariant } from '../pgd/pgd-variant';
 import { runPgd } from '../pgd/run-pgd';
 import { attackBatch, disposeBatch } from './attack-batch';
 import { AttackOutputs } from './attack-outputs';
+import { mergeAttackResults } from './merge-attack-results';
 
 export interface PgdParams {
   objective: ObjectiveName;
@@ -83,6 +84,8 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
     params: paramsSchema(variant.norm === 'linf' ? 'Linf' : 'L2'),
     inputs: { model: { type: 'Model', description: 'the network attacked' }, data: { type: 'Dataset', description: 'the samples attacked' } },
     output: 'AttackResult',
+    // Per-sample work: shards at batch boundaries give the same batches, so the same bytes, as one run.
+    shards: { port: 'data', unit: (p) => p.batchSize, merge: mergeAttackResults },
     async run(inputs, p, ctx): Promise<Artifact> {
       const data = datasetView(inputs.data as Artifact);
       const net = Network.fromArtifact(inputs.model as Artifact);
@@ -95,7 +98,7 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
           await abortPoint(ctx.signal);
           const { x0, batch } = attackBatch(net, data, start, end, p.objective, withLabels, target);
           const objective = (x: tf.Tensor4D, row = 0) => OBJECTIVES[p.objective](net, x, sliceBatch(batch, row, x.shape[0]));
-          const xAdv = await runPgd(variant, objective, x0, { ...settings, firstSample: start, signal: ctx.signal }).catch((e) => {
+          const xAdv = await runPgd(variant, objective, x0, { ...settings, firstSample: ctx.firstSample + start, signal: ctx.signal }).catch((e) => {
             disposeBatch(x0, batch);
             throw e;
           });

@@ -92,6 +92,18 @@ export function labelsOf(d: DatasetView): Int32Array {
   return d.labels;
 }
 
+/** Samples [start, end) of a Dataset artifact as a Dataset of their own (the metadata and view kept). */
+export function sliceDataset(a: Artifact, start: number, end: number): Artifact {
+  const d = datasetView(a);
+  const [h, w, c] = d.storedShape;
+  const per = d.targets ? d.targets.length / d.count : 0;
+  return datasetArtifact({
+    images: d.images.slice(start * h * w * c, end * h * w * c), imageShape: [h, w, c], meta: d.meta,
+    ...(d.labels ? { labels: d.labels.slice(start, end) } : {}),
+    ...(d.targets ? { targets: d.targets.slice(start * per, end * per) } : {}),
+  });
+}
+
 /** [start, end) pairs covering 0..count in steps of batchSize. */
 export function batchRanges(count: number, batchSize: number): [number, number][] {
   const out: [number, number][] = [];

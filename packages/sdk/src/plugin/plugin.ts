@@ -13,6 +13,18 @@ export interface PortSpec {
 
 export type PluginInputs = Record<string, Artifact | Artifact[] | undefined>;
 
+/**
+ * How a per-sample plugin splits: the engine cuts the Dataset on `port` into contiguous ranges whose
+ * sizes are multiples of `unit(params)` samples (say, the batch size, so every batch is the same as in
+ * one run), runs one job per range (each sees its `firstSample`), and `merge`s the results in order. The
+ * merged artifact must equal, byte for byte, what one unsplit run returns.
+ */
+export interface Sharding<P> {
+  port: string;
+  unit(params: P): number;
+  merge(parts: Artifact[]): Artifact;
+}
+
 /** What validation knows of the node feeding a port: its id, kind, plugin and params (defaults applied). */
 export interface ProducerInfo {
   id: string;
@@ -33,6 +45,11 @@ export interface PluginContext {
   signal: AbortSignal;
   dataRoot: string;
   modelRoot: string;
+  /**
+   * The index, in the node's whole dataset, of the first sample this run sees: 0, unless the engine
+   * split a shardable node (`Plugin.shards`). Seed per-sample randomness with sampleSeed(seed, firstSample + i).
+   */
+  firstSample: number;
   progress(done: number, total: number, note?: string): void;
   log(message: string): void;
 }
@@ -64,5 +81,7 @@ export interface Plugin<P = any> { // eslint-disable-line @typescript-eslint/no-
    * loss and AS attacks share eps and norm). Returns one message per problem; none when they fit.
    */
   checkProducers?(producers: Record<string, ProducerInfo | ProducerInfo[]>): string[];
+  /** Per-sample work the engine may split into shards (see `Sharding`). */
+  shards?: Sharding<P>;
   run(inputs: PluginInputs, params: P, ctx: PluginContext): Promise<Artifact>;
 }

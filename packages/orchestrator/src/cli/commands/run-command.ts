@@ -37,6 +37,7 @@ interface RunCommandOptions extends GlobalOptions {
   explain?: boolean;
   set: string[];
   workers?: string;
+  shards?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -51,6 +52,7 @@ export function runCommand(program: Command, exit: ExitHolder): void {
     .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_ORDER]))
     .option('--concurrency <n>', 'independent nodes run at once')
     .option('--workers <n>', 'worker threads running plugins, each with its own backend (default: one per core on wasm/cpu, 0 on native backends)')
+    .option('--shards <n>', 'split per-sample nodes (attacks) into up to n shards run at once on the workers (default 1); results are the same bytes')
     .option('--cache-dir <dir>', 'cache folder (default from rtlab.config.json, else .rtlab/cache)')
     .option('--set <node.param=value>', 'override a param for this run, e.g. train.count=200 or "probe-{pre}-{fov}.epochs=20" (repeatable)', collect, [])
     .option('--explain', 'say why each node that is computed missed the cache')
@@ -96,7 +98,7 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
   process.once('SIGINT', onSigint);
   let summary: RunSummary;
   try {
-    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys });
+    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys, shards: positiveInteger('--shards', opts.shards ?? 1, 1) });
   } finally {
     await executor.close();
     process.removeListener('SIGINT', onSigint);
