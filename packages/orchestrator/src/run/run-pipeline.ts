@@ -177,11 +177,16 @@ export class PipelineRun {
     if (ranges.length < 2) return this.executor.run(job, signal, started);
     this.opts.reporter.info(`  [${node.id}] ${ranges.length} shards: ${ranges.map(([s, e]) => `${s}-${e}`).join(', ')}`);
     let first = true;
+    const failed = new AbortController();
+    const shardSignal = AbortSignal.any([signal, failed.signal]);
     const parts = await Promise.all(ranges.map(([start, end]) => this.executor.run(
       { ...job, inputs: { ...job.inputs, [sharding!.port]: sliceDataset(data as Artifact, start, end) }, firstSample: start },
-      signal,
+      shardSignal,
       () => (first ? ((first = false), started()) : undefined),
-    )));
+    ).catch((e) => {
+      failed.abort(e); // one failed shard fails the node: its siblings stop
+      throw e;
+    })));
     return { artifact: sharding!.merge(parts.map((p) => p.artifact)), leaked: parts.reduce((n, p) => n + p.leaked, 0) };
   }
 
