@@ -27,3 +27,8 @@ export function cacheKey(description: KeyDescription): CacheKey {
   const canonical = canonicalJson(description);
   return { key: createHash('sha256').update(canonical).digest('hex'), canonical };
 }
+
+/** The key of one shard's output (samples [start, end) of a split node): what a queue job for the shard stores. */
+export function shardKey(key: string, start: number, end: number): string {
+  return createHash('sha256').update(`${key}/shard/${start}-${end}`).digest('hex');
+}

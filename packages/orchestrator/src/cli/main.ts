@@ -7,9 +7,10 @@ import { pluginsCommand } from './commands/plugins-command';
 import { runCommand } from './commands/run-command';
 import { schemaCommand } from './commands/schema-command';
 import { validateCommand } from './commands/validate-command';
+import { workerCommand } from './commands/worker-command';
 import { EXIT, exitCodeOf } from './exit-codes';
 
-const COMMANDS: RegisterCommand[] = [runCommand, validateCommand, graphCommand, schemaCommand, pluginsCommand, cacheCommand];
+const COMMANDS: RegisterCommand[] = [runCommand, workerCommand, validateCommand, graphCommand, schemaCommand, pluginsCommand, cacheCommand];
 
 export function buildProgram(exit: ExitHolder): Command {
   const program = new Command('rtlab')

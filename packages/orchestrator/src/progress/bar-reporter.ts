@@ -1,3 +1,4 @@
+import { NodeStatus } from '../run/node-status';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import { finishLine, ProgressReporter } from './progress-reporter';
 
@@ -23,7 +24,7 @@ export class BarReporter implements ProgressReporter {
     bar?.update(done, { node: id, note: note ?? '' });
   }
 
-  nodeFinished(id: string, status: 'hit' | 'computed' | 'failed' | 'skipped', durationMs: number, detail?: string): void {
+  nodeFinished(id: string, status: NodeStatus, durationMs: number, detail?: string): void {
     const bar = this.bars.get(id);
     if (bar) this.multibar.remove(bar);
     this.bars.delete(id);

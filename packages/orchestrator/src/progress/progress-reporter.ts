@@ -1,17 +1,18 @@
+import { NodeStatus } from '../run/node-status';
 /** What the runner tells the user while nodes run. */
 export interface ProgressReporter {
   info(message: string): void;
   nodeStarted(id: string): void;
   nodeProgress(id: string, done: number, total: number, note?: string): void;
-  nodeFinished(id: string, status: 'hit' | 'computed' | 'failed' | 'skipped', durationMs: number, detail?: string): void;
+  nodeFinished(id: string, status: NodeStatus, durationMs: number, detail?: string): void;
   close(): void;
 }
 
-const SYMBOL = { hit: '·', computed: '✓', failed: '✗', skipped: '-' } as const;
+const SYMBOL: Record<NodeStatus, string> = { hit: '·', computed: '✓', joined: '=', failed: '✗', skipped: '-' };
 
-export function finishLine(id: string, status: keyof typeof SYMBOL, durationMs: number, detail?: string): string {
-  const time = status === 'computed' || status === 'failed' ? ` ${(durationMs / 1000).toFixed(1)}s` : '';
-  const word = status === 'hit' ? 'cached' : status;
+export function finishLine(id: string, status: NodeStatus, durationMs: number, detail?: string): string {
+  const time = status !== 'hit' && status !== 'skipped' ? ` ${(durationMs / 1000).toFixed(1)}s` : '';
+  const word = status === 'hit' ? 'cached' : status === 'joined' ? 'computed for another coordinator' : status;
   return `${SYMBOL[status]} ${id} ${word}${time}${detail ? `: ${detail}` : ''}`;
 }
 
@@ -40,7 +41,7 @@ export class LineReporter implements ProgressReporter {
     this.write(`  ${id} ${Math.round((100 * done) / Math.max(total, 1))}% (${done}/${total})${note ? ` ${note}` : ''}`);
   }
 
-  nodeFinished(id: string, status: 'hit' | 'computed' | 'failed' | 'skipped', durationMs: number, detail?: string): void {
+  nodeFinished(id: string, status: NodeStatus, durationMs: number, detail?: string): void {
     this.write(finishLine(id, status, durationMs, detail));
   }
 

@@ -1,8 +1,9 @@
 import { defer, lastValueFrom, Observable, toArray } from 'rxjs';
 import { Artifact, datasetView, isAbortError, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
+import { Producer } from '../cache/cache-entry';
 import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
-import { CacheKey } from '../cache/cache-key';
+import { CacheKey, shardKey } from '../cache/cache-key';
 import { FileHashes } from '../cache/file-hashes';
 import { nodeKeys } from '../cache/node-keys';
 import { childrenOf } from '../dag/dag';
@@ -12,6 +13,8 @@ import { ContextServices } from '../execute/node-context';
 import { InProcessExecutor } from '../execute/in-process-executor';
 import { JobResult, PluginJob } from '../execute/plugin-job';
 import { shardRanges } from '../execute/shard-ranges';
+import { QueueCoordinator, Submitted } from '../execute/queue/queue-coordinator';
+import { QueueJobData } from '../execute/queue/queue-job';
 import { NodeOutcome, scheduleDag } from '../scheduler/schedule-dag';
 import { didYouMean } from '../validate/nearest-name';
 import { ResolvedNode, ResolvedPipeline } from '../validate/resolved-pipeline';
@@ -30,6 +33,8 @@ export interface RunOptions extends ContextServices {
   keys?: Map<string, CacheKey>;
   /** At most this many shards per shardable node (`Plugin.shards`), run at once on the executor; default 1. */
   shards?: number;
+  /** Run every computed node on this BullMQ queue's workers instead of the executor. */
+  queue?: QueueCoordinator;
 }
 
 export interface NodeResult {
@@ -38,6 +43,8 @@ export interface NodeResult {
   status: NodeRecord['status'];
   durationMs: number;
   error?: unknown;
+  /** The worker processes (host:pid) that computed it, for nodes run on a queue. */
+  workers?: string[];
 }
 
 export interface RunSummary {
@@ -75,6 +82,8 @@ export class PipelineRun {
   private readonly executor: Executor;
   /** When a node's plugin started: its recorded duration excludes the wait for a device. */
   private readonly computeStarted = new Map<string, number>();
+  /** Nodes run on a queue: their workers, and whether another coordinator had pushed the jobs this run waited for. */
+  private readonly remote = new Map<string, { workers: string[]; backend: string; joined: boolean }>();
 
   constructor(private readonly pipeline: ResolvedPipeline, private readonly opts: RunOptions) {
     this.keys = opts.keys ?? nodeKeys(pipeline, { dataRoot: opts.dataRoot, modelRoot: opts.modelRoot }, new FileHashes(opts.cache.root));
@@ -105,10 +114,13 @@ export class PipelineRun {
     return this.keys.get(id)!.key;
   }
 
-  /** A cached artifact must be read only if it is a sink or one of its consumers will run. */
+  /**
+   * A cached artifact must be read only if it is a sink or one of its consumers will run here (on a
+   * queue, consumers read their inputs on the workers).
+   */
   private needed(id: string): boolean {
     const children = this.children.get(id)!;
-    return children.length === 0 || children.some((c) => !this.cached.has(c));
+    return children.length === 0 || (!this.opts.queue && children.some((c) => !this.cached.has(c)));
   }
 
   /** One node as an observable: the run's signal or an unsubscription aborts it. */
@@ -137,7 +149,7 @@ export class PipelineRun {
     });
   }
 
-  private async runNode(node: ResolvedNode, signal: AbortSignal): Promise<'hit' | 'computed'> {
+  private async runNode(node: ResolvedNode, signal: AbortSignal): Promise<'hit' | 'computed' | 'joined'> {
     signal.throwIfAborted();
     if (this.cached.has(node.id)) {
       if (!this.needed(node.id)) return 'hit';
@@ -147,12 +159,18 @@ export class PipelineRun {
         return 'hit';
       }
     }
-    this.memo.set(node.id, await this.compute(node, signal, () => this.started(node)));
-    return 'computed';
+    const artifact = await this.compute(node, signal, () => this.started(node));
+    if (artifact) this.memo.set(node.id, artifact);
+    return this.remote.get(node.id)?.joined ? 'joined' : 'computed';
+  }
+
+  /** Computes the node here (or on the executor's workers) or on the queue; the artifact when this run needs it. */
+  private compute(node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
+    return this.opts.queue ? this.computeOnQueue(this.opts.queue, node, signal, started) : this.computeHere(node, signal, started);
   }
 
   /** Runs the node's plugin on its inputs and stores the result under its key. */
-  private async compute(node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact> {
+  private async computeHere(node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact> {
     const key = this.key(node.id);
     const job: PluginJob = {
       kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node, signal),
@@ -162,8 +180,69 @@ export class PipelineRun {
     if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
     checkArtifact(artifact, node.plugin);
     signal.throwIfAborted();
-    await this.opts.cache.put(key, artifact, { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: this.keys.get(node.id)!.canonical, backend: this.opts.backend.name }, signal);
+    await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal);
     return artifact;
+  }
+
+  private producer(node: ResolvedNode): Producer {
+    return { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: this.keys.get(node.id)!.canonical };
+  }
+
+  /**
+   * Pushes the node, or its shards, to the queue and waits until workers have written them to the
+   * cache; shards are merged here. Returns the artifact only for a sink (consumers read the cache).
+   */
+  private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
+    const key = this.key(node.id);
+    const inputKeys = Object.fromEntries(Object.entries(node.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map((r) => this.key(r)) : this.key(ref)]));
+    const base = { kind: node.kind, plugin: node.plugin.name, params: node.params as QueueJobData['params'], nodeId: node.id, key, inputKeys, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, producer: this.producer(node) };
+    const ranges = await this.queueShardRanges(node, signal);
+    const jobs = ranges.length < 2 ? [{ ...base, outputKey: key }] : ranges.map(([start, end]) => ({ ...base, outputKey: shardKey(key, start, end), shard: { port: node.plugin.shards!.port, start, end } }));
+    const progress = jobs.map(() => ({ done: 0, total: 1 }));
+    let first = true;
+    const results = await Promise.all(jobs.map((job, i) => this.submitUntilCached(queue, job, signal, {
+      started: () => (first ? ((first = false), started()) : undefined),
+      progress: (p) => {
+        progress[i] = p;
+        this.opts.reporter.nodeProgress(node.id, progress.reduce((n, q) => n + q.done, 0), progress.reduce((n, q) => n + q.total, 0), jobs.length > 1 ? `${jobs.length} shards` : undefined);
+      },
+    })));
+    this.remote.set(node.id, { workers: [...new Set(results.map((r) => r.worker))], backend: results[0].backend, joined: !results.some((r) => r.own) });
+    const leaked = results.reduce((n, r) => n + r.leaked, 0);
+    if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors on ${results[0].worker}`);
+    if (jobs.length > 1) return this.mergeShards(node, jobs.map((j) => j.outputKey), signal);
+    return this.children.get(node.id)!.length === 0 ? this.opts.cache.get(key) : undefined;
+  }
+
+  /** The shard ranges of a shardable node on the queue (the split port's Dataset is read for its size). */
+  private async queueShardRanges(node: ResolvedNode, signal: AbortSignal): Promise<[number, number][]> {
+    const sharding = node.plugin.shards;
+    const ref = sharding && node.inputs[sharding.port];
+    if (!sharding || (this.opts.shards ?? 1) < 2 || typeof ref !== 'string') return [];
+    const data = await this.load(ref, signal);
+    return data.type === 'Dataset' ? shardRanges(datasetView(data).count, this.opts.shards!, sharding.unit(node.params)) : [];
+  }
+
+  private async mergeShards(node: ResolvedNode, keys: string[], signal: AbortSignal): Promise<Artifact> {
+    const parts = await Promise.all(keys.map((k) => this.opts.cache.get(k)));
+    if (parts.some((p) => !p)) throw new RtlabError('cache', `a shard of ${node.id} vanished from the cache at ${this.opts.cache.root} before it was merged`);
+    const artifact = node.plugin.shards!.merge(parts as Artifact[]);
+    checkArtifact(artifact, node.plugin);
+    await this.opts.cache.put(this.key(node.id), artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal);
+    return artifact;
+  }
+
+  /**
+   * Submits a job and checks that its output reached this cache. A finished job whose output is gone
+   * (the cache was cleared) is pushed once more; gone again, the workers write to another folder.
+   */
+  private async submitUntilCached(queue: QueueCoordinator, job: Omit<QueueJobData, 'coordinator'>, signal: AbortSignal, watcher: Parameters<QueueCoordinator['submit']>[2]): Promise<Submitted> {
+    for (let attempt = 0; ; attempt++) {
+      const result = await queue.submit(job, signal, watcher);
+      if (this.opts.cache.has(job.outputKey)) return result;
+      if (attempt > 0) throw new RtlabError('cache', `worker ${result.worker} finished ${job.nodeId}, but its result is not in the cache at ${this.opts.cache.root}: workers must write to the same directory (--cache-dir on a shared mount)`);
+      await queue.forget(job.outputKey);
+    }
   }
 
   /**
@@ -207,7 +286,7 @@ export class PipelineRun {
       loading = this.opts.cache.get(this.key(id)).then(async (artifact) => {
         if (artifact) return artifact;
         this.opts.reporter.info(`input "${id}" is no longer in the cache; computing it again`);
-        return this.compute(this.byId.get(id)!, signal, () => undefined);
+        return this.computeHere(this.byId.get(id)!, signal, () => undefined);
       });
       this.loading.set(id, loading);
       void loading.finally(() => this.loading.delete(id)).catch(() => undefined);
@@ -225,7 +304,8 @@ export class PipelineRun {
 
   private finish(id: string, status: NodeResult['status'], started: number, error?: unknown): void {
     const durationMs = Date.now() - (this.computeStarted.get(id) ?? started);
-    this.settle({ id, key: this.key(id), status, durationMs, error }, error ? describeError(error) : undefined);
+    const workers = this.remote.get(id)?.workers;
+    this.settle({ id, key: this.key(id), status, durationMs, error, ...(workers ? { workers } : {}) }, error ? describeError(error) : workers ? `on ${workers.join(', ')}` : undefined);
     for (const p of parentsOf(this.byId.get(id)!)) {
       const left = this.pendingConsumers.get(p)! - 1;
       this.pendingConsumers.set(p, left);
@@ -240,7 +320,7 @@ export class PipelineRun {
     const node = this.byId.get(result.id)!;
     this.opts.record?.append({
       type: 'node', node: result.id, key: result.key, plugin: `${node.kind}/${node.plugin.name}`, status: result.status, durationMs: result.durationMs,
-      backend: this.opts.backend.name, ...(result.error ? { error: describeError(result.error) } : {}),
+      backend: this.remote.get(result.id)?.backend ?? this.opts.backend.name, ...(result.workers ? { workers: result.workers } : {}), ...(result.error ? { error: describeError(result.error) } : {}),
     });
   }
 

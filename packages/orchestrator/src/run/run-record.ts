@@ -1,3 +1,4 @@
+import { NodeStatus } from './node-status';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -6,9 +7,11 @@ export interface NodeRecord {
   node: string;
   key: string;
   plugin: string;
-  status: 'hit' | 'computed' | 'failed' | 'skipped';
+  status: NodeStatus;
   durationMs: number;
   backend: string;
+  /** host:pid of the queue workers that computed it. */
+  workers?: string[];
   error?: string;
 }
 

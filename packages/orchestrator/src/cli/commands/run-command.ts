@@ -12,6 +12,8 @@ import { withAncestors } from '../../dag/pipeline-dag';
 import { Executor } from '../../execute/executor';
 import { InProcessExecutor } from '../../execute/in-process-executor';
 import { WorkerPool } from '../../execute/worker-pool/worker-pool';
+import { QueueCoordinator } from '../../execute/queue/queue-coordinator';
+import { redactPassword } from '../../execute/queue/redis-connection';
 import { parseOverride } from '../../pipeline/param-overrides';
 import { BarReporter } from '../../progress/bar-reporter';
 import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
@@ -38,7 +40,11 @@ interface RunCommandOptions extends GlobalOptions {
   set: string[];
   workers?: string;
   shards?: string;
+  queue?: string;
 }
+
+/** Nodes a coordinator keeps on the queue at once by default: the workers, not the coordinator, set the pace. */
+const QUEUE_CONCURRENCY = 256;
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -53,6 +59,7 @@ export function runCommand(program: Command, exit: ExitHolder): void {
     .option('--concurrency <n>', 'independent nodes run at once')
     .option('--workers <n>', 'worker threads running plugins, each with its own backend (default: one per core on wasm/cpu, 0 on native backends)')
     .option('--shards <n>', 'split per-sample nodes (attacks) into up to n shards run at once on the workers (default 1); results are the same bytes')
+    .option('--queue <url>', 'coordinate: push computed nodes (and shards) as jobs to rtlab workers on this Redis (redis://HOST:PORT); the cache folder must be shared with them')
     .option('--cache-dir <dir>', 'cache folder (default from rtlab.config.json, else .rtlab/cache)')
     .option('--set <node.param=value>', 'override a param for this run, e.g. train.count=200 or "probe-{pre}-{fov}.epochs=20" (repeatable)', collect, [])
     .option('--explain', 'say why each node that is computed missed the cache')
@@ -76,13 +83,15 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
 }
 
 async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipeline, opts: RunCommandOptions, config: RtlabConfig, registry: PluginRegistry): Promise<number> {
-  const workers = positiveInteger('--workers', opts.workers ?? config.workers ?? defaultWorkers(backend), 0);
+  const workers = opts.queue ? 0 : positiveInteger('--workers', opts.workers ?? config.workers ?? defaultWorkers(backend), 0);
   if (workers && backend.name === 'webgpu') throw new RtlabError('usage', `--workers ${workers}: worker threads each start their own backend, and webgpu has one device per process; leave --workers out`);
-  const concurrency = positiveInteger('--concurrency', opts.concurrency ?? Math.max(config.concurrency, workers), 1);
+  const concurrency = positiveInteger('--concurrency', opts.concurrency ?? (opts.queue ? QUEUE_CONCURRENCY : Math.max(config.concurrency, workers)), 1);
   const reporter: ProgressReporter = process.stderr.isTTY ? new BarReporter() : new LineReporter();
   const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
   const started = new Date();
-  reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes) — ${describeBackend(backend)}${workers ? ` on each of ${workers} worker threads` : ''}`);
+  const where = opts.queue ? ` — nodes run on the workers of ${redactPassword(opts.queue)}, cache ${cache.root}` : ` — ${describeBackend(backend)}${workers ? ` on each of ${workers} worker threads` : ''}`;
+  reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes)${where}`);
+  const queue = opts.queue ? await QueueCoordinator.connect(opts.queue, reporter) : undefined;
   const keys = nodeKeys(pipeline, config, new FileHashes(cache.root));
   if (opts.explain) explain(pipeline, keys, cache, config, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
@@ -98,9 +107,10 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
   process.once('SIGINT', onSigint);
   let summary: RunSummary;
   try {
-    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys, shards: positiveInteger('--shards', opts.shards ?? 1, 1) });
+    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys, shards: positiveInteger('--shards', opts.shards ?? 1, 1), queue });
   } finally {
     await executor.close();
+    await queue?.close();
     process.removeListener('SIGINT', onSigint);
     reporter.close();
   }
@@ -150,7 +160,7 @@ function report(summary: RunSummary, record: RunRecord, ms: number, debug: boole
   }
   const count = (s: string) => summary.results.filter((r) => r.status === s).length;
   process.stderr.write(
-    `\n${summary.results.length} nodes: ${count('computed')} computed, ${count('hit')} cached, ${count('failed')} failed, ${count('skipped')} skipped in ${(ms / 1000).toFixed(1)}s; record: ${record.file}\n`,
+    `\n${summary.results.length} nodes: ${count('computed')} computed, ${count('hit')} cached,${count('joined') ? ` ${count('joined')} computed for another coordinator,` : ''} ${count('failed')} failed, ${count('skipped')} skipped in ${(ms / 1000).toFixed(1)}s; record: ${record.file}\n`,
   );
   if (summary.aborted) {
     process.stderr.write('interrupted: finished nodes are cached; rerun to continue\n');

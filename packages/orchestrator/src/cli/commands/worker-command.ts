@@ -1,0 +1,74 @@
+import { Command, Option } from 'commander';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BACKEND_ORDER, BackendName, RtlabError } from '@rtlab/sdk';
+import { describeBackend, releaseBackend, selectBackend } from '@rtlab/backends';
+import { ArtifactCache } from '../../cache/artifact-cache';
+import { Executor } from '../../execute/executor';
+import { InProcessExecutor } from '../../execute/in-process-executor';
+import { startQueueWorker, WORKER_NAME } from '../../execute/queue/queue-worker';
+import { redactPassword } from '../../execute/queue/redis-connection';
+import { WorkerPool } from '../../execute/worker-pool/worker-pool';
+import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
+import { act, ExitHolder } from '../action';
+import { EXIT } from '../exit-codes';
+import { GlobalOptions, openWorkspace } from '../workspace';
+
+interface WorkerCommandOptions extends GlobalOptions {
+  queue: string;
+  cacheDir?: string;
+  backend?: BackendName | 'auto';
+  threads?: string;
+  lockSeconds: string;
+}
+
+export function workerCommand(program: Command, exit: ExitHolder): void {
+  program
+    .command('worker')
+    .description('compute the nodes that coordinators (rtlab run --queue) push to a Redis queue, until stopped')
+    .requiredOption('--queue <url>', 'the Redis the coordinators use (redis://HOST:PORT)')
+    .option('--cache-dir <dir>', 'the cache folder the coordinators use, on a shared mount (default from rtlab.config.json, else .rtlab/cache)')
+    .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_ORDER]))
+    .option('--threads <n>', 'jobs run at once, each on its own worker thread (default: one per core on wasm/cpu, else 1)')
+    .option('--lock-seconds <s>', 'a job whose worker is silent this long (killed, network lost) goes back to the queue', '60')
+    .action(act(exit, (_o: unknown, cmd: Command) => workerAction(cmd.optsWithGlobals<WorkerCommandOptions>())));
+}
+
+async function workerAction(opts: WorkerCommandOptions): Promise<number> {
+  const { config, registry } = openWorkspace(opts);
+  const lockSeconds = Number(opts.lockSeconds);
+  if (!(lockSeconds >= 1)) throw new RtlabError('usage', `--lock-seconds must be a number >= 1, got ${opts.lockSeconds}`);
+  const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
+  const threaded = backend.name === 'wasm' || backend.name === 'cpu';
+  const threads = opts.threads === undefined ? (threaded ? os.availableParallelism() : 1) : Number(opts.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new RtlabError('usage', `--threads must be an integer >= 1, got ${opts.threads}`);
+  if (!threaded && threads > 1) throw new RtlabError('usage', `--threads ${threads}: ${backend.name} has one device per process; start one worker per device instead`);
+  const reporter = new LineReporter();
+  const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
+  // wasm and cpu run on worker threads, so that this thread stays free to renew the jobs' locks
+  const executorOn = (r: ProgressReporter): Executor => (threaded ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, threads, r) : new InProcessExecutor(registry, backend, r));
+  let executor: Executor | undefined;
+  try {
+    const { worker, executor: started } = await startQueueWorker({
+      url: opts.queue, cache, executor: executorOn, plugins: registry, backend: backend.name, lockMs: lockSeconds * 1000, reporter,
+      ...(opts.dataRoot ? { dataRoot: config.dataRoot } : {}), ...(opts.modelRoot ? { modelRoot: config.modelRoot } : {}),
+    });
+    executor = started;
+    reporter.info(`rtlab worker ${WORKER_NAME}: ${threads} job(s) at once from ${redactPassword(opts.queue)} — ${describeBackend(backend)}, cache ${cache.root}`);
+    const signal = await stopSignal();
+    reporter.info(`${signal}: stopping; jobs in progress go back to the queue after --lock-seconds`);
+    await worker.close(true);
+    return signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
+  } finally {
+    await executor?.close();
+    releaseBackend();
+  }
+}
+
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (s: NodeJS.Signals) => resolve(s);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

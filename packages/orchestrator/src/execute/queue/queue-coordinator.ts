@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { RtlabError } from '@rtlab/sdk';
+import { ProgressReporter } from '../../progress/progress-reporter';
+import { checkRedis, QUEUE_NAME, redactPassword, redisOptions } from './redis-connection';
+import { QueueJobData, QueueJobProgress, QueueJobResult } from './queue-job';
+
+/** Finished jobs stay this long, so that a coordinator arriving late joins the finished job instead of pushing it again. */
+const KEEP_FINISHED_S = 7 * 24 * 3600;
+
+export interface Submitted extends QueueJobResult {
+  /** False when another coordinator had pushed the same job: this run waited for it. */
+  own: boolean;
+}
+
+interface Watcher {
+  started(): void;
+  progress(p: QueueJobProgress): void;
+}
+
+/**
+ * The coordinator's side of the queue: pushes jobs (id = output cache key) and waits for their
+ * workers. rtlab's own DAG scheduler decides what is ready; BullMQ only carries the work.
+ */
+export class QueueCoordinator {
+  readonly id = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly watchers = new Map<string, Watcher>();
+  private warned = false;
+
+  private constructor(readonly url: string, private readonly queue: Queue, private readonly events: QueueEvents, private readonly reporter: ProgressReporter) {
+    events.on('active', ({ jobId }) => this.watchers.get(jobId)?.started());
+    events.on('progress', ({ jobId, data }) => this.watchers.get(jobId)?.progress(data as unknown as QueueJobProgress));
+    const warn = (e: Error) => {
+      if (!this.warned) reporter.info(`warning: Redis at ${redactPassword(url)}: ${e.message} (retrying)`);
+      this.warned = true;
+    };
+    queue.on('error', warn);
+    events.on('error', warn);
+  }
+
+  static async connect(url: string, reporter: ProgressReporter): Promise<QueueCoordinator> {
+    await checkRedis(url);
+    const connection = redisOptions(url);
+    const coordinator = new QueueCoordinator(url, new Queue(QUEUE_NAME, { connection }), new QueueEvents(QUEUE_NAME, { connection }), reporter);
+    await coordinator.events.waitUntilReady();
+    return coordinator;
+  }
+
+  /**
+   * Pushes the job, or joins the one already there under the same id, and resolves when a worker has
+   * finished it. A job that failed in an earlier run is retried. Aborting stops the wait only: the job
+   * stays queued, and a rerun joins it.
+   */
+  async submit(data: Omit<QueueJobData, 'coordinator'>, signal: AbortSignal, watcher: Watcher): Promise<Submitted> {
+    const jobId = data.outputKey;
+    this.watchers.set(jobId, watcher);
+    try {
+      const job = await this.queue.add(data.nodeId, { ...data, coordinator: this.id }, { jobId, removeOnComplete: { age: KEEP_FINISHED_S }, removeOnFail: { age: KEEP_FINISHED_S } });
+      let own = (job.data as QueueJobData).coordinator === this.id;
+      const state = await job.getState();
+      if (state === 'active') watcher.started();
+      if (state === 'failed' && (await retried(job))) own = true;
+      const result = (await abortable(job.waitUntilFinished(this.events), signal)) as QueueJobResult;
+      return { ...result, own };
+    } catch (e) {
+      if (e instanceof RtlabError) throw e;
+      throw new RtlabError('plugin', (e as Error).message);
+    } finally {
+      this.watchers.delete(jobId);
+    }
+  }
+
+  /** Removes a finished job whose result is gone from the cache, so that it can be pushed again. */
+  async forget(outputKey: string): Promise<void> {
+    const job = await this.queue.getJob(outputKey);
+    await job?.remove().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+  }
+}
+
+/** Retries a failed job; false when another coordinator retried it first. */
+async function retried(job: Job): Promise<boolean> {
+  try {
+    await job.retry('failed');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,41 @@
+import { JsonValue } from '@rtlab/sdk';
+import { Producer } from '../../cache/cache-entry';
+
+/**
+ * One node, or one shard of a node, as a BullMQ job. Inputs travel as cache keys, not bytes: every
+ * machine mounts the same cache. The job's id is `outputKey`, so the same work pushed twice (by two
+ * coordinators, or by a rerun after a crash) is one job.
+ */
+export interface QueueJobData {
+  kind: string;
+  plugin: string;
+  params: { [key: string]: JsonValue };
+  nodeId: string;
+  /** The node's key (its seed derives from it); a shard's output has its own key. */
+  key: string;
+  outputKey: string;
+  /** port -> the cache key(s) of its artifact(s). */
+  inputKeys: Record<string, string | string[]>;
+  /** A shard: the samples [start, end) of `port`'s Dataset. */
+  shard?: { port: string; start: number; end: number };
+  dataRoot: string;
+  modelRoot: string;
+  producer: Producer;
+  /** Who pushed the job (host:pid:nonce): a coordinator that finds another's job joins it. */
+  coordinator: string;
+}
+
+/** What a worker returns for a finished job (its artifact is in the cache under `outputKey`). */
+export interface QueueJobResult {
+  /** host:pid of the worker process that computed it. */
+  worker: string;
+  backend: string;
+  leaked: number;
+}
+
+/** Progress a worker publishes for a running job. */
+export interface QueueJobProgress {
+  done: number;
+  total: number;
+  note?: string;
+}
