@@ -19,19 +19,32 @@ export function rtlab(cwd: string, ...args: string[]): { code: number | null; st
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** node -> status of the run whose record the CLI named on stderr. */
-export function statuses(stderr: string): Record<string, string> {
+/** The node lines of the run whose record the CLI named on stderr. */
+export function nodeRecords(stderr: string): { node: string; key: string; status: string; workers?: string[]; error?: string }[] {
   const file = /record: (.*record\.jsonl)/.exec(stderr)![1];
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  return Object.fromEntries(lines.filter((l) => l.type === 'node').map((l) => [l.node, l.status]));
+  return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'node');
 }
 
-/** Starts the CLI without waiting; stderr accumulates in `stderr()`. */
-export function startRtlab(cwd: string, ...args: string[]): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
+/** node -> status of the run whose record the CLI named on stderr. */
+export function statuses(stderr: string): Record<string, string> {
+  return Object.fromEntries(nodeRecords(stderr).map((l) => [l.node, l.status]));
+}
+
+export interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Starts the CLI without waiting; its output accumulates in `stdout()` and `stderr()`. */
+export function startRtlab(cwd: string, ...args: string[]): Started {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
   let err = '';
+  child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  return { child, stderr: () => err, exit: new Promise((resolve) => child.on('exit', resolve)) };
+  return { child, stdout: () => out, stderr: () => err, exit: new Promise((resolve) => child.on('exit', resolve)) };
 }
 
 /** Polls until the condition holds; throws after the timeout. */

@@ -13,7 +13,7 @@ import { Executor } from '../../execute/executor';
 import { InProcessExecutor } from '../../execute/in-process-executor';
 import { WorkerPool } from '../../execute/worker-pool/worker-pool';
 import { QueueCoordinator } from '../../execute/queue/queue-coordinator';
-import { redactPassword } from '../../execute/queue/redis-connection';
+import { checkRedis, redactPassword } from '../../execute/queue/redis-connection';
 import { parseOverride } from '../../pipeline/param-overrides';
 import { BarReporter } from '../../progress/bar-reporter';
 import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
@@ -74,6 +74,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
     return EXIT.invalid;
   }
   const pipeline = opts.only.length ? withAncestors(validated.pipeline, opts.only) : validated.pipeline;
+  if (opts.queue) await checkRedis(opts.queue); // before the backends load: a wrong URL fails at once
   const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
   try {
     return await runOn(backend, file, pipeline, opts, config, registry);

@@ -7,7 +7,7 @@ import { ArtifactCache } from '../../cache/artifact-cache';
 import { Executor } from '../../execute/executor';
 import { InProcessExecutor } from '../../execute/in-process-executor';
 import { startQueueWorker, WORKER_NAME } from '../../execute/queue/queue-worker';
-import { redactPassword } from '../../execute/queue/redis-connection';
+import { checkRedis, redactPassword } from '../../execute/queue/redis-connection';
 import { WorkerPool } from '../../execute/worker-pool/worker-pool';
 import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
 import { act, ExitHolder } from '../action';
@@ -38,6 +38,7 @@ async function workerAction(opts: WorkerCommandOptions): Promise<number> {
   const { config, registry } = openWorkspace(opts);
   const lockSeconds = Number(opts.lockSeconds);
   if (!(lockSeconds >= 1)) throw new RtlabError('usage', `--lock-seconds must be a number >= 1, got ${opts.lockSeconds}`);
+  await checkRedis(opts.queue); // before the backends load: a wrong URL fails at once
   const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
   const threaded = backend.name === 'wasm' || backend.name === 'cpu';
   const threads = opts.threads === undefined ? (threaded ? os.availableParallelism() : 1) : Number(opts.threads);

@@ -36,6 +36,7 @@ export class QueueCoordinator {
       this.warned = true;
     };
     queue.on('error', warn);
+    queue.setMaxListeners(0); // every job being waited for listens for the queue closing
     events.on('error', warn);
   }
 
@@ -56,7 +57,7 @@ export class QueueCoordinator {
     const jobId = data.outputKey;
     this.watchers.set(jobId, watcher);
     try {
-      const job = await this.queue.add(data.nodeId, { ...data, coordinator: this.id }, { jobId, removeOnComplete: { age: KEEP_FINISHED_S }, removeOnFail: { age: KEEP_FINISHED_S } });
+      const job = await this.push(data);
       let own = (job.data as QueueJobData).coordinator === this.id;
       const state = await job.getState();
       if (state === 'active') watcher.started();
@@ -68,6 +69,18 @@ export class QueueCoordinator {
       throw new RtlabError('plugin', (e as Error).message);
     } finally {
       this.watchers.delete(jobId);
+    }
+  }
+
+  /**
+   * Adds the job unless one with its id exists, and reads back the one Redis holds: `add` returns our
+   * own data even when another coordinator's job was there first.
+   */
+  private async push(data: Omit<QueueJobData, 'coordinator'>): Promise<Job> {
+    for (;;) {
+      await this.queue.add(data.nodeId, { ...data, coordinator: this.id }, { jobId: data.outputKey, removeOnComplete: { age: KEEP_FINISHED_S }, removeOnFail: { age: KEEP_FINISHED_S } });
+      const job = await this.queue.getJob(data.outputKey);
+      if (job) return job; // else removed in between (by `forget`): push again
     }
   }
 

@@ -35,12 +35,13 @@ export function redisOptions(url: string): RedisOptions {
  */
 export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
   const client = new IORedis({ ...redisOptions(url), lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
-  client.on('error', () => undefined);
+  let cause: Error | undefined; // ioredis rejects with "Connection is closed"; the socket's error says why
+  client.on('error', (e: Error) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new RtlabError('config', `cannot reach Redis at ${redactPassword(url)}: ${(e as Error).message || 'connection refused'}`);
+    throw new RtlabError('config', `cannot reach Redis at ${redactPassword(url)}: ${(cause ?? (e as Error)).message}`);
   } finally {
     client.disconnect();
   }
