@@ -26,4 +26,17 @@ describe('sharded attack nodes', () => {
       expect(five[node].equals(one[node])).toBe(true);
     }
   }, 120_000);
+
+  it('a worker thread receives the weights once for all the shards it runs', () => {
+    const copied = (shards: number): number => {
+      const r = rtlab(dir, 'run', PIPELINE, ...SMALL, '--only', 'as-random-linf', '--shards', String(shards), '--workers', '1', '--cache-dir', `cache-copies-${shards}`);
+      expect(r.code).toBe(0);
+      const record = fs.readFileSync(/record: (.*record\.jsonl)/.exec(r.stderr)![1], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      return record.find((l) => l.node === 'as-random-linf').copiedBytes;
+    };
+    // one shard copies the model and the test set; five copy the model once and the test set in five slices
+    const one = copied(1);
+    expect(one).toBeGreaterThan(0);
+    expect(copied(5)).toBe(one);
+  }, 120_000);
 });

@@ -13,10 +13,14 @@ export interface PluginJob {
   modelRoot: string;
   /** For one shard of a split node: the index of its first sample in the node's whole dataset. */
   firstSample?: number;
+  /** The cache keys of the inputs (port -> key(s)), where they are whole cached artifacts: a worker thread holds those between jobs. */
+  inputKeys?: Record<string, string | string[]>;
 }
 
 export interface JobResult {
   artifact: Artifact;
   /** Tensors the plugin left allocated on its backend (warned about, never fatal). */
   leaked: number;
+  /** Bytes of inputs copied to a worker thread for this job (inputs it already held are not copied). */
+  copiedBytes?: number;
 }

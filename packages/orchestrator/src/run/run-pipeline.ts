@@ -45,6 +45,8 @@ export interface NodeResult {
   error?: unknown;
   /** The worker processes (host:pid) that computed it, for nodes run on a queue. */
   workers?: string[];
+  /** Bytes of inputs copied to worker threads to compute it. */
+  copiedBytes?: number;
 }
 
 export interface RunSummary {
@@ -83,6 +85,8 @@ export class PipelineRun {
   /** When a node's plugin started: its recorded duration excludes the wait for a device. */
   private readonly computeStarted = new Map<string, number>();
   /** Nodes run on a queue: their workers, and whether another coordinator had pushed the jobs this run waited for. */
+  /** Bytes of inputs copied to worker threads per node (inputs a worker held already are not copied). */
+  private readonly copiedBytes = new Map<string, number>();
   private readonly remote = new Map<string, { workers: string[]; backend: string; joined: boolean }>();
 
   constructor(private readonly pipeline: ResolvedPipeline, private readonly opts: RunOptions) {
@@ -174,14 +178,19 @@ export class PipelineRun {
     const key = this.key(node.id);
     const job: PluginJob = {
       kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node, signal),
-      nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot,
+      nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, inputKeys: this.inputKeysOf(node),
     };
-    const { artifact, leaked } = await this.runJob(node, job, signal, started);
+    const { artifact, leaked, copiedBytes } = await this.runJob(node, job, signal, started);
+    if (copiedBytes !== undefined) this.copiedBytes.set(node.id, copiedBytes);
     if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
     checkArtifact(artifact, node.plugin);
     signal.throwIfAborted();
     await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal);
     return artifact;
+  }
+
+  private inputKeysOf(node: ResolvedNode): Record<string, string | string[]> {
+    return Object.fromEntries(Object.entries(node.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map((r) => this.key(r)) : this.key(ref)]));
   }
 
   private producer(node: ResolvedNode): Producer {
@@ -194,8 +203,7 @@ export class PipelineRun {
    */
   private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
     const key = this.key(node.id);
-    const inputKeys = Object.fromEntries(Object.entries(node.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map((r) => this.key(r)) : this.key(ref)]));
-    const base = { kind: node.kind, plugin: node.plugin.name, params: node.params as QueueJobData['params'], nodeId: node.id, key, inputKeys, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, producer: this.producer(node) };
+    const base = { kind: node.kind, plugin: node.plugin.name, params: node.params as QueueJobData['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, producer: this.producer(node) };
     const ranges = await this.queueShardRanges(node, signal);
     const jobs = ranges.length < 2 ? [{ ...base, outputKey: key }] : ranges.map(([start, end]) => ({ ...base, outputKey: shardKey(key, start, end), shard: { port: node.plugin.shards!.port, start, end } }));
     const progress = jobs.map(() => ({ done: 0, total: 1 }));
@@ -259,14 +267,14 @@ export class PipelineRun {
     const failed = new AbortController();
     const shardSignal = AbortSignal.any([signal, failed.signal]);
     const parts = await Promise.all(ranges.map(([start, end]) => this.executor.run(
-      { ...job, inputs: { ...job.inputs, [sharding!.port]: sliceDataset(data as Artifact, start, end) }, firstSample: start },
+      { ...job, inputs: { ...job.inputs, [sharding!.port]: sliceDataset(data as Artifact, start, end) }, inputKeys: withoutPort(job.inputKeys, sharding!.port), firstSample: start },
       shardSignal,
       () => (first ? ((first = false), started()) : undefined),
     ).catch((e) => {
       failed.abort(e); // one failed shard fails the node: its siblings stop
       throw e;
     })));
-    return { artifact: sharding!.merge(parts.map((p) => p.artifact)), leaked: parts.reduce((n, p) => n + p.leaked, 0) };
+    return { artifact: sharding!.merge(parts.map((p) => p.artifact)), leaked: parts.reduce((n, p) => n + p.leaked, 0), copiedBytes: parts.reduce((n, p) => n + (p.copiedBytes ?? 0), 0) };
   }
 
   private started(node: ResolvedNode): void {
@@ -305,7 +313,8 @@ export class PipelineRun {
   private finish(id: string, status: NodeResult['status'], started: number, error?: unknown): void {
     const durationMs = Date.now() - (this.computeStarted.get(id) ?? started);
     const workers = this.remote.get(id)?.workers;
-    this.settle({ id, key: this.key(id), status, durationMs, error, ...(workers ? { workers } : {}) }, error ? describeError(error) : workers ? `on ${workers.join(', ')}` : undefined);
+    const copiedBytes = this.copiedBytes.get(id);
+    this.settle({ id, key: this.key(id), status, durationMs, error, ...(workers ? { workers } : {}), ...(copiedBytes !== undefined ? { copiedBytes } : {}) }, error ? describeError(error) : workers ? `on ${workers.join(', ')}` : undefined);
     for (const p of parentsOf(this.byId.get(id)!)) {
       const left = this.pendingConsumers.get(p)! - 1;
       this.pendingConsumers.set(p, left);
@@ -320,7 +329,7 @@ export class PipelineRun {
     const node = this.byId.get(result.id)!;
     this.opts.record?.append({
       type: 'node', node: result.id, key: result.key, plugin: `${node.kind}/${node.plugin.name}`, status: result.status, durationMs: result.durationMs,
-      backend: this.remote.get(result.id)?.backend ?? this.opts.backend.name, ...(result.workers ? { workers: result.workers } : {}), ...(result.error ? { error: describeError(result.error) } : {}),
+      backend: this.remote.get(result.id)?.backend ?? this.opts.backend.name, ...(result.workers ? { workers: result.workers } : {}), ...(result.copiedBytes !== undefined ? { copiedBytes: result.copiedBytes } : {}), ...(result.error ? { error: describeError(result.error) } : {}),
     });
   }
 
@@ -333,6 +342,12 @@ export class PipelineRun {
     const outputs = new Map(this.pipeline.nodes.filter((n) => this.children.get(n.id)!.length === 0 && this.memo.has(n.id)).map((n) => [n.id, this.memo.get(n.id)!]));
     return { results, outputs, failed, aborted: this.signal.aborted || failed.some((f) => isAbortError(f.error)) };
   }
+}
+
+function withoutPort<T>(keys: Record<string, T> | undefined, port: string): Record<string, T> | undefined {
+  if (!keys) return undefined;
+  const { [port]: _split, ...rest } = keys;
+  return rest;
 }
 
 export function describeError(e: unknown): string {

@@ -12,6 +12,8 @@ export interface NodeRecord {
   backend: string;
   /** host:pid of the queue workers that computed it. */
   workers?: string[];
+  /** Bytes of inputs copied to worker threads to compute it (inputs a worker held from an earlier job are not). */
+  copiedBytes?: number;
   error?: string;
 }
 

@@ -1,5 +1,6 @@
 import { BackendName } from '@rtlab/sdk';
 import { JobResult, PluginJob } from '../plugin-job';
+import { HeldInputs } from './held-inputs';
 
 /** What a worker needs to start: the backend and the plugin modules the main thread loaded. */
 export interface WorkerSetup {
@@ -11,6 +12,7 @@ export interface RunMessage {
   type: 'run';
   job: number;
   spec: PluginJob;
+  held: HeldInputs;
 }
 
 export type ToWorker = RunMessage | { type: 'abort'; job: number };

@@ -4,6 +4,7 @@ import { RtlabError, RtlabErrorKind } from '@rtlab/sdk';
 import { ProgressReporter } from '../../progress/progress-reporter';
 import { Executor } from '../executor';
 import { JobResult, PluginJob } from '../plugin-job';
+import { HeldInputsPlanner } from './held-inputs';
 import { FromWorker, RunMessage, WorkerSetup } from './worker-messages';
 
 /** Crashes tolerated per worker before the pool stops replacing them (a backend that cannot start, say). */
@@ -13,7 +14,9 @@ const MAX_CRASHES_PER_WORKER = 3;
 const ABORT_GRACE_MS = 3000;
 
 interface Pending {
-  message: RunMessage;
+  spec: PluginJob;
+  message?: RunMessage;
+  copiedBytes?: number;
   started(): void;
   resolve(r: JobResult): void;
   reject(e: unknown): void;
@@ -22,12 +25,14 @@ interface Pending {
 /**
  * Runs plugin jobs on `size` worker threads, one job per worker at a time (each worker is a device
  * with its own wasm backend): data parallelism across nodes, which the wasm backend cannot do
- * within one Node thread. Inputs are copied to the worker; results are transferred back.
+ * within one Node thread. Inputs are copied to a worker once and held there for later jobs (weights a
+ * sharded node's every shard reads); results are transferred back.
  */
 export class WorkerPool implements Executor {
   private readonly idle: Worker[] = [];
   private readonly queue: Pending[] = [];
   private readonly running = new Map<number, { worker: Worker; pending: Pending }>();
+  private readonly held = new Map<Worker, HeldInputsPlanner>();
   private nextJob = 1;
   private crashes = 0;
 
@@ -39,6 +44,7 @@ export class WorkerPool implements Executor {
     const worker = new Worker(path.join(__dirname, 'node-worker.js'), { workerData: this.setup });
     worker.on('message', (m: FromWorker) => this.onMessage(worker, m));
     worker.on('error', (e) => this.onCrash(worker, e));
+    this.held.set(worker, new HeldInputsPlanner());
     return worker;
   }
 
@@ -51,7 +57,7 @@ export class WorkerPool implements Executor {
         signal.removeEventListener('abort', onAbort);
         f(v);
       };
-      const pending: Pending = { message: { type: 'run', job: this.nextJob++, spec }, started, resolve: settle(resolve), reject: settle(reject) };
+      const pending: Pending = { spec, started, resolve: settle(resolve), reject: settle(reject) };
       signal.addEventListener('abort', onAbort, { once: true });
       this.queue.push(pending);
       this.dispatch();
@@ -62,6 +68,9 @@ export class WorkerPool implements Executor {
     while (this.idle.length && this.queue.length) {
       const worker = this.idle.pop()!;
       const pending = this.queue.shift()!;
+      const { spec, held, copiedBytes } = this.held.get(worker)!.plan(pending.spec);
+      pending.message = { type: 'run', job: this.nextJob++, spec, held };
+      pending.copiedBytes = copiedBytes;
       this.running.set(pending.message.job, { worker, pending });
       pending.started();
       worker.postMessage(pending.message);
@@ -80,14 +89,14 @@ export class WorkerPool implements Executor {
       pending.reject(reason);
       return;
     }
-    const job = pending.message.job;
+    const job = pending.message!.job;
     const entry = this.running.get(job);
     if (!entry) return;
     entry.worker.postMessage({ type: 'abort', job });
     setTimeout(() => {
       if (this.running.get(job) !== entry) return;
       this.running.delete(job);
-      void entry.worker.terminate();
+      this.retire(entry.worker);
       this.idle.push(this.spawn());
       pending.reject(reason);
       this.dispatch();
@@ -98,12 +107,12 @@ export class WorkerPool implements Executor {
     if (m.type === 'ready') return;
     const entry = this.running.get(m.job);
     if (!entry) return;
-    if (m.type === 'progress') this.reporter.nodeProgress(entry.pending.message.spec.nodeId, m.done, m.total, m.note);
+    if (m.type === 'progress') this.reporter.nodeProgress(entry.pending.spec.nodeId, m.done, m.total, m.note);
     else if (m.type === 'log') this.reporter.info(m.message);
     else {
       this.running.delete(m.job);
       this.idle.push(worker);
-      if (m.type === 'done') entry.pending.resolve({ artifact: m.artifact, leaked: m.leaked });
+      if (m.type === 'done') entry.pending.resolve({ artifact: m.artifact, leaked: m.leaked, copiedBytes: entry.pending.copiedBytes });
       else entry.pending.reject(workerError(m));
       this.dispatch();
     }
@@ -113,6 +122,7 @@ export class WorkerPool implements Executor {
   private onCrash(worker: Worker, e: Error): void {
     const idle = this.idle.indexOf(worker);
     if (idle >= 0) this.idle.splice(idle, 1);
+    this.held.delete(worker);
     for (const [job, entry] of this.running) {
       if (entry.worker !== worker) continue;
       this.running.delete(job);
@@ -124,6 +134,11 @@ export class WorkerPool implements Executor {
     }
     this.idle.push(this.spawn());
     this.dispatch();
+  }
+
+  private retire(worker: Worker): void {
+    this.held.delete(worker);
+    void worker.terminate();
   }
 
   async close(): Promise<void> {
