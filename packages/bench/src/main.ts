@@ -4,7 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultReferenceScript, runTorchReference, torchAvailable } from './torch-reference';
+import { benchShardedAttack, ShardedRow } from './sharded-attack';
 import { WORKLOADS } from './workloads';
+
+/** The name `--only` selects the sharded row by. */
+const SHARDED = 'sharded-wrn-pgd';
 
 interface Row {
   workload: string;
@@ -68,8 +72,13 @@ async function main(args: string[]): Promise<void> {
   }
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
   console.log(`process peak RSS ${maxRssMB.toFixed(0)} MiB`);
+  let sharded: ShardedRow | undefined;
+  if ((!only.length || only.includes(SHARDED)) && backend.name !== 'webgpu') {
+    sharded = benchShardedAttack(Number(option(args, 'workers', '2')), repeats, backend.name, median);
+    console.log(`${SHARDED.padEnd(16)} ${sharded.workload}: 1 worker ${sharded.oneWorkerS.toFixed(1)} s, ${sharded.workers} workers ${sharded.manyWorkersS.toFixed(1)} s (median of ${repeats}): speed-up ${sharded.speedup.toFixed(2)}x, results ${sharded.identical ? 'identical' : 'DIFFER'}`);
+  }
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), backend: backend.name, device: backend.device, torchDevice, threads, repeats, maxRssMB, rows }, null, 2) + '\n');
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), backend: backend.name, device: backend.device, torchDevice, threads, repeats, maxRssMB, rows, sharded }, null, 2) + '\n');
   console.log(`wrote ${out}`);
 }
 
