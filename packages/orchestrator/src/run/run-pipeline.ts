@@ -3,7 +3,7 @@ import { Artifact, datasetView, isAbortError, PluginInputs, RtlabError, sliceDat
 import { Producer } from '../cache/cache-entry';
 import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
-import { CacheKey, shardKey } from '../cache/cache-key';
+import { CacheKey } from '../cache/cache-key';
 import { FileHashes } from '../cache/file-hashes';
 import { nodeKeys } from '../cache/node-keys';
 import { childrenOf } from '../dag/dag';
@@ -13,8 +13,8 @@ import { ContextServices } from '../execute/node-context';
 import { InProcessExecutor } from '../execute/in-process-executor';
 import { JobResult, PluginJob } from '../execute/plugin-job';
 import { shardRanges } from '../execute/shard-ranges';
-import { QueueCoordinator, Submitted } from '../execute/queue/queue-coordinator';
-import { QueueJobData } from '../execute/queue/queue-job';
+import { QueueCoordinator } from '../execute/queue/queue-coordinator';
+import { NodeJob, OnQueue, runOnQueue } from '../execute/queue/run-on-queue';
 import { NodeOutcome, scheduleDag } from '../scheduler/schedule-dag';
 import { didYouMean } from '../validate/nearest-name';
 import { ResolvedNode, ResolvedPipeline } from '../validate/resolved-pipeline';
@@ -84,10 +84,10 @@ export class PipelineRun {
   private readonly executor: Executor;
   /** When a node's plugin started: its recorded duration excludes the wait for a device. */
   private readonly computeStarted = new Map<string, number>();
-  /** Nodes run on a queue: their workers, and whether another coordinator had pushed the jobs this run waited for. */
   /** Bytes of inputs copied to worker threads per node (inputs a worker held already are not copied). */
   private readonly copiedBytes = new Map<string, number>();
-  private readonly remote = new Map<string, { workers: string[]; backend: string; joined: boolean }>();
+  /** Nodes run on a queue: their workers, and whether another coordinator had pushed the jobs this run waited for. */
+  private readonly remote = new Map<string, OnQueue>();
 
   constructor(private readonly pipeline: ResolvedPipeline, private readonly opts: RunOptions) {
     this.keys = opts.keys ?? nodeKeys(pipeline, { dataRoot: opts.dataRoot, modelRoot: opts.modelRoot }, new FileHashes(opts.cache.root));
@@ -203,32 +203,21 @@ export class PipelineRun {
    */
   private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
     const key = this.key(node.id);
-    const base = { kind: node.kind, plugin: node.plugin.name, params: node.params as QueueJobData['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, producer: this.producer(node) };
-    const ranges = await this.queueShardRanges(node, signal);
-    const jobs = ranges.length < 2 ? [{ ...base, outputKey: key }] : ranges.map(([start, end]) => ({ ...base, outputKey: shardKey(key, start, end), shard: { port: node.plugin.shards!.port, start, end } }));
-    const progress = jobs.map(() => ({ done: 0, total: 1 }));
-    let first = true;
-    const results = await Promise.all(jobs.map((job, i) => this.submitUntilCached(queue, job, signal, {
-      started: () => (first ? ((first = false), started()) : undefined),
-      progress: (p) => {
-        progress[i] = p;
-        this.opts.reporter.nodeProgress(node.id, progress.reduce((n, q) => n + q.done, 0), progress.reduce((n, q) => n + q.total, 0), jobs.length > 1 ? `${jobs.length} shards` : undefined);
-      },
-    })));
-    this.remote.set(node.id, { workers: [...new Set(results.map((r) => r.worker))], backend: results[0].backend, joined: !results.some((r) => r.own) });
-    const leaked = results.reduce((n, r) => n + r.leaked, 0);
-    if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors on ${results[0].worker}`);
-    if (jobs.length > 1) return this.mergeShards(node, jobs.map((j) => j.outputKey), signal);
+    const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, producer: this.producer(node) };
+    const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node, signal), signal, started);
+    this.remote.set(node.id, done);
+    if (done.leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${done.leaked} tensors on ${done.workers.join(', ')}`);
+    if (done.outputKeys.length > 1) return this.mergeShards(node, done.outputKeys, signal);
     return this.children.get(node.id)!.length === 0 ? this.opts.cache.get(key) : undefined;
   }
 
-  /** The shard ranges of a shardable node on the queue (the split port's Dataset is read for its size). */
-  private async queueShardRanges(node: ResolvedNode, signal: AbortSignal): Promise<[number, number][]> {
+  /** How a shardable node splits on the queue (the split port's Dataset is read for its size). */
+  private async queueShards(node: ResolvedNode, signal: AbortSignal): Promise<{ port: string; ranges: [number, number][] } | undefined> {
     const sharding = node.plugin.shards;
     const ref = sharding && node.inputs[sharding.port];
-    if (!sharding || (this.opts.shards ?? 1) < 2 || typeof ref !== 'string') return [];
+    if (!sharding || (this.opts.shards ?? 1) < 2 || typeof ref !== 'string') return undefined;
     const data = await this.load(ref, signal);
-    return data.type === 'Dataset' ? shardRanges(datasetView(data).count, this.opts.shards!, sharding.unit(node.params)) : [];
+    return data.type === 'Dataset' ? { port: sharding.port, ranges: shardRanges(datasetView(data).count, this.opts.shards!, sharding.unit(node.params)) } : undefined;
   }
 
   private async mergeShards(node: ResolvedNode, keys: string[], signal: AbortSignal): Promise<Artifact> {
@@ -238,19 +227,6 @@ export class PipelineRun {
     checkArtifact(artifact, node.plugin);
     await this.opts.cache.put(this.key(node.id), artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal);
     return artifact;
-  }
-
-  /**
-   * Submits a job and checks that its output reached this cache. A finished job whose output is gone
-   * (the cache was cleared) is pushed once more; gone again, the workers write to another folder.
-   */
-  private async submitUntilCached(queue: QueueCoordinator, job: Omit<QueueJobData, 'coordinator'>, signal: AbortSignal, watcher: Parameters<QueueCoordinator['submit']>[2]): Promise<Submitted> {
-    for (let attempt = 0; ; attempt++) {
-      const result = await queue.submit(job, signal, watcher);
-      if (this.opts.cache.has(job.outputKey)) return result;
-      if (attempt > 0) throw new RtlabError('cache', `worker ${result.worker} finished ${job.nodeId}, but its result is not in the cache at ${this.opts.cache.root}: workers must write to the same directory (--cache-dir on a shared mount)`);
-      await queue.forget(job.outputKey);
-    }
   }
 
   /**
