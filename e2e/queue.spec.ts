@@ -51,6 +51,15 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
     for (const name of used) expect(workers.map(workerName)).toContain(name);
   }, 180_000);
 
+  it('--force runs a node again on the queue, although its finished job is still kept', async () => {
+    const before = workers.map((w) => w.stderr().length);
+    const run = await finished(coordinate(...sets(...TINY), '--only', 'as-random-linf', '--force', 'as-random-linf'));
+    expect(run.code).toBe(0);
+    expect(nodeRecords(run.stderr).find((r) => r.node === 'as-random-linf')!.status).toBe('computed');
+    const ran = workers.flatMap((w, i) => w.stderr().slice(before[i]).split('\n')).filter((l) => l.startsWith('✓ as-random-linf computed'));
+    expect(ran).toHaveLength(1);
+  }, 120_000);
+
   it('a sharded node on the queue stores the bytes of one local run', async () => {
     const only = ['--only', 'as-random-linf'];
     const local = rtlab(dir, 'run', PIPELINE, ...sets(...TINY, 'as-{pre}-{attack}.steps=4'), ...only, '--cache-dir', 'local-cache');

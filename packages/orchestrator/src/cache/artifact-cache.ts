@@ -33,6 +33,20 @@ export class ArtifactCache {
   }
 
   /**
+   * Whether the entry shows up within `ms`: on a shared mount (NFS) an entry another machine has just
+   * written can take a while to appear here (listing its folder makes the client look again).
+   */
+  async appears(key: string, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      await fs.promises.readdir(path.dirname(this.entryDir(key))).catch(() => undefined);
+      if (this.has(key)) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  /**
    * The verified artifact, or undefined when absent or damaged (a damaged entry is removed with a
    * warning). An entry that exists but cannot be read (permissions, I/O) is an error and stays.
    */

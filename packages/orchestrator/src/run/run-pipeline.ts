@@ -204,11 +204,14 @@ export class PipelineRun {
   private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
     const key = this.key(node.id);
     const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, producer: this.producer(node) };
-    const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node, signal), signal, started);
+    const force = this.opts.force?.includes(node.id) ?? false;
+    const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node, signal), { signal, started, force });
     this.remote.set(node.id, done);
     if (done.leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${done.leaked} tensors on ${done.workers.join(', ')}`);
-    if (done.outputKeys.length > 1) return this.mergeShards(node, done.outputKeys, signal);
-    return this.children.get(node.id)!.length === 0 ? this.opts.cache.get(key) : undefined;
+    const sink = this.children.get(node.id)!.length === 0;
+    // another coordinator may have merged the same shards already: the first entry stays
+    if (done.outputKeys.length > 1 && (force || !this.opts.cache.has(key))) return this.mergeShards(node, done.outputKeys, signal);
+    return sink ? this.opts.cache.get(key) : undefined;
   }
 
   /** How a shardable node splits on the queue (the split port's Dataset is read for its size). */

@@ -13,7 +13,7 @@ import { Executor } from '../../execute/executor';
 import { InProcessExecutor } from '../../execute/in-process-executor';
 import { WorkerPool } from '../../execute/worker-pool/worker-pool';
 import { QueueCoordinator } from '../../execute/queue/queue-coordinator';
-import { checkRedis, redactPassword } from '../../execute/queue/redis-connection';
+import { checkRedis, redactPassword, redactPasswords } from '../../execute/queue/redis-connection';
 import { parseOverride } from '../../pipeline/param-overrides';
 import { BarReporter } from '../../progress/bar-reporter';
 import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
@@ -92,11 +92,10 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
   const started = new Date();
   const where = opts.queue ? ` — nodes run on the workers of ${redactPassword(opts.queue)}, cache ${cache.root}` : ` — ${describeBackend(backend)}${workers ? ` on each of ${workers} worker threads` : ''}`;
   reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes)${where}`);
-  const queue = opts.queue ? await QueueCoordinator.connect(opts.queue, reporter) : undefined;
   const keys = nodeKeys(pipeline, config, new FileHashes(cache.root));
   if (opts.explain) explain(pipeline, keys, cache, config, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
-  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, ...(backend.device ? { device: backend.device } : {}), threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2) });
+  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, ...(backend.device ? { device: backend.device } : {}), threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2).map(redactPasswords) });
   const executor: Executor = workers ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter) : new InProcessExecutor(registry, backend, reporter);
 
   const controller = new AbortController();
@@ -107,7 +106,9 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
   };
   process.once('SIGINT', onSigint);
   let summary: RunSummary;
+  let queue: QueueCoordinator | undefined;
   try {
+    if (opts.queue) queue = await QueueCoordinator.connect(opts.queue, reporter);
     summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys, shards: positiveInteger('--shards', opts.shards ?? 1, 1), queue });
   } finally {
     await executor.close();

@@ -6,6 +6,9 @@ import { ProgressReporter } from '../../progress/progress-reporter';
 import { checkRedis, QUEUE_NAME, redactPassword, redisOptions } from './redis-connection';
 import { QueueJobData, QueueJobProgress, QueueJobResult } from './queue-job';
 
+/** How often a wait checks that its job still exists (Redis restarted without persistence loses jobs, and missed events are not replayed). */
+const POLL_MS = 30_000;
+
 /** Finished jobs stay this long, so that a coordinator arriving late joins the finished job instead of pushing it again. */
 const KEEP_FINISHED_S = 7 * 24 * 3600;
 
@@ -45,6 +48,7 @@ export class QueueCoordinator {
     const connection = redisOptions(url);
     const coordinator = new QueueCoordinator(url, new Queue(QUEUE_NAME, { connection }), new QueueEvents(QUEUE_NAME, { connection }), reporter);
     await coordinator.events.waitUntilReady();
+    if ((await coordinator.queue.getWorkersCount()) === 0) reporter.info(`warning: no rtlab worker is connected to ${redactPassword(url)} yet; jobs wait until one starts (rtlab worker --queue ...)`);
     return coordinator;
   }
 
@@ -57,18 +61,39 @@ export class QueueCoordinator {
     const jobId = data.outputKey;
     this.watchers.set(jobId, watcher);
     try {
-      const job = await this.push(data);
-      let own = (job.data as QueueJobData).coordinator === this.id;
-      const state = await job.getState();
-      if (state === 'active') watcher.started();
-      if (state === 'failed' && (await retried(job))) own = true;
-      const result = (await abortable(job.waitUntilFinished(this.events), signal)) as QueueJobResult;
-      return { ...result, own };
+      return await abortable(this.pushAndWait(data, watcher), signal);
     } catch (e) {
       if (e instanceof RtlabError) throw e;
       throw new RtlabError('plugin', (e as Error).message);
     } finally {
       this.watchers.delete(jobId);
+    }
+  }
+
+  private async pushAndWait(data: Omit<QueueJobData, 'coordinator'>, watcher: Watcher): Promise<Submitted> {
+    let own = false;
+    for (;;) {
+      const job = await this.push(data);
+      own ||= (job.data as QueueJobData).coordinator === this.id;
+      const state = await job.getState();
+      if (state === 'active') watcher.started();
+      if (state === 'failed' && (await retried(job))) own = true;
+      const result = await this.finished(job);
+      if (result) return { ...result, own };
+      // the job vanished (Redis lost it, or another coordinator removed it to push it again): push it again
+    }
+  }
+
+  /** The job's result, or undefined when it no longer exists; checked every POLL_MS besides the events. */
+  private async finished(job: Job): Promise<QueueJobResult | undefined> {
+    for (;;) {
+      try {
+        return (await job.waitUntilFinished(this.events, POLL_MS)) as QueueJobResult;
+      } catch (e) {
+        const state = await this.queue.getJobState(job.id!);
+        if (state === 'unknown') return undefined;
+        if (!/timed out before finishing/.test((e as Error).message) && state !== 'active' && state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') throw e;
+      }
     }
   }
 
@@ -84,7 +109,7 @@ export class QueueCoordinator {
     }
   }
 
-  /** Removes a finished job whose result is gone from the cache, so that it can be pushed again. */
+  /** Removes a job (finished, or waiting), so that it is pushed and computed again: a result gone from the cache, or --force. */
   async forget(outputKey: string): Promise<void> {
     const job = await this.queue.getJob(outputKey);
     await job?.remove().catch(() => undefined);

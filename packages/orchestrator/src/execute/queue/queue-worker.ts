@@ -8,6 +8,7 @@ import { Executor } from '../executor';
 import { PluginFinder } from '../run-plugin-job';
 import { checkRedis, QUEUE_NAME, redisOptions } from './redis-connection';
 import { QueueJobData, QueueJobProgress, QueueJobResult } from './queue-job';
+import { VISIBLE_MS } from './run-on-queue';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -30,8 +31,8 @@ export interface QueueWorkerOptions {
 /** Published progress per job at most this often. */
 const PROGRESS_INTERVAL_MS = 500;
 
-/** A job that stalls (its worker died) more often than this fails instead of going back to the queue. */
-const MAX_STALLS = 2;
+/** A job that stalls (its worker died) more often than this fails instead of going back to the queue: a second loss fails it. */
+const MAX_STALLS = 1;
 
 export const WORKER_NAME = `${os.hostname()}:${process.pid}`;
 
@@ -108,7 +109,7 @@ async function runJob(job: Job<QueueJobData>, o: QueueWorkerOptions, executor: E
     if (!plugin) throw new RtlabError('plugin', `no plugin ${d.kind}/${d.plugin} is installed on this worker`);
     const inputs = await loadInputs(o.cache, d);
     const { artifact, leaked } = await executor.run(
-      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: label, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start },
+      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: label, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d) },
       new AbortController().signal,
       () => progress.nodeStarted(label),
     );
@@ -122,10 +123,15 @@ async function runJob(job: Job<QueueJobData>, o: QueueWorkerOptions, executor: E
   }
 }
 
+/** The keys of the inputs the worker threads may hold between jobs: all but a shard's slice. */
+function wholeInputKeys(d: QueueJobData): QueueJobData['inputKeys'] {
+  return Object.fromEntries(Object.entries(d.inputKeys).filter(([port]) => port !== d.shard?.port));
+}
+
 /** The job's inputs from the shared cache; a shard gets its range of the split port. */
 async function loadInputs(cache: ArtifactCache, d: QueueJobData): Promise<PluginInputs> {
   const read = async (key: string): Promise<Artifact> => {
-    const artifact = await cache.get(key);
+    const artifact = (await cache.get(key)) ?? ((await cache.appears(key, VISIBLE_MS)) ? await cache.get(key) : undefined);
     if (!artifact) throw new RtlabError('input', `input ${key.slice(0, 12)} of ${d.nodeId} is not in the cache at ${cache.root}: is it the directory the coordinator uses?`);
     return artifact;
   };

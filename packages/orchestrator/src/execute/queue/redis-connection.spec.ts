@@ -1,4 +1,4 @@
-import { redactPassword, redisOptions } from './redis-connection';
+import { redactPassword, redactPasswords, redisOptions } from './redis-connection';
 
 describe('redisOptions', () => {
   it('reads host, port, credentials, database and TLS from the URL', () => {
@@ -16,5 +16,7 @@ describe('redisOptions', () => {
   it('never prints a password', () => {
     expect(redactPassword('redis://ann:secret@h:1/0')).toBe('redis://ann:***@h:1/0');
     expect(redactPassword('redis://h:1')).toBe('redis://h:1');
+    expect(redactPasswords('--queue=rediss://:s3cret@h:1/0')).toBe('--queue=rediss://:***@h:1/0');
+    expect(() => redisOptions('http://ann:secret@h:1')).toThrow('--queue http://ann:***@h:1: expected');
   });
 });

@@ -13,11 +13,11 @@ export function redisOptions(url: string): RedisOptions {
   try {
     u = new URL(url);
   } catch {
-    throw new RtlabError('usage', `--queue ${url}: not a URL; expected redis://HOST:PORT`);
+    throw new RtlabError('usage', `--queue ${redactPassword(url)}: not a URL; expected redis://HOST:PORT`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RtlabError('usage', `--queue ${url}: expected redis://HOST:PORT (or rediss:// for TLS), not ${u.protocol}//`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RtlabError('usage', `--queue ${redactPassword(url)}: expected redis://HOST:PORT (or rediss:// for TLS), not ${u.protocol}//`);
   const db = u.pathname.replace(/^\//, '');
-  if (db && !/^\d+$/.test(db)) throw new RtlabError('usage', `--queue ${url}: the path must be a database number, not "${db}"`);
+  if (db && !/^\d+$/.test(db)) throw new RtlabError('usage', `--queue ${redactPassword(url)}: the path must be a database number, not "${db}"`);
   return {
     host: u.hostname || '127.0.0.1',
     port: u.port ? Number(u.port) : 6379,
@@ -45,6 +45,11 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
   } finally {
     client.disconnect();
   }
+}
+
+/** Any Redis URL's password in a text (a command line) becomes "***". */
+export function redactPasswords(text: string): string {
+  return text.replace(/(rediss?:\/\/[^:@/\s]*:)[^@/\s]+@/g, '$1***@');
 }
 
 /** The URL as it may be printed: a password in it becomes "***". */

@@ -5,6 +5,9 @@ import { ProgressReporter } from '../../progress/progress-reporter';
 import { QueueCoordinator, Submitted } from './queue-coordinator';
 import { QueueJobData } from './queue-job';
 
+/** How long an output or input may take to appear on a shared mount before it counts as missing. */
+export const VISIBLE_MS = 30_000;
+
 export type NodeJob = Omit<QueueJobData, 'coordinator' | 'outputKey' | 'shard'>;
 
 export interface OnQueue {
@@ -23,11 +26,13 @@ export interface OnQueue {
  */
 export async function runOnQueue(
   queue: QueueCoordinator, cache: ArtifactCache, reporter: ProgressReporter,
-  node: NodeJob, shards: { port: string; ranges: [number, number][] } | undefined, signal: AbortSignal, started: () => void,
+  node: NodeJob, shards: { port: string; ranges: [number, number][] } | undefined, o: { signal: AbortSignal; started: () => void; force: boolean },
 ): Promise<OnQueue> {
+  const { signal, started } = o;
   const jobs = !shards || shards.ranges.length < 2
     ? [{ ...node, outputKey: node.key }]
     : shards.ranges.map(([start, end]) => ({ ...node, outputKey: shardKey(node.key, start, end), shard: { port: shards.port, start, end } }));
+  if (o.force) await Promise.all(jobs.map((j) => queue.forget(j.outputKey))); // else the finished job of an earlier run answers
   const progress = jobs.map(() => ({ done: 0, total: 1 }));
   let first = true;
   const results = await Promise.all(jobs.map((job, i) => submitUntilCached(queue, cache, job, signal, {
@@ -53,7 +58,7 @@ export async function runOnQueue(
 async function submitUntilCached(queue: QueueCoordinator, cache: ArtifactCache, job: Omit<QueueJobData, 'coordinator'>, signal: AbortSignal, watcher: Parameters<QueueCoordinator['submit']>[2]): Promise<Submitted> {
   for (let attempt = 0; ; attempt++) {
     const result = await queue.submit(job, signal, watcher);
-    if (cache.has(job.outputKey)) return result;
+    if (cache.has(job.outputKey) || (await cache.appears(job.outputKey, VISIBLE_MS))) return result;
     if (attempt > 0) throw new RtlabError('cache', `worker ${result.worker} finished ${job.nodeId}, but its result is not in the cache at ${cache.root}: workers must write to the same directory (--cache-dir on a shared mount)`);
     await queue.forget(job.outputKey);
   }

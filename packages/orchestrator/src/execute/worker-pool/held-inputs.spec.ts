@@ -43,11 +43,21 @@ describe('inputs held by a worker thread between jobs', () => {
     const store = new HeldInputsStore();
     const a = artifact(1000, 4);
     const b = artifact(1000, 5);
-    expect(send(planner, store, job({ x: weights }, { x: 'W' })).copiedBytes).toBe(4000); // over a quarter of the budget: never held
-    expect(send(planner, store, job({ x: weights }, { x: 'W' })).copiedBytes).toBe(4000);
+    const huge = artifact(4400, 6);
+    expect(send(planner, store, job({ x: huge }, { x: 'H' })).copiedBytes).toBe(4400); // over the budget: never held
+    expect(send(planner, store, job({ x: huge }, { x: 'H' })).copiedBytes).toBe(4400);
     send(planner, store, job({ x: a }, { x: 'A' }));
     for (let i = 0; i < 4; i++) send(planner, store, job({ x: artifact(1000, 10 + i) }, { x: `F${i}` }));
     const back = send(planner, store, job({ x: a, y: b }, { x: 'A', y: 'B' }));
     expect([back.copiedBytes, values(back.resolved.inputs)]).toEqual([2000, values({ x: a, y: b })]);
+  });
+
+  it('resolves one artifact given to two ports of a job, and holds it once', () => {
+    const planner = new HeldInputsPlanner();
+    const store = new HeldInputsStore();
+    const first = send(planner, store, job({ model: weights, teacher: weights }, { model: 'W', teacher: 'W' }));
+    expect(values(first.resolved.inputs)).toEqual(values({ model: weights, teacher: weights }));
+    const second = send(planner, store, job({ model: weights, teacher: weights }, { model: 'W', teacher: 'W' }));
+    expect([second.copiedBytes, values(second.resolved.inputs)]).toEqual([0, values({ model: weights, teacher: weights })]);
   });
 });

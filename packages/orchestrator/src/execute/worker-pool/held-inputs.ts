@@ -58,7 +58,7 @@ export class HeldInputsPlanner {
         used.add(slot.key);
         if (slot.index === undefined) delete inputs[slot.port];
         else (inputs[slot.port] as (Artifact | null)[])[slot.index] = null;
-      } else if (bytes <= this.budget / 4) {
+      } else if (bytes <= this.budget) {
         this.touch(slot.key, bytes);
         plan.keep.push(slot);
         used.add(slot.key);
@@ -89,16 +89,16 @@ export class HeldInputsStore {
   resolve(job: PluginJob, plan: HeldInputs): PluginJob {
     for (const key of plan.drop) this.held.delete(key);
     const inputs: PluginInputs = { ...job.inputs };
+    for (const slot of plan.keep) {
+      const value = inputs[slot.port];
+      const artifact = Array.isArray(value) ? value[slot.index!] : value;
+      if (artifact) this.held.set(slot.key, artifact);
+    }
     for (const slot of plan.use) {
       const artifact = this.held.get(slot.key);
       if (!artifact) throw new Error(`worker thread does not hold input ${slot.key.slice(0, 12)} (internal error)`);
       if (slot.index === undefined) inputs[slot.port] = artifact;
       else (inputs[slot.port] as Artifact[])[slot.index] = artifact;
-    }
-    for (const slot of plan.keep) {
-      const value = inputs[slot.port];
-      const artifact = Array.isArray(value) ? value[slot.index!] : value;
-      if (artifact) this.held.set(slot.key, artifact);
     }
     return { ...job, inputs };
   }
