@@ -6,6 +6,8 @@ import { SeededRng } from '@rtlab/sdk';
 
 /** The attack node, its network and data: small enough to time in a minute per configuration on 2 cores. */
 const IMAGES = 32;
+/** A CIFAR-10 binary record: one label byte, then 32x32 pixels in 3 channel planes. */
+const RECORD_BYTES = 1 + 32 * 32 * 3;
 const PIPELINE = {
   name: 'bench-sharded',
   seed: 0,
@@ -31,8 +33,8 @@ const BIN = path.join(path.dirname(require.resolve('@rtlab/orchestrator/package.
 /** A CIFAR-10 binary test batch of seeded random images, where the cifar10 loader looks for it. */
 function writeTestBatch(dataRoot: string): void {
   const rng = new SeededRng(7);
-  const records = Buffer.alloc(IMAGES * 3073);
-  for (let i = 0; i < records.length; i++) records[i] = i % 3073 === 0 ? (i / 3073) % 10 : rng.int(256);
+  const records = Buffer.alloc(IMAGES * RECORD_BYTES);
+  for (let i = 0; i < records.length; i++) records[i] = i % RECORD_BYTES === 0 ? (i / RECORD_BYTES) % 10 : rng.int(256);
   fs.mkdirSync(path.join(dataRoot, 'cifar-10-batches-bin'), { recursive: true });
   fs.writeFileSync(path.join(dataRoot, 'cifar-10-batches-bin', 'test_batch.bin'), records);
 }

@@ -17,6 +17,11 @@ export interface PluginJob {
   inputKeys?: Record<string, string | string[]>;
 }
 
+/** The input keys of a shard's job: a shard's split port holds a slice, not the cached artifact its key names. */
+export function wholeInputKeys(keys: PluginJob['inputKeys'], splitPort: string | undefined): PluginJob['inputKeys'] {
+  return keys && Object.fromEntries(Object.entries(keys).filter(([port]) => port !== splitPort));
+}
+
 export interface JobResult {
   artifact: Artifact;
   /** Tensors the plugin left allocated on its backend (warned about, never fatal). */

@@ -11,7 +11,7 @@ import { dagOf, parentsOf } from '../dag/pipeline-dag';
 import { Executor } from '../execute/executor';
 import { ContextServices } from '../execute/node-context';
 import { InProcessExecutor } from '../execute/in-process-executor';
-import { JobResult, PluginJob } from '../execute/plugin-job';
+import { JobResult, PluginJob, wholeInputKeys } from '../execute/plugin-job';
 import { shardRanges } from '../execute/shard-ranges';
 import { QueueCoordinator } from '../execute/queue/queue-coordinator';
 import { NodeJob, OnQueue, runOnQueue } from '../execute/queue/run-on-queue';
@@ -246,7 +246,7 @@ export class PipelineRun {
     const failed = new AbortController();
     const shardSignal = AbortSignal.any([signal, failed.signal]);
     const parts = await Promise.all(ranges.map(([start, end]) => this.executor.run(
-      { ...job, inputs: { ...job.inputs, [sharding!.port]: sliceDataset(data as Artifact, start, end) }, inputKeys: withoutPort(job.inputKeys, sharding!.port), firstSample: start },
+      { ...job, inputs: { ...job.inputs, [sharding!.port]: sliceDataset(data as Artifact, start, end) }, inputKeys: wholeInputKeys(job.inputKeys, sharding!.port), firstSample: start },
       shardSignal,
       () => (first ? ((first = false), started()) : undefined),
     ).catch((e) => {
@@ -321,12 +321,6 @@ export class PipelineRun {
     const outputs = new Map(this.pipeline.nodes.filter((n) => this.children.get(n.id)!.length === 0 && this.memo.has(n.id)).map((n) => [n.id, this.memo.get(n.id)!]));
     return { results, outputs, failed, aborted: this.signal.aborted || failed.some((f) => isAbortError(f.error)) };
   }
-}
-
-function withoutPort<T>(keys: Record<string, T> | undefined, port: string): Record<string, T> | undefined {
-  if (!keys) return undefined;
-  const { [port]: _split, ...rest } = keys;
-  return rest;
 }
 
 export function describeError(e: unknown): string {

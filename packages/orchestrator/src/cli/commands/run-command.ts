@@ -27,6 +27,7 @@ import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
 import { describeFailure } from '../describe-failure';
 import { EXIT } from '../exit-codes';
+import { positiveInteger } from '../positive-integer';
 import { printProblems } from '../print-problems';
 import { GlobalOptions, openWorkspace } from '../workspace';
 
@@ -129,12 +130,6 @@ function writeFormats(id: string, artifact: Artifact, dir: string): string[] {
     fs.writeFileSync(file, text as string);
     return file;
   });
-}
-
-function positiveInteger(flag: string, value: string | number, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RtlabError('usage', `${flag} must be an integer >= ${min}, got ${value}`);
-  return n;
 }
 
 /** wasm and cpu run one thread each, so a worker per core; tfjs-node(-gpu) threads natively; webgpu has one device. */

@@ -12,6 +12,7 @@ import { WorkerPool } from '../../execute/worker-pool/worker-pool';
 import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
 import { act, ExitHolder } from '../action';
 import { EXIT } from '../exit-codes';
+import { positiveInteger } from '../positive-integer';
 import { GlobalOptions, openWorkspace } from '../workspace';
 
 interface WorkerCommandOptions extends GlobalOptions {
@@ -36,13 +37,11 @@ export function workerCommand(program: Command, exit: ExitHolder): void {
 
 async function workerAction(opts: WorkerCommandOptions): Promise<number> {
   const { config, registry } = openWorkspace(opts);
-  const lockSeconds = Number(opts.lockSeconds);
-  if (!(lockSeconds >= 1)) throw new RtlabError('usage', `--lock-seconds must be a number >= 1, got ${opts.lockSeconds}`);
+  const lockSeconds = positiveInteger('--lock-seconds', opts.lockSeconds, 1);
   await checkRedis(opts.queue); // before the backends load: a wrong URL fails at once
   const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
   const threaded = backend.name === 'wasm' || backend.name === 'cpu';
-  const threads = opts.threads === undefined ? (threaded ? os.availableParallelism() : 1) : Number(opts.threads);
-  if (!Number.isInteger(threads) || threads < 1) throw new RtlabError('usage', `--threads must be an integer >= 1, got ${opts.threads}`);
+  const threads = opts.threads === undefined ? (threaded ? os.availableParallelism() : 1) : positiveInteger('--threads', opts.threads, 1);
   if (!threaded && threads > 1) throw new RtlabError('usage', `--threads ${threads}: ${backend.name} has one device per process; start one worker per device instead`);
   const reporter = new LineReporter();
   const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) => reporter.info(`warning: ${m}`));
@@ -57,7 +56,7 @@ async function workerAction(opts: WorkerCommandOptions): Promise<number> {
     executor = started;
     reporter.info(`rtlab worker ${WORKER_NAME}: ${threads} job(s) at once from ${redactPassword(opts.queue)} — ${describeBackend(backend)}, cache ${cache.root}`);
     const signal = await stopSignal();
-    reporter.info(`${signal}: stopping; jobs in progress go back to the queue after --lock-seconds`);
+    reporter.info(`${signal}: stopping; jobs in progress go back to the queue within about twice --lock-seconds`);
     await worker.close(true);
     return signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
   } finally {

@@ -5,6 +5,7 @@ import { checkArtifact } from '../../artifacts/check-artifact';
 import { ArtifactCache } from '../../cache/artifact-cache';
 import { ProgressReporter } from '../../progress/progress-reporter';
 import { Executor } from '../executor';
+import { wholeInputKeys } from '../plugin-job';
 import { PluginFinder } from '../run-plugin-job';
 import { checkRedis, QUEUE_NAME, redisOptions } from './redis-connection';
 import { QueueJobData, QueueJobProgress, QueueJobResult } from './queue-job';
@@ -109,7 +110,7 @@ async function runJob(job: Job<QueueJobData>, o: QueueWorkerOptions, executor: E
     if (!plugin) throw new RtlabError('plugin', `no plugin ${d.kind}/${d.plugin} is installed on this worker`);
     const inputs = await loadInputs(o.cache, d);
     const { artifact, leaked } = await executor.run(
-      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: label, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d) },
+      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: label, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port) },
       new AbortController().signal,
       () => progress.nodeStarted(label),
     );
@@ -121,11 +122,6 @@ async function runJob(job: Job<QueueJobData>, o: QueueWorkerOptions, executor: E
   } finally {
     unwatch();
   }
-}
-
-/** The keys of the inputs the worker threads may hold between jobs: all but a shard's slice. */
-function wholeInputKeys(d: QueueJobData): QueueJobData['inputKeys'] {
-  return Object.fromEntries(Object.entries(d.inputKeys).filter(([port]) => port !== d.shard?.port));
 }
 
 /** The job's inputs from the shared cache; a shard gets its range of the split port. */
