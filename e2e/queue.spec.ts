@@ -135,6 +135,35 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('a worker that lacks a plugin, or whose threads keep crashing, hands its job back and stops; a fit worker finishes it', async () => {
+    const example = path.join(ROOT, 'examples/custom-attack');
+    const config = (name: string, plugins: string[]) => {
+      const cwd = path.join(dir, name);
+      fs.mkdirSync(cwd);
+      fs.writeFileSync(path.join(cwd, 'rtlab.config.json'), JSON.stringify({ plugins, cacheDir: path.join(dir, SHARED), runsDir: 'runs' }));
+      return cwd;
+    };
+    const crashModule = path.join(dir, 'crash-off-main-thread.js');
+    fs.writeFileSync(crashModule, "if (!require('node:worker_threads').isMainThread) throw new Error('cannot load on a worker thread');\nmodule.exports = { plugins: [] };\n");
+    const withPlugin = config('with-fgsm', [path.join(example, 'fgsm.js')]);
+    const crashing = config('crashing', [path.join(example, 'fgsm.js'), crashModule]);
+    for (const w of workers.splice(1)) w.child.kill('SIGKILL'); // one worker without the plugin stays
+    const [plain] = workers;
+    const broken = startRtlab(crashing, 'worker', '--queue', redis.url, '--threads', '1', '--lock-seconds', '2', '--backend', 'wasm');
+    workers.push(broken);
+    await until(() => broken.stderr().includes('rtlab worker '), 60_000);
+    const run = startRtlab(withPlugin, 'run', path.join(example, 'pipeline.json'), '--queue', redis.url);
+    expect(await plain.exit).toBe(2);
+    expect(plain.stderr()).toMatch(/^error: worker \S+ stops: fgsm needs plugin attack\/fgsm, which this worker does not have .*; its job went back to the queue for another worker$/m);
+    expect(await broken.exit).toBe(2);
+    expect(broken.stderr()).toMatch(/^error: worker \S+ stops: its worker threads keep crashing .*; its job went back to the queue for another worker$/m);
+    const fit = startRtlab(withPlugin, 'worker', '--queue', redis.url, '--threads', '1', '--lock-seconds', '2', '--backend', 'wasm');
+    workers.push(fit);
+    const done = await finished(run);
+    expect(done.code).toBe(0);
+    expect(nodeRecords(done.stderr).find((r) => r.node === 'fgsm')!.workers).toEqual([workerName(fit)]);
+  }, 240_000);
+
   it('an unreachable Redis is one line naming the URL, for coordinators and workers', async () => {
     const { url } = await startRedis().then(async (r) => (await r.stop(), r));
     for (const args of [['run', PIPELINE, '--queue', url], ['worker', '--queue', url]]) {

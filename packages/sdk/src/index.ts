@@ -6,7 +6,7 @@ export * from './artifacts/element-formats';
 export * from './artifacts/dataset';
 export * from './artifacts/scores';
 export * from './artifacts/model-tensors';
-export { decodeSafetensors, encodeSafetensors, safetensorsChunks } from './safetensors/safetensors';
+export { decodeSafetensors, decodeSafetensorsShapes, encodeSafetensors, safetensorsChunks } from './safetensors/safetensors';
 export * from './rng/seeded-rng';
 export * from './rng/sample-seed';
 export * from './numeric/sample-stats';

@@ -34,6 +34,12 @@ describe('ArtifactCache', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('gives the shapes of an entry\'s tensors without reading them, and nothing for a missing entry', async () => {
+    await cache.put(KEY, artifact(1234), producer);
+    expect(await cache.tensorShapes(KEY)).toEqual({ v: [1234], l: [2] });
+    expect(await cache.tensorShapes('cd'.repeat(32))).toBeUndefined();
+  });
+
   it.each([
     ['a flipped byte', (f: string) => { const b = fs.readFileSync(f); b[b.length - 3] ^= 0xff; fs.writeFileSync(f, b); }],
     ['a truncated tensor file', (f: string) => fs.truncateSync(f, 100)],

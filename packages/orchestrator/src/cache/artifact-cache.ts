@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Artifact, decodeSafetensors, RtlabError, safetensorsChunks } from '@rtlab/sdk';
+import { Artifact, decodeSafetensors, decodeSafetensorsShapes, RtlabError, safetensorsChunks } from '@rtlab/sdk';
 import { CacheEntryFile, CacheEntryInfo, ENTRY_FILE, ENTRY_FORMAT, Producer, TENSORS_FILE } from './cache-entry';
 import { isStale, temporaryName } from './cache-temporaries';
 import { canonicalJson } from './canonical-json';
@@ -91,6 +91,28 @@ export class ArtifactCache {
       await fs.promises.rm(old, { recursive: true, force: true });
     } finally {
       await fs.promises.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The shapes of an entry's tensors from its safetensors header, without reading (or verifying) the
+   * tensors: e.g. a Dataset's sample count, to plan shards the workers will read. Undefined when absent.
+   */
+  async tensorShapes(key: string): Promise<Record<string, number[]> | undefined> {
+    const file = path.join(this.entryDir(key), TENSORS_FILE);
+    const handle = await fs.promises.open(file, 'r').catch(() => undefined);
+    if (!handle) return undefined;
+    try {
+      const length = Buffer.alloc(8);
+      await handle.read(length, 0, 8, 0);
+      const n = Number(length.readBigUInt64LE(0));
+      const size = (await handle.stat()).size;
+      if (n > size - 8) throw new RtlabError('cache', `${file}: header length ${n} exceeds the file (${size} bytes)`);
+      const head = Buffer.alloc(8 + n);
+      await handle.read(head, 0, head.length, 0);
+      return decodeSafetensorsShapes(head, file);
+    } finally {
+      await handle.close();
     }
   }
 

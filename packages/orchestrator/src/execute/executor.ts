@@ -7,6 +7,8 @@ import { JobResult, PluginJob } from './plugin-job';
 export interface Executor {
   /** Threads that run jobs at once (what the run prints). */
   readonly size: number;
+  /** True once it can run no more jobs (its worker threads keep crashing). */
+  readonly broken?: boolean;
   /**
    * Runs the job, calling `started` when it leaves the queue. `signal` aborts it: a running job stops at
    * its next abort point, a queued one is dropped (in process: when the device frees).

@@ -1,5 +1,5 @@
 import { defer, lastValueFrom, Observable, toArray } from 'rxjs';
-import { Artifact, datasetView, isAbortError, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
+import { Artifact, DATASET_IMAGES, datasetView, isAbortError, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
 import { Producer } from '../cache/cache-entry';
 import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
@@ -205,7 +205,7 @@ export class PipelineRun {
     const key = this.key(node.id);
     const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, producer: this.producer(node) };
     const force = this.opts.force?.includes(node.id) ?? false;
-    const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node, signal), { signal, started, force });
+    const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node), { signal, started, force });
     this.remote.set(node.id, done);
     if (done.leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${done.leaked} tensors on ${done.workers.join(', ')}`);
     const sink = this.children.get(node.id)!.length === 0;
@@ -214,13 +214,17 @@ export class PipelineRun {
     return sink ? this.opts.cache.get(key) : undefined;
   }
 
-  /** How a shardable node splits on the queue (the split port's Dataset is read for its size). */
-  private async queueShards(node: ResolvedNode, signal: AbortSignal): Promise<{ port: string; ranges: [number, number][] } | undefined> {
+  /**
+   * How a shardable node splits on the queue. The split port's Dataset is not loaded: its sample count
+   * comes from the header of its cached tensors (the workers read and verify the data).
+   */
+  private async queueShards(node: ResolvedNode): Promise<{ port: string; ranges: [number, number][] } | undefined> {
     const sharding = node.plugin.shards;
     const ref = sharding && node.inputs[sharding.port];
-    if (!sharding || (this.opts.shards ?? 1) < 2 || typeof ref !== 'string') return undefined;
-    const data = await this.load(ref, signal);
-    return data.type === 'Dataset' ? { port: sharding.port, ranges: shardRanges(datasetView(data).count, this.opts.shards!, sharding.unit(node.params)) } : undefined;
+    if (!sharding || (this.opts.shards ?? 1) < 2 || typeof ref !== 'string' || this.byId.get(ref)!.plugin.output !== 'Dataset') return undefined;
+    const images = (await this.opts.cache.tensorShapes(this.key(ref)))?.[DATASET_IMAGES];
+    if (!images) throw new RtlabError('cache', `input "${ref}" of ${node.id} is not in the cache at ${this.opts.cache.root}; rerun to compute it again`);
+    return { port: sharding.port, ranges: shardRanges(images[0], this.opts.shards!, sharding.unit(node.params)) };
   }
 
   private async mergeShards(node: ResolvedNode, keys: string[], signal: AbortSignal): Promise<Artifact> {

@@ -31,18 +31,21 @@ export interface DatasetView {
   meta: DatasetMeta;
 }
 
+/** The tensor of a Dataset that holds its images, uint8 [N, H, W, C]: its first dimension is the sample count. */
+export const DATASET_IMAGES = 'images';
+
 /** A Dataset artifact from images stored as uint8 NHWC of `imageShape`. */
 export function datasetArtifact(d: Omit<DatasetView, 'count' | 'storedShape'>): Artifact {
   const [h, w, c] = d.imageShape;
   const count = d.images.length / (h * w * c);
-  const tensors: Artifact['tensors'] = { images: { dtype: 'uint8', shape: [count, h, w, c], data: d.images } };
+  const tensors: Artifact['tensors'] = { [DATASET_IMAGES]: { dtype: 'uint8', shape: [count, h, w, c], data: d.images } };
   if (d.targets) tensors.targets = { dtype: 'float32', shape: [count, d.targets.length / count], data: d.targets };
   if (d.labels) tensors.labels = { dtype: 'int32', shape: [count], data: d.labels };
   return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors };
 }
 
 export function datasetView(a: Artifact): DatasetView {
-  const images = a.tensors.images;
+  const images = a.tensors[DATASET_IMAGES];
   if (a.type !== 'Dataset' || !images || images.dtype !== 'uint8' || images.shape.length !== 4) {
     throw new RtlabError('input', `expected a Dataset artifact with uint8 images [N,H,W,C], got ${a.type} with images ${images ? `[${images.shape}] ${images.dtype}` : 'missing'}`);
   }

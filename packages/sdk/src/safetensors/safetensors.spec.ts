@@ -1,5 +1,5 @@
 import { HostTensor } from '../artifacts/artifact';
-import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import { decodeSafetensors, decodeSafetensorsShapes, encodeSafetensors } from './safetensors';
 
 const tensors: Record<string, HostTensor> = {
   w: { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1.5, -2, 3e-8, 4, 5, Infinity]) },
@@ -20,6 +20,14 @@ function handBuilt(): Buffer {
 }
 
 describe('safetensors', () => {
+  it('reads the shapes from the header alone, checked as a whole file is', () => {
+    const file = handBuilt();
+    const head = file.subarray(0, 8 + Number(file.readBigUInt64LE(0)));
+    expect(decodeSafetensorsShapes(head)).toEqual({ a: [2], b: [3] });
+    const lying = Buffer.from(head.toString('latin1').replace('"shape":[3]', '"shape":[4]'), 'latin1');
+    expect(() => decodeSafetensorsShapes(lying, 'x.safetensors')).toThrow('x.safetensors: not a valid safetensors file: tensor "b": data_offsets [8, 11] do not match shape [4] of U8');
+  });
+
   it('round-trips float32, int32 and uint8 exactly, with metadata', () => {
     const { tensors: back, metadata } = decodeSafetensors(encodeSafetensors(tensors, { format: 'pt' }));
     expect(metadata).toEqual({ format: 'pt' });

@@ -84,6 +84,21 @@ function checkEntry(name: string, entry: HeaderEntry, source: string): string {
 }
 
 /**
+ * The tensors' shapes from a safetensors header alone (the file's first 8 + n bytes), checked as a
+ * whole file's would be: what a reader needs to plan work on tensors it does not load.
+ */
+export function decodeSafetensorsShapes(head: Buffer, source = 'safetensors'): Record<string, number[]> {
+  const { header } = readHeader(head, source);
+  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__') as [string, HeaderEntry][];
+  const shapes: Record<string, number[]> = {};
+  for (const [name, e] of entries) {
+    checkEntry(name, e, source);
+    Object.defineProperty(shapes, name, { value: e.shape, enumerable: true });
+  }
+  return shapes;
+}
+
+/**
  * Parses a whole safetensors file, rejecting truncated, overlapping or trailing data.
  * @example const { tensors } = decodeSafetensors(fs.readFileSync('model.safetensors'), 'model.safetensors');
  */

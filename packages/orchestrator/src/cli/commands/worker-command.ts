@@ -49,16 +49,22 @@ async function workerAction(opts: WorkerCommandOptions): Promise<number> {
   const executorOn = (r: ProgressReporter): Executor => (threaded ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, threads, r) : new InProcessExecutor(registry, backend, r));
   let executor: Executor | undefined;
   try {
+    let unfit: (why: string) => void = () => undefined;
+    const unfitness = new Promise<string>((resolve) => (unfit = resolve));
     const { worker, executor: started } = await startQueueWorker({
-      url: opts.queue, cache, executor: executorOn, plugins: registry, backend: backend.name, lockMs: lockSeconds * 1000, reporter,
+      url: opts.queue, cache, executor: executorOn, plugins: registry, unfit, backend: backend.name, lockMs: lockSeconds * 1000, reporter,
       ...(opts.dataRoot ? { dataRoot: config.dataRoot } : {}), ...(opts.modelRoot ? { modelRoot: config.modelRoot } : {}),
     });
     executor = started;
     reporter.info(`rtlab worker ${WORKER_NAME}: ${threads} job(s) at once from ${redactPassword(opts.queue)} — ${describeBackend(backend)}, cache ${cache.root}`);
-    const signal = await stopSignal();
-    reporter.info(`${signal}: stopping; jobs in progress go back to the queue within about twice --lock-seconds`);
+    const stop = await Promise.race([stopSignal(), unfitness.then((why) => ({ why }))]);
+    if (typeof stop === 'object') {
+      await worker.close(true);
+      throw new RtlabError('config', `worker ${WORKER_NAME} stops: ${stop.why}; its job went back to the queue for another worker`);
+    }
+    reporter.info(`${stop}: stopping; jobs in progress go back to the queue within about twice --lock-seconds`);
     await worker.close(true);
-    return signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
+    return stop === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
   } finally {
     await executor?.close();
     releaseBackend();

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { Job, Worker } from 'bullmq';
+import { Job, WaitingError, Worker } from 'bullmq';
 import { Artifact, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
 import { checkArtifact } from '../../artifacts/check-artifact';
 import { ArtifactCache } from '../../cache/artifact-cache';
@@ -8,7 +8,8 @@ import { Executor } from '../executor';
 import { wholeInputKeys } from '../plugin-job';
 import { PluginFinder } from '../run-plugin-job';
 import { checkRedis, QUEUE_NAME, redisOptions } from './redis-connection';
-import { QueueJobData, QueueJobProgress, QueueJobResult } from './queue-job';
+import { JobProgress } from './job-progress';
+import { QueueJobData, QueueJobResult } from './queue-job';
 import { VISIBLE_MS } from './run-on-queue';
 
 export interface QueueWorkerOptions {
@@ -24,13 +25,15 @@ export interface QueueWorkerOptions {
   /** A job whose worker stops renewing its lock for this long goes back to the queue. */
   lockMs: number;
   reporter: ProgressReporter;
+  /**
+   * Called when this machine cannot run a job any worker with the right setup could (a plugin it lacks,
+   * worker threads that keep crashing): the job has gone back to the queue, and this worker should stop.
+   */
+  unfit(why: string): void;
   /** Overrides the data and model roots the coordinator sent (machines that mount them elsewhere). */
   dataRoot?: string;
   modelRoot?: string;
 }
-
-/** Published progress per job at most this often. */
-const PROGRESS_INTERVAL_MS = 500;
 
 /** A job that stalls (its worker died) more often than this fails instead of going back to the queue: a second loss fails it. */
 const MAX_STALLS = 1;
@@ -46,7 +49,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ worker:
   await checkRedis(o.url);
   const progress = new JobProgress(o.reporter);
   const executor = o.executor(progress);
-  const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, (job) => runJob(job, o, executor, progress), {
+  const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, (job, token) => runJob(job, token, o, executor, progress, () => void worker.pause(true).catch(() => undefined)), {
     connection: redisOptions(o.url),
     concurrency: executor.size,
     lockDuration: o.lockMs,
@@ -62,62 +65,35 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ worker:
   return { worker, executor };
 }
 
-/** The worker's reporter: lines go to the terminal, node progress to the running job it belongs to. */
-class JobProgress implements ProgressReporter {
-  private readonly jobs = new Map<string, (p: QueueJobProgress) => void>();
-
-  constructor(private readonly base: ProgressReporter) {}
-
-  /** Publishes the progress of the job labelled `label` (throttled) until `end` is called. */
-  watch(label: string, job: Job): () => void {
-    let last = 0;
-    this.jobs.set(label, (p) => {
-      if (Date.now() - last < PROGRESS_INTERVAL_MS && p.done < p.total) return;
-      last = Date.now();
-      void job.updateProgress(p as unknown as object).catch(() => undefined);
-    });
-    return () => this.jobs.delete(label);
-  }
-
-  info(message: string): void {
-    this.base.info(message);
-  }
-  nodeStarted(id: string): void {
-    this.base.nodeStarted(id);
-  }
-  nodeProgress(id: string, done: number, total: number, note?: string): void {
-    this.jobs.get(id)?.({ done, total, ...(note ? { note } : {}) });
-  }
-  nodeFinished(...args: Parameters<ProgressReporter['nodeFinished']>): void {
-    this.base.nodeFinished(...args);
-  }
-  close(): void {
-    this.base.close();
-  }
-}
-
 /** The node, and its sample range for a shard: what this worker's lines and progress name. */
 function labelOf(d: QueueJobData): string {
   return d.shard ? `${d.nodeId}[${d.shard.start}-${d.shard.end}]` : d.nodeId;
 }
 
-async function runJob(job: Job<QueueJobData>, o: QueueWorkerOptions, executor: Executor, progress: JobProgress): Promise<QueueJobResult> {
+async function runJob(job: Job<QueueJobData>, token: string | undefined, o: QueueWorkerOptions, executor: Executor, progress: JobProgress, stopFetching: () => void): Promise<QueueJobResult> {
   const d = job.data;
-  const label = labelOf(d);
-  const unwatch = progress.watch(label, job);
+  const { id, unwatch } = progress.watch(labelOf(d), job);
+  const handBack = async (why: string): Promise<never> => {
+    stopFetching(); // before the job is back in the queue, so that this worker does not take it again
+    await job.moveToWait(token);
+    o.unfit(why);
+    throw new WaitingError();
+  };
   try {
     const plugin = o.plugins.find(d.kind, d.plugin);
-    if (!plugin) throw new RtlabError('plugin', `no plugin ${d.kind}/${d.plugin} is installed on this worker`);
+    if (!plugin) return await handBack(`${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which this worker does not have (list its module in rtlab.config.json "plugins", as the coordinator does)`);
     const inputs = await loadInputs(o.cache, d);
     const { artifact, leaked } = await executor.run(
-      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: label, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port) },
+      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: id, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port) },
       new AbortController().signal,
-      () => progress.nodeStarted(label),
+      () => progress.nodeStarted(id),
     );
     checkArtifact(artifact, plugin);
     await o.cache.put(d.outputKey, artifact, { ...d.producer, backend: o.backend });
     return { worker: WORKER_NAME, backend: o.backend, leaked };
   } catch (e) {
+    if (e instanceof WaitingError) throw e;
+    if (executor.broken) return await handBack(`its worker threads keep crashing (last job: ${d.nodeId}: ${(e as Error)?.message ?? e})`);
     throw new Error(`${(e as Error)?.message ?? String(e)} (on worker ${WORKER_NAME})`);
   } finally {
     unwatch();

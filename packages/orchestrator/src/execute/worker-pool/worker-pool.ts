@@ -40,6 +40,10 @@ export class WorkerPool implements Executor {
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
   }
 
+  get broken(): boolean {
+    return this.crashes > MAX_CRASHES_PER_WORKER * this.size;
+  }
+
   private spawn(): Worker {
     const worker = new Worker(path.join(__dirname, 'node-worker.js'), { workerData: this.setup });
     worker.on('message', (m: FromWorker) => this.onMessage(worker, m));
@@ -50,7 +54,7 @@ export class WorkerPool implements Executor {
 
   run(spec: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult> {
     signal.throwIfAborted();
-    if (this.crashes > MAX_CRASHES_PER_WORKER * this.size) return Promise.reject(new RtlabError('plugin', 'worker threads keep crashing; see the errors above'));
+    if (this.broken) return Promise.reject(new RtlabError('plugin', 'worker threads keep crashing; see the errors above'));
     return new Promise((resolve, reject) => {
       const onAbort = () => this.abort(pending, signal.reason);
       const settle = <T>(f: (v: T) => void) => (v: T) => {
@@ -128,7 +132,8 @@ export class WorkerPool implements Executor {
       this.running.delete(job);
       entry.pending.reject(new RtlabError('plugin', `worker thread crashed: ${e.message}`));
     }
-    if (++this.crashes > MAX_CRASHES_PER_WORKER * this.size) {
+    this.crashes++;
+    if (this.broken) {
       for (const pending of this.queue.splice(0)) pending.reject(new RtlabError('plugin', `worker threads keep crashing (last: ${e.message})`));
       return;
     }
