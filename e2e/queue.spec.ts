@@ -60,14 +60,18 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
     expect(ran).toHaveLength(1);
   }, 120_000);
 
-  it('a sharded node on the queue stores the bytes of one local run', async () => {
+  it('a sharded node on the queue, its data kept in files (--part-bytes), stores the bytes of one local run', async () => {
     const only = ['--only', 'as-random-linf'];
     const local = rtlab(dir, 'run', PIPELINE, ...sets(...TINY, 'as-{pre}-{attack}.steps=4'), ...only, '--cache-dir', 'local-cache');
-    const run = await finished(coordinate(...sets(...TINY, 'as-{pre}-{attack}.steps=4'), ...only, '--shards', '3'));
+    const run = await finished(coordinate(...sets(...TINY, 'as-{pre}-{attack}.steps=4'), ...only, '--shards', '3', '--force', 'test', '--part-bytes', '20000'));
     expect([local.code, run.code]).toEqual([0, 0]);
-    const key = nodeRecords(run.stderr).find((r) => r.node === 'as-random-linf')!.key;
-    expect(nodeRecords(local.stderr).find((r) => r.node === 'as-random-linf')!.key).toBe(key);
-    const tensors = (cache: string) => fs.readFileSync(path.join(dir, cache, key.slice(0, 2), key, 'tensors.safetensors'));
+    const entry = (cache: string, node: string) => {
+      const key = nodeRecords(run.stderr).find((r) => r.node === node)!.key;
+      return path.join(dir, cache, key.slice(0, 2), key);
+    };
+    expect(fs.readdirSync(entry(SHARED, 'test')).filter((f) => f.endsWith('.bin')).sort()).toEqual(['f0.0.bin', 'f0.1.bin', 'f0.2.bin']); // 12 images of 64x64, 4 per file
+    expect(nodeRecords(local.stderr).find((r) => r.node === 'as-random-linf')!.key).toBe(nodeRecords(run.stderr).find((r) => r.node === 'as-random-linf')!.key);
+    const tensors = (cache: string) => fs.readFileSync(path.join(entry(cache, 'as-random-linf'), 'tensors.safetensors'));
     expect(tensors(SHARED).equals(tensors('local-cache'))).toBe(true);
   }, 180_000);
 

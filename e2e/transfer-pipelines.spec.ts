@@ -81,6 +81,23 @@ describe.each([
     });
   }
 
+  if (name === 'imagenet-transfer') {
+    const inFiles = workspace();
+    it('--part-bytes: the image folders kept in files (of 1 and of 4 images), the attacks in 2 shards, the same tables', () => {
+      const again = rtlab(inFiles, ...roots, 'run', pipeline, ...SMALL, ...network, '--part-bytes', '7000', '--shards', '2');
+      expect(again.stderr).not.toMatch(/leaked|warning|error/);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toBe(first.stdout);
+      const byEntry = new Map<string, string[]>();
+      for (const e of fs.readdirSync(path.join(inFiles, 'cache'), { recursive: true, withFileTypes: true }).filter((f) => f.name.endsWith('.bin'))) {
+        byEntry.set(e.parentPath, [...(byEntry.get(e.parentPath) ?? []), e.name].sort());
+      }
+      const parts = (n: number) => Array.from({ length: n }, (_, i) => `f0.${i}.bin`);
+      expect([...byEntry.values()]).toContainEqual(parts(4)); // test-imagenet: 4 images of 48x48x3 = 6912 bytes, one per file
+      expect([...byEntry.values()]).toContainEqual(parts(3)); // intel-image: 12 images of 24x24x3, 4 per file
+    });
+  }
+
   const checkpoint = network.find((a) => a.startsWith('net.checkpoint='))!.split('=')[1];
   const elsewhere = (bytes: Buffer) => {
     const copy = fs.mkdtempSync(path.join(dir, 'models-'));

@@ -4,6 +4,8 @@ export * from './artifacts/artifact';
 export * from './artifacts/host-tensor';
 export * from './artifacts/element-formats';
 export * from './artifacts/dataset';
+export { TensorRows, tensorRows, sliceFileTensor } from './artifacts/tensor-rows';
+export { FileTensorWriter, fileTensorBytes } from './artifacts/file-tensor-writer';
 export * from './artifacts/scores';
 export * from './artifacts/model-tensors';
 export { decodeSafetensors, decodeSafetensorsShapes, encodeSafetensors, safetensorsChunks } from './safetensors/safetensors';

@@ -1,4 +1,5 @@
-import { Artifact, firstNonFinite, hostTensor, Plugin, RtlabError } from '@rtlab/sdk';
+import * as fs from 'node:fs';
+import { Artifact, FileTensor, firstNonFinite, hostTensor, Plugin, RtlabError, tensorRows } from '@rtlab/sdk';
 import { canonicalJson } from '../cache/canonical-json';
 
 /**
@@ -22,9 +23,28 @@ export function checkArtifact(artifact: Artifact, plugin: Plugin): void {
       throw new RtlabError('plugin', `${who} returned tensor "${name}" with ${t.data[bad]} at element ${bad} (of ${t.data.length}): a diverging computation (lower the learning rate or step size); nothing was cached`);
     }
   }
+  for (const [name, t] of Object.entries(artifact.files ?? {})) {
+    const problem = fileTensorProblem(t);
+    if (problem) throw new RtlabError('plugin', `${who} returned file tensor "${name}": ${problem}`);
+  }
   try {
     canonicalJson(artifact.meta, '#/meta');
   } catch (e) {
     throw new RtlabError('plugin', `${who} returned metadata that is not finite JSON: ${(e as Error).message}`);
   }
+}
+
+/** What is wrong with a file tensor's description (its values are not read: they may not fit memory). */
+function fileTensorProblem(t: FileTensor): string | undefined {
+  if (!['float32', 'int32', 'uint8'].includes(t.dtype)) return `dtype ${t.dtype}`;
+  if (!Array.isArray(t.shape) || t.shape.length === 0 || t.shape.some((d) => !Number.isInteger(d) || d < 0)) return `shape [${t.shape}]`;
+  const rowBytes = tensorRows(t).rowBytes;
+  let rows = 0;
+  for (const part of t.parts) {
+    const size = fs.statSync(part.file, { throwIfNoEntry: false })?.size;
+    if (size === undefined) return `its file ${part.file} does not exist`;
+    if (size < part.offset + part.rows * rowBytes) return `its file ${part.file} has ${size} bytes, fewer than its ${part.rows} rows need`;
+    rows += part.rows;
+  }
+  return rows === t.shape[0] ? undefined : `its parts hold ${rows} rows, its shape says ${t.shape[0]}`;
 }

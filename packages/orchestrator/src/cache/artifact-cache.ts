@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Artifact, decodeSafetensors, decodeSafetensorsShapes, RtlabError, safetensorsChunks } from '@rtlab/sdk';
-import { CacheEntryFile, CacheEntryInfo, ENTRY_FILE, ENTRY_FORMAT, Producer, TENSORS_FILE } from './cache-entry';
+import { CacheEntryFile, CacheEntryInfo, ENTRY_FILE, ENTRY_FORMAT, ENTRY_FORMAT_WITH_FILES, Producer, TENSORS_FILE } from './cache-entry';
+import { DamagedFiles, readFileTensors, rememberVerified, storeFileTensors } from './stored-files';
 import { isStale, temporaryName } from './cache-temporaries';
 import { canonicalJson } from './canonical-json';
 
@@ -12,13 +13,17 @@ const TMP_DIR = 'tmp';
 class Damaged extends Error {}
 
 /**
- * Content-addressed artifact store: `<root>/<key[0:2]>/<key>/{entry.json,tensors.safetensors}`.
+ * Content-addressed artifact store: `<root>/<key[0:2]>/<key>/{entry.json,tensors.safetensors}`, plus
+ * `f<i>.<part>.bin` files for tensors kept on disk (`Artifact.files`, a Dataset larger than memory).
  * Entries are written in a temporary folder and renamed into place, so a crash never leaves a half
  * entry under a real key, and any number of processes (on any machines) can share one cache: the
  * first rename wins and later writers of the same key keep it. Every read verifies the tensors' size
  * and sha256 and the metadata's sha256; a damaged entry is removed, one that cannot be read is not.
  */
 export class ArtifactCache {
+  /** Tensor files this process has hashed already (see readFileTensors). */
+  private readonly verified = new Map<string, string>();
+
   constructor(
     readonly root: string,
     private readonly warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
@@ -57,9 +62,11 @@ export class ArtifactCache {
       if (entry === undefined) return undefined;
       const { bytes, sha256 } = await readHashed(path.join(dir, TENSORS_FILE), entry.tensorsBytes);
       if (sha256 !== entry.tensorsSha256) throw new Damaged('tensor file sha256 does not match the entry');
-      return { type: entry.type, meta: entry.meta, tensors: decodeSafetensors(bytes, path.join(dir, TENSORS_FILE)).tensors };
+      const tensors = decodeSafetensors(bytes, path.join(dir, TENSORS_FILE)).tensors;
+      if (!entry.files) return { type: entry.type, meta: entry.meta, tensors };
+      return { type: entry.type, meta: entry.meta, tensors, files: await readFileTensors(dir, entry.files, this.verified) };
     } catch (e) {
-      if (!(e instanceof Damaged || e instanceof RtlabError)) throw unreadable(dir, e);
+      if (!(e instanceof Damaged || e instanceof DamagedFiles || e instanceof RtlabError)) throw unreadable(dir, e);
       this.warn(`cache entry ${key.slice(0, 12)} is damaged (${(e as Error).message}); removed, it will be recomputed`);
       await fs.promises.rm(dir, { recursive: true, force: true });
       return undefined;
@@ -77,17 +84,18 @@ export class ArtifactCache {
     await fs.promises.mkdir(tmp, { recursive: true });
     try {
       const { bytes, sha256 } = await writeChunks(path.join(tmp, TENSORS_FILE), safetensorsChunks(artifact.tensors), signal);
+      const files = artifact.files && Object.keys(artifact.files).length > 0 ? await storeFileTensors(artifact.files, tmp, tmpRoot, signal) : undefined;
       const entry: CacheEntryFile = {
-        format: ENTRY_FORMAT, key, type: artifact.type, meta: artifact.meta, metaSha256: metaDigest(artifact),
-        tensorsBytes: bytes, tensorsSha256: sha256, createdAt: new Date().toISOString(), producer,
+        format: files ? ENTRY_FORMAT_WITH_FILES : ENTRY_FORMAT, key, type: artifact.type, meta: artifact.meta, metaSha256: metaDigest(artifact),
+        tensorsBytes: bytes, tensorsSha256: sha256, ...(files ? { files } : {}), createdAt: new Date().toISOString(), producer,
       };
       await writeChunks(path.join(tmp, ENTRY_FILE), [Buffer.from(JSON.stringify(entry, null, 1))], signal);
       const dir = this.entryDir(key);
       await fs.promises.mkdir(path.dirname(dir), { recursive: true });
-      if (await renamed(tmp, dir)) return;
+      if (await renamed(tmp, dir)) return rememberVerified(dir, files, this.verified);
       const old = path.join(tmpRoot, `${temporaryName(key)}~old`);
       await renamed(dir, old);
-      await renamed(tmp, dir);
+      if (await renamed(tmp, dir)) rememberVerified(dir, files, this.verified);
       await fs.promises.rm(old, { recursive: true, force: true });
     } finally {
       await fs.promises.rm(tmp, { recursive: true, force: true });
@@ -95,13 +103,24 @@ export class ArtifactCache {
   }
 
   /**
-   * The shapes of an entry's tensors from its safetensors header, without reading (or verifying) the
-   * tensors: e.g. a Dataset's sample count, to plan shards the workers will read. Undefined when absent.
+   * A folder, under this cache's temporary folder, for the files a run of `key` keeps on disk
+   * (PluginContext.scratchDir): `put` moves them into the entry; the caller removes the folder after,
+   * and `removeStaleTemporaries` does so for a writer that died. Not created here.
+   */
+  scratchDir(key: string): string {
+    return path.join(this.root, TMP_DIR, `${temporaryName(key)}~scratch`);
+  }
+
+  /**
+   * The shapes of an entry's tensors from its safetensors header and entry.json, without reading (or
+   * verifying) the tensors: e.g. a Dataset's sample count, to plan shards the workers will read.
+   * Undefined when absent.
    */
   async tensorShapes(key: string): Promise<Record<string, number[]> | undefined> {
     const file = path.join(this.entryDir(key), TENSORS_FILE);
     const handle = await fs.promises.open(file, 'r').catch(() => undefined);
     if (!handle) return undefined;
+    const inFiles = Object.fromEntries(Object.entries(this.info(key)?.files ?? {}).map(([name, t]) => [name, t.shape]));
     try {
       const length = Buffer.alloc(8);
       await handle.read(length, 0, 8, 0);
@@ -110,7 +129,7 @@ export class ArtifactCache {
       if (n > size - 8) throw new RtlabError('cache', `${file}: header length ${n} exceeds the file (${size} bytes)`);
       const head = Buffer.alloc(8 + n);
       await handle.read(head, 0, head.length, 0);
-      return decodeSafetensorsShapes(head, file);
+      return { ...decodeSafetensorsShapes(head, file), ...inFiles };
     } finally {
       await handle.close();
     }
@@ -121,7 +140,8 @@ export class ArtifactCache {
     try {
       const e = this.readEntryFile(this.entryDir(key), key);
       if (!e) return undefined;
-      return { key, type: e.type, bytes: e.tensorsBytes, createdAt: e.createdAt, producer: e.producer };
+      const inFiles = Object.values(e.files ?? {}).flatMap((t) => t.parts).reduce((n, p) => n + p.bytes, 0);
+      return { key, type: e.type, bytes: e.tensorsBytes + inFiles, createdAt: e.createdAt, producer: e.producer, ...(e.files ? { files: e.files } : {}) };
     } catch {
       return undefined;
     }
@@ -179,7 +199,8 @@ export class ArtifactCache {
       throw new Damaged(`entry.json is not JSON: ${(e as Error).message}`);
     }
     if (!entry || typeof entry !== 'object') throw new Damaged('entry.json holds no entry');
-    if (entry.format !== ENTRY_FORMAT) throw new Damaged(`written in entry format ${entry.format} by another rtlab version (this one reads ${ENTRY_FORMAT})`);
+    if (entry.format !== ENTRY_FORMAT && entry.format !== ENTRY_FORMAT_WITH_FILES) throw new Damaged(`written in entry format ${entry.format} by another rtlab version (this one reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES})`);
+    if ((entry.format === ENTRY_FORMAT_WITH_FILES) !== (entry.files !== undefined)) throw new Damaged(`entry format ${entry.format} ${entry.files ? 'cannot have' : 'needs'} tensor files`);
     if (entry.key !== key) throw new Damaged(`entry.json names key ${entry.key}`);
     if (entry.metaSha256 !== metaDigest(entry)) throw new Damaged('metadata sha256 does not match the entry');
     return entry;

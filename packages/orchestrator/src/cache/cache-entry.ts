@@ -1,7 +1,12 @@
-import { JsonValue } from '@rtlab/sdk';
+import { DType, JsonValue } from '@rtlab/sdk';
 
-/** 2: entry.json carries metaSha256, so metadata (score rows) is verified like the tensors. */
+/**
+ * 2: entry.json carries metaSha256, so metadata (score rows) is verified like the tensors.
+ * 3: tensors kept in files beside tensors.safetensors (`files`). Entries without such tensors are still
+ * written as 2, so that older rtlab versions sharing the cache keep reading them.
+ */
 export const ENTRY_FORMAT = 2;
+export const ENTRY_FORMAT_WITH_FILES = 3;
 export const ENTRY_FILE = 'entry.json';
 export const TENSORS_FILE = 'tensors.safetensors';
 
@@ -25,6 +30,8 @@ export interface CacheEntryFile {
   metaSha256: string;
   tensorsBytes: number;
   tensorsSha256: string;
+  /** Tensors stored row-wise in their own files (format 3), each part verified like tensors.safetensors. */
+  files?: Record<string, StoredFileTensor>;
   createdAt: string;
   producer: Producer;
 }
@@ -32,7 +39,26 @@ export interface CacheEntryFile {
 export interface CacheEntryInfo {
   key: string;
   type: string;
+  /** Bytes of its tensors, files included. */
   bytes: number;
+  files?: Record<string, StoredFileTensor>;
   createdAt: string;
   producer: Producer;
 }
+
+export interface StoredFileTensor {
+  dtype: DType;
+  shape: number[];
+  parts: StoredFilePart[];
+}
+
+/** One file of a stored FileTensor: its name in the entry folder (`f<tensor>.<part>.bin`), rows, size and sha256. */
+export interface StoredFilePart {
+  name: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+/** The only file names a part may have: a name read from entry.json never leaves the entry folder. */
+export const PART_NAME = /^f\d{1,4}\.\d{1,6}\.bin$/;

@@ -1,4 +1,5 @@
-import { BackendInfo, PluginContext, SeededRng } from '@rtlab/sdk';
+import * as fs from 'node:fs';
+import { BackendInfo, DEFAULT_PART_BYTES, PluginContext, RtlabError, SeededRng } from '@rtlab/sdk';
 import { ProgressReporter } from '../progress/progress-reporter';
 import { seedOfKey } from '../cache/node-keys';
 
@@ -7,6 +8,10 @@ export interface ContextServices {
   reporter: ProgressReporter;
   dataRoot: string;
   modelRoot: string;
+  /** See PluginContext.partBytes (default DEFAULT_PART_BYTES). */
+  partBytes?: number;
+  /** Where the run may write files its result keeps on disk (see PluginContext.scratchDir). */
+  scratchDir?: string;
 }
 
 /** The services one node run receives; the seed comes from the node's key, so it is stable across reruns. */
@@ -22,6 +27,12 @@ export function nodeContext(nodeId: string, key: string, signal: AbortSignal, s:
     dataRoot: s.dataRoot,
     modelRoot: s.modelRoot,
     firstSample,
+    partBytes: s.partBytes ?? DEFAULT_PART_BYTES,
+    scratchDir: () => {
+      if (!s.scratchDir) throw new RtlabError('plugin', `${nodeId}: this run has no scratch folder for files`);
+      fs.mkdirSync(s.scratchDir, { recursive: true });
+      return s.scratchDir;
+    },
     progress: (done, total, note) => s.reporter.nodeProgress(nodeId, done, total, note),
     log: (message) => s.reporter.info(`  [${nodeId}] ${message}`),
   };

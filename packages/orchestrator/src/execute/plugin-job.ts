@@ -11,6 +11,10 @@ export interface PluginJob {
   key: string;
   dataRoot: string;
   modelRoot: string;
+  /** A folder for files the result keeps on disk, on the cache's file system (see `ArtifactCache.scratchDir`). */
+  scratchDir?: string;
+  /** See PluginContext.partBytes. */
+  partBytes?: number;
   /** For one shard of a split node: the index of its first sample in the node's whole dataset. */
   firstSample?: number;
   /** The cache keys of the inputs (port -> key(s)), where they are whole cached artifacts: a worker thread holds those between jobs. */

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { defer, lastValueFrom, Observable, toArray } from 'rxjs';
 import { Artifact, DATASET_IMAGES, datasetView, isAbortError, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
 import { Producer } from '../cache/cache-entry';
@@ -176,17 +177,23 @@ export class PipelineRun {
   /** Runs the node's plugin on its inputs and stores the result under its key. */
   private async computeHere(node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact> {
     const key = this.key(node.id);
+    const scratchDir = this.opts.cache.scratchDir(key);
     const job: PluginJob = {
       kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node, signal),
-      nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, inputKeys: this.inputKeysOf(node),
+      nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, inputKeys: this.inputKeysOf(node), scratchDir, partBytes: this.opts.partBytes,
     };
-    const { artifact, leaked, copiedBytes } = await this.runJob(node, job, signal, started);
-    if (copiedBytes !== undefined) this.copiedBytes.set(node.id, copiedBytes);
-    if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
-    checkArtifact(artifact, node.plugin);
-    signal.throwIfAborted();
-    await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal);
-    return artifact;
+    try {
+      const { artifact, leaked, copiedBytes } = await this.runJob(node, job, signal, started);
+      if (copiedBytes !== undefined) this.copiedBytes.set(node.id, copiedBytes);
+      if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
+      checkArtifact(artifact, node.plugin);
+      signal.throwIfAborted();
+      await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal);
+      // the files it names are in the cache entry now, not in the scratch folder
+      return artifact.files ? ((await this.opts.cache.get(key)) ?? artifact) : artifact;
+    } finally {
+      await fs.promises.rm(scratchDir, { recursive: true, force: true });
+    }
   }
 
   private inputKeysOf(node: ResolvedNode): Record<string, string | string[]> {
@@ -203,7 +210,7 @@ export class PipelineRun {
    */
   private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
     const key = this.key(node.id);
-    const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, producer: this.producer(node) };
+    const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, ...(this.opts.partBytes ? { partBytes: this.opts.partBytes } : {}), producer: this.producer(node) };
     const force = this.opts.force?.includes(node.id) ?? false;
     const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node), { signal, started, force });
     this.remote.set(node.id, done);

@@ -19,7 +19,7 @@ describe('load/cifar10 and load/cifar100 (binary version)', () => {
     expect([d.count, ...d.imageShape]).toEqual([20, 32, 32, 3]);
     expect(Array.from(d.labels!)).toEqual(Array.from({ length: 20 }, (_, i) => i % 10));
     expect(d.meta.classes![1]).toBe('automobile');
-    for (const [i, y, x, c] of [[0, 0, 0, 0], [13, 31, 2, 2], [19, 5, 30, 1]]) expect(d.images[((i * 32 + y) * 32 + x) * 3 + c]).toBe(pixel(i, y, x, c));
+    for (const [i, y, x, c] of [[0, 0, 0, 0], [13, 31, 2, 2], [19, 5, 30, 1]]) expect(d.images.read(0, d.count)[((i * 32 + y) * 32 + x) * 3 + c]).toBe(pixel(i, y, x, c));
   });
 
   it('CIFAR-100 gives fine labels by default and coarse ones on request', async () => {
@@ -28,7 +28,7 @@ describe('load/cifar10 and load/cifar100 (binary version)', () => {
     expect(fine.meta.classes!.length).toBe(100);
     expect(Array.from(fine.labels!)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(coarse.meta.classes!.length).toBe(20);
-    expect(fine.images[((6 * 32 + 1) * 32 + 2) * 3]).toBe(pixel(6, 1, 2, 0));
+    expect(fine.images.read(0, fine.count)[((6 * 32 + 1) * 32 + 2) * 3]).toBe(pixel(6, 1, 2, 0));
   });
 
   it('limit keeps a seeded subset in file order; resize and RGB apply per batch', async () => {

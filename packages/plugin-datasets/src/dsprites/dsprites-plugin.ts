@@ -1,6 +1,7 @@
 import { Artifact, datasetArtifact, Plugin, PluginContext, RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ImageSink } from '../formats/image-sink';
 import { readElement } from '../formats/npy';
 import { readNpzRows, readNpzShape } from '../formats/npz-rows';
 import { FACTORS, factorClasses, factorValues, IMAGE_SIZE, scaledTargets, SHAPES } from './dsprites-factors';
@@ -17,7 +18,6 @@ export interface DspritesParams {
 }
 
 const NPZ_NAME = 'dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz';
-const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 
 const meta = { name: 'dsprites', factors: [...FACTORS], classes: [...SHAPES] };
 
@@ -33,12 +33,17 @@ function withTargets(indices: Int32Array, classesOf: (row: number) => number[]):
 }
 
 function procedural(indices: Int32Array, ctx: PluginContext): Artifact {
-  const images = new Uint8Array(indices.length * PIXELS);
-  indices.forEach((index, row) => {
-    renderSprite(factorValues(factorClasses(index)), images, row * PIXELS);
-    if (row % 2000 === 0) ctx.progress(row, indices.length, 'rendering');
-  });
-  return datasetArtifact({ images, imageShape: [IMAGE_SIZE, IMAGE_SIZE, 1], ...withTargets(indices, (row) => factorClasses(indices[row])), meta });
+  const sink = new ImageSink(ctx, indices.length, [IMAGE_SIZE, IMAGE_SIZE, 1]);
+  try {
+    indices.forEach((index, row) => {
+      renderSprite(factorValues(factorClasses(index)), sink.out, sink.offset(row));
+      sink.written();
+      if (row % 2000 === 0) ctx.progress(row, indices.length, 'rendering');
+    });
+  } finally {
+    sink.close();
+  }
+  return datasetArtifact({ images: sink.finish(), imageShape: [IMAGE_SIZE, IMAGE_SIZE, 1], ...withTargets(indices, (row) => factorClasses(indices[row])), meta });
 }
 
 /** Rows of the official file are combinations in grid order; a smaller file is sampled over its own rows. */

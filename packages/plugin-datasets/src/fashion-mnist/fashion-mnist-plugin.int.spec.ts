@@ -22,7 +22,7 @@ describe('load/fashion-mnist (IDX)', () => {
     for (const d of [gz, plain]) {
       expect([d.count, ...d.imageShape]).toEqual([12, 28, 28, 1]);
       expect(Array.from(d.labels!)).toEqual(Array.from({ length: 12 }, (_, i) => i % 10));
-      expect(d.images[(7 * 28 + 3) * 28 + 9]).toBe(pixel(7, 3, 9, 0));
+      expect(d.images.read(0, d.count)[(7 * 28 + 3) * 28 + 9]).toBe(pixel(7, 3, 9, 0));
     }
     expect(gz.meta.classes![9]).toBe('Ankle boot');
   });

@@ -2,6 +2,7 @@ import { abortPoint, datasetArtifact, PluginContext, RtlabError } from '@rtlab/s
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetSource, missing } from '../formats/data-file';
+import { ImageSink } from '../formats/image-sink';
 import { LoaderParams, subsetIndices, viewOf } from '../transforms/loader-params';
 import { Fit, loadImage } from './decode-image';
 
@@ -34,18 +35,26 @@ export interface FolderDataset {
   crop?: number;
 }
 
-/** Decodes the (subset of the) samples into a Dataset of uint8 RGB images of one size, with progress. */
+/**
+ * Decodes the (subset of the) samples into a Dataset of uint8 RGB images of one size, with progress.
+ * Beyond `ctx.partBytes` they go to files as they are decoded (see ImageSink).
+ */
 export async function folderDataset(d: FolderDataset, p: LoaderParams, ctx: PluginContext) {
   const keep = subsetIndices(d.samples.length, p, ctx, d.name);
   const [h, w] = d.size;
-  const images = new Uint8Array(keep.length * h * w * 3);
-  for (const [row, i] of keep.entries()) {
-    await abortPoint(ctx.signal);
-    await loadImage(d.samples[i].file, d.size, d.fit, d.crop ?? 1, images, row * h * w * 3);
-    if (row % 100 === 0) ctx.progress(row, keep.length, 'decoding');
+  const sink = new ImageSink(ctx, keep.length, [h, w, 3]);
+  try {
+    for (const [row, i] of keep.entries()) {
+      await abortPoint(ctx.signal);
+      await loadImage(d.samples[i].file, d.size, d.fit, d.crop ?? 1, sink.out, sink.offset(row));
+      sink.written();
+      if (row % 100 === 0) ctx.progress(row, keep.length, 'decoding');
+    }
+  } finally {
+    sink.close();
   }
   const labels = Int32Array.from(keep, (i) => d.samples[i].label);
-  return datasetArtifact({ images, imageShape: [h, w, 3], labels, meta: { name: d.name, classes: d.classes, ...(viewOf(p) ? { view: viewOf(p)! } : {}) } });
+  return datasetArtifact({ images: sink.finish(), imageShape: [h, w, 3], labels, meta: { name: d.name, classes: d.classes, ...(viewOf(p) ? { view: viewOf(p)! } : {}) } });
 }
 
 export const SIZE_SCHEMA = (size: number) => ({
@@ -57,3 +66,4 @@ export const FIT_SCHEMA = (fit: Fit) => ({
   enum: ['stretch', 'center-crop'], default: fit,
   description: 'stretch: the whole image to size; center-crop: the centred window of size\'s aspect ratio (Resize + CenterCrop).',
 });
+

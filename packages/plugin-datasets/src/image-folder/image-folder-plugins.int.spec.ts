@@ -1,4 +1,4 @@
-import { datasetView, standaloneContext } from '@rtlab/sdk';
+import { datasetView, imageBatch, imageRows, sliceDataset, standaloneContext } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,11 +21,30 @@ const imagenet = (p: Partial<ImagenetFolderParams> = {}) => imagenetFolderPlugin
 const channelMean = (d: ReturnType<typeof datasetView>, i: number, c: number) => {
   const [h, w] = d.imageShape;
   let s = 0;
-  for (let p = 0; p < h * w; p++) s += d.images[(i * h * w + p) * 3 + c];
+  for (let p = 0; p < h * w; p++) s += d.images.read(0, d.count)[(i * h * w + p) * 3 + c];
   return s / (h * w);
 };
 
 describe('load/intel-image and load/imagenet-folder (JPEG folders)', () => {
+  it('images beyond partBytes: the same images, kept in files of at most that size and read back batch by batch', async () => {
+    const memory = await intel();
+    const scratchDir = path.join(root, 'scratch');
+    const files = await intelImagePlugin.run({}, { dir: 'intel-image', split: 'train', size: [16, 16], fit: 'stretch', grayscaleToRgb: false }, standaloneContext({ seed: 5, dataRoot: root, scratchDir, partBytes: 5 * 16 * 16 * 3 + 100 }));
+    expect(memory.files).toBeUndefined();
+    expect(files.tensors.images).toBeUndefined();
+    expect(files.files!.images.parts.map((p) => p.rows)).toEqual([5, 5, 2]);
+    expect(files.files!.images.parts.every((p) => path.dirname(p.file) === scratchDir && fs.statSync(p.file).size === p.rows * 16 * 16 * 3)).toBe(true);
+    const [m, f] = [datasetView(memory), datasetView(files)];
+    expect(f.count).toBe(12);
+    expect(Buffer.from(f.images.read(0, 12)).equals(Buffer.from(m.images.read(0, 12)))).toBe(true);
+    expect(imageBatch(f, 3, 11)).toEqual(imageBatch(m, 3, 11));
+    expect(imageRows(f, [11, 0, 6])).toEqual(imageRows(m, [11, 0, 6]));
+    expect(Array.from(f.labels!)).toEqual(Array.from(m.labels!));
+    const [sliceOfMemory, sliceOfFiles] = [datasetView(sliceDataset(memory, 4, 9)), datasetView(sliceDataset(files, 4, 9))];
+    expect(sliceDataset(files, 4, 9).files!.images.parts.map((p) => [p.rows, p.offset])).toEqual([[1, 4 * 768], [4, 0]]);
+    expect(Buffer.from(sliceOfFiles.images.read(0, 5)).equals(Buffer.from(sliceOfMemory.images.read(0, 5)))).toBe(true);
+  });
+
   it('intel-image: classes in the published order, every image resized to one size', async () => {
     const d = datasetView(await intel());
     expect(d.meta.classes).toEqual(['buildings', 'forest', 'glacier', 'mountain', 'sea', 'street']);

@@ -9,6 +9,23 @@ export interface HostTensor {
   data: TypedArray;
 }
 
+/**
+ * A tensor too large to hold in memory (a Dataset's images beyond a few GiB): its rows, along the first
+ * dimension, stored as raw little-endian bytes in files, read on demand (see `tensorRows`).
+ */
+export interface FileTensor {
+  dtype: DType;
+  shape: number[];
+  parts: FilePart[];
+}
+
+/** `rows` consecutive rows of a FileTensor, starting `offset` bytes into `file` (an absolute path). */
+export interface FilePart {
+  file: string;
+  rows: number;
+  offset: number;
+}
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
@@ -19,4 +36,9 @@ export interface Artifact {
   type: string;
   meta: { [key: string]: JsonValue };
   tensors: Record<string, HostTensor>;
+  /**
+   * Tensors kept in files rather than memory. A plugin writes them with `FileTensorWriter` into
+   * `ctx.scratchDir()`; the engine moves the files into the artifact's cache entry.
+   */
+  files?: Record<string, FileTensor>;
 }

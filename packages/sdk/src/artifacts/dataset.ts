@@ -1,12 +1,14 @@
 import { RtlabError } from '../errors/rtlab-error';
 import { applyView, ImageView, viewedShape } from '../images/image-view';
-import { Artifact, JsonValue } from './artifact';
+import { Artifact, FileTensor, JsonValue } from './artifact';
+import { sliceFileTensor, TensorRows, tensorRows } from './tensor-rows';
 
 /**
- * The Dataset artifact: images stored compactly as uint8 NHWC at native resolution (stream,
- * never materialise: peak memory follows the batch size, not the dataset size), plus optional regression targets (float32 [N, F], min-max scaled to [0, 1]) and
- * class labels (int32 [N]). Consumers decode one batch at a time with `imageBatch`, which also applies
- * the dataset's `view` (resize, grayscale -> RGB) per batch.
+ * The Dataset artifact: images stored compactly as uint8 NHWC at native resolution, in memory or, for
+ * datasets larger than memory, in files (`Artifact.files`), plus optional regression targets (float32
+ * [N, F], min-max scaled to [0, 1]) and class labels (int32 [N]). Consumers decode one batch at a time
+ * with `imageBatch`, which also applies the dataset's `view` (resize, grayscale -> RGB) per batch: peak
+ * memory follows the batch size, not the dataset size.
  */
 export interface DatasetMeta {
   [key: string]: JsonValue | undefined;
@@ -25,7 +27,8 @@ export interface DatasetView {
   imageShape: [number, number, number];
   /** [H, W, C] of the stored uint8 images. */
   storedShape: [number, number, number];
-  images: Uint8Array;
+  /** The stored images, one row per sample, read a batch at a time. */
+  images: TensorRows;
   targets?: Float32Array;
   labels?: Int32Array;
   meta: DatasetMeta;
@@ -34,25 +37,32 @@ export interface DatasetView {
 /** The tensor of a Dataset that holds its images, uint8 [N, H, W, C]: its first dimension is the sample count. */
 export const DATASET_IMAGES = 'images';
 
+export interface DatasetParts extends Omit<DatasetView, 'count' | 'storedShape' | 'images'> {
+  /** uint8 NHWC of `imageShape`, in memory or written to files (`FileTensorWriter`). */
+  images: Uint8Array | FileTensor;
+}
+
 /** A Dataset artifact from images stored as uint8 NHWC of `imageShape`. */
-export function datasetArtifact(d: Omit<DatasetView, 'count' | 'storedShape'>): Artifact {
+export function datasetArtifact(d: DatasetParts): Artifact {
   const [h, w, c] = d.imageShape;
-  const count = d.images.length / (h * w * c);
-  const tensors: Artifact['tensors'] = { [DATASET_IMAGES]: { dtype: 'uint8', shape: [count, h, w, c], data: d.images } };
+  const count = d.images instanceof Uint8Array ? d.images.length / (h * w * c) : d.images.shape[0];
+  const tensors: Artifact['tensors'] = {};
   if (d.targets) tensors.targets = { dtype: 'float32', shape: [count, d.targets.length / count], data: d.targets };
   if (d.labels) tensors.labels = { dtype: 'int32', shape: [count], data: d.labels };
+  if (!(d.images instanceof Uint8Array)) return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors, files: { [DATASET_IMAGES]: d.images } };
+  tensors[DATASET_IMAGES] = { dtype: 'uint8', shape: [count, h, w, c], data: d.images };
   return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors };
 }
 
 export function datasetView(a: Artifact): DatasetView {
-  const images = a.tensors[DATASET_IMAGES];
+  const images = a.tensors[DATASET_IMAGES] ?? a.files?.[DATASET_IMAGES];
   if (a.type !== 'Dataset' || !images || images.dtype !== 'uint8' || images.shape.length !== 4) {
     throw new RtlabError('input', `expected a Dataset artifact with uint8 images [N,H,W,C], got ${a.type} with images ${images ? `[${images.shape}] ${images.dtype}` : 'missing'}`);
   }
   const [count, h, w, c] = images.shape;
   const meta = a.meta as DatasetMeta;
   return {
-    count, imageShape: viewedShape([h, w, c], meta.view), storedShape: [h, w, c], images: images.data as Uint8Array,
+    count, imageShape: viewedShape([h, w, c], meta.view), storedShape: [h, w, c], images: tensorRows(images),
     targets: a.tensors.targets?.data as Float32Array | undefined,
     labels: a.tensors.labels?.data as Int32Array | undefined,
     meta,
@@ -61,20 +71,27 @@ export function datasetView(a: Artifact): DatasetView {
 
 /** Images [start, end) as float32 in [0, 1], NHWC, viewed (resized, RGB) as models see them. */
 export function imageBatch(d: DatasetView, start: number, end: number): Float32Array {
-  return imageRows(d, Int32Array.from({ length: end - start }, (_, i) => start + i));
+  return viewed(d, d.images.read(start, end), end - start);
 }
 
 /** Images at arbitrary indices (a shuffled minibatch) as float32 in [0, 1], NHWC, viewed. */
 export function imageRows(d: DatasetView, indices: ArrayLike<number>): Float32Array {
-  const [h, w, c] = d.storedShape;
-  const size = h * w * c;
+  const size = d.images.rowBytes;
+  const bytes = new Uint8Array(indices.length * size);
+  for (let r = 0; r < indices.length; r++) bytes.set(d.images.read(indices[r], indices[r] + 1), r * size);
+  return viewed(d, bytes, indices.length);
+}
+
+/** `rows` stored images as float32 in [0, 1], each through the dataset's view. */
+function viewed(d: DatasetView, bytes: Uint8Array, rows: number): Float32Array {
+  const size = d.images.rowBytes;
   const outSize = d.imageShape[0] * d.imageShape[1] * d.imageShape[2];
-  const out = new Float32Array(indices.length * outSize);
+  const out = new Float32Array(rows * outSize);
   const pixels = outSize === size && !d.meta.view ? undefined : new Float32Array(size);
-  for (let r = 0; r < indices.length; r++) {
-    const src = indices[r] * size;
+  for (let r = 0; r < rows; r++) {
+    const src = r * size;
     const into = pixels ?? out.subarray(r * outSize, (r + 1) * outSize);
-    for (let i = 0; i < size; i++) into[i] = d.images[src + i] / 255;
+    for (let i = 0; i < size; i++) into[i] = bytes[src + i] / 255;
     if (pixels) out.set(applyView(pixels, d.storedShape, d.meta.view ?? {}), r * outSize);
   }
   return out;
@@ -95,13 +112,16 @@ export function labelsOf(d: DatasetView): Int32Array {
   return d.labels;
 }
 
-/** Samples [start, end) of a Dataset artifact as a Dataset of their own (the metadata and view kept). */
+/**
+ * Samples [start, end) of a Dataset artifact as a Dataset of their own (the metadata and view kept);
+ * images kept in files stay there (the slice names the files' ranges).
+ */
 export function sliceDataset(a: Artifact, start: number, end: number): Artifact {
   const d = datasetView(a);
-  const [h, w, c] = d.storedShape;
   const per = d.targets ? d.targets.length / d.count : 0;
+  const inFiles = a.files?.[DATASET_IMAGES];
   return datasetArtifact({
-    images: d.images.slice(start * h * w * c, end * h * w * c), imageShape: [h, w, c], meta: d.meta,
+    images: inFiles ? sliceFileTensor(inFiles, start, end) : d.images.read(start, end).slice(), imageShape: d.storedShape, meta: d.meta,
     ...(d.labels ? { labels: d.labels.slice(start, end) } : {}),
     ...(d.targets ? { targets: d.targets.slice(start * per, end * per) } : {}),
   });

@@ -33,6 +33,9 @@ export interface ProducerInfo {
   params: Record<string, unknown>;
 }
 
+/** 1 GiB: see PluginContext.partBytes. */
+export const DEFAULT_PART_BYTES = 2 ** 30;
+
 /** Services a plugin receives for one node run. */
 export interface PluginContext {
   nodeId: string;
@@ -50,6 +53,18 @@ export interface PluginContext {
    * split a shardable node (`Plugin.shards`). Seed per-sample randomness with sampleSeed(seed, firstSample + i).
    */
   firstSample: number;
+  /**
+   * A folder (created on first call) for the files of tensors the result keeps on disk
+   * (`Artifact.files`, written with `FileTensorWriter`). It lies on the cache's file system: the engine
+   * moves the files the result names into its cache entry and removes the folder after the run.
+   */
+  scratchDir(): string;
+  /**
+   * A tensor larger than this many bytes (a Dataset's images) is best kept in files of at most this size
+   * rather than in memory. Storage only: where bytes live never changes them, so it enters no cache key.
+   * `rtlab run --part-bytes`; DEFAULT_PART_BYTES otherwise.
+   */
+  partBytes: number;
   progress(done: number, total: number, note?: string): void;
   log(message: string): void;
 }

@@ -41,6 +41,7 @@ interface RunCommandOptions extends GlobalOptions {
   set: string[];
   workers?: string;
   shards?: string;
+  partBytes?: string;
   queue?: string;
 }
 
@@ -60,6 +61,7 @@ export function runCommand(program: Command, exit: ExitHolder): void {
     .option('--concurrency <n>', 'independent nodes run at once')
     .option('--workers <n>', 'worker threads running plugins, each with its own backend (default: one per core on wasm/cpu, 0 on native backends)')
     .option('--shards <n>', 'split per-sample nodes (attacks) into up to n shards run at once on the workers (default 1); results are the same bytes')
+    .option('--part-bytes <n>', 'keep datasets larger than this many bytes on disk, in files of at most this size, read batch by batch (default 1 GiB); changes no result')
     .option('--queue <url>', 'coordinate: push computed nodes (and shards) as jobs to rtlab workers on this Redis (redis://HOST:PORT); the cache folder must be shared with them')
     .option('--cache-dir <dir>', 'cache folder (default from rtlab.config.json, else .rtlab/cache)')
     .option('--set <node.param=value>', 'override a param for this run, e.g. train.count=200 or "probe-{pre}-{fov}.epochs=20" (repeatable)', collect, [])
@@ -110,7 +112,7 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
   let queue: QueueCoordinator | undefined;
   try {
     if (opts.queue) queue = await QueueCoordinator.connect(opts.queue, reporter);
-    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys, shards: positiveInteger('--shards', opts.shards ?? 1, 1), queue });
+    summary = await runPipeline(pipeline, { cache, concurrency, force: opts.force, signal: controller.signal, record, reporter, backend, dataRoot: config.dataRoot, modelRoot: config.modelRoot, executor, keys, shards: positiveInteger('--shards', opts.shards ?? 1, 1), partBytes: opts.partBytes === undefined ? undefined : positiveInteger('--part-bytes', opts.partBytes, 1), queue });
   } finally {
     await executor.close();
     await queue?.close();

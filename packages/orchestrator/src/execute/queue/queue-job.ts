@@ -20,6 +20,8 @@ export interface QueueJobData {
   shard?: { port: string; start: number; end: number };
   dataRoot: string;
   modelRoot: string;
+  /** The coordinator's `--part-bytes`, when given. */
+  partBytes?: number;
   producer: Producer;
   /** Who pushed the job (host:pid:nonce): a coordinator that finds another's job joins it. */
   coordinator: string;

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Job, WaitingError, Worker } from 'bullmq';
 import { Artifact, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
@@ -73,6 +74,7 @@ function labelOf(d: QueueJobData): string {
 async function runJob(job: Job<QueueJobData>, token: string | undefined, o: QueueWorkerOptions, executor: Executor, progress: JobProgress, stopFetching: () => void): Promise<QueueJobResult> {
   const d = job.data;
   const { id, unwatch } = progress.watch(labelOf(d), job);
+  const scratchDir = o.cache.scratchDir(d.outputKey);
   const handBack = async (why: string): Promise<never> => {
     stopFetching(); // before the job is back in the queue, so that this worker does not take it again
     await job.moveToWait(token);
@@ -84,7 +86,7 @@ async function runJob(job: Job<QueueJobData>, token: string | undefined, o: Queu
     if (!plugin) return await handBack(`${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which this worker does not have (list its module in rtlab.config.json "plugins", as the coordinator does)`);
     const inputs = await loadInputs(o.cache, d);
     const { artifact, leaked } = await executor.run(
-      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: id, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port) },
+      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: id, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port), scratchDir, partBytes: d.partBytes },
       new AbortController().signal,
       () => progress.nodeStarted(id),
     );
@@ -97,6 +99,7 @@ async function runJob(job: Job<QueueJobData>, token: string | undefined, o: Queu
     throw new Error(`${(e as Error)?.message ?? String(e)} (on worker ${WORKER_NAME})`);
   } finally {
     unwatch();
+    await fs.promises.rm(scratchDir, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Artifact, datasetView, FileTensorWriter, imageBatch, sliceDataset } from '@rtlab/sdk';
+import { filesUnder, tempDir } from '../test-support/temp-dir';
+import { ArtifactCache } from './artifact-cache';
+import { ENTRY_FILE } from './cache-entry';
+
+const producer = { node: 'load', plugin: 'load/x', version: '1.0.0', canonical: '{}' };
+const KEY = 'cd'.repeat(32);
+const OTHER = 'ef'.repeat(32);
+const PIXELS = 4 * 4 * 3;
+
+/** A Dataset of 10 images 4x4x3 (pixel value = image index * 7 + position, mod 256) in files of 3 images. */
+function datasetInFiles(dir: string): Artifact {
+  fs.mkdirSync(dir, { recursive: true });
+  const w = new FileTensorWriter(dir, 'images', 'uint8', [4, 4, 3], 3);
+  for (let i = 0; i < 10; i++) w.append(Uint8Array.from({ length: PIXELS }, (_, p) => (i * 7 + p) % 256));
+  return { type: 'Dataset', meta: { name: 'x' }, tensors: { labels: { dtype: 'int32', shape: [10], data: Int32Array.from({ length: 10 }, (_, i) => i % 3) } }, files: { images: w.finish() } };
+}
+
+const expectedImage = (i: number) => Float32Array.from({ length: PIXELS }, (_, p) => ((i * 7 + p) % 256) / 255);
+
+describe('ArtifactCache: tensors kept in files', () => {
+  const root = tempDir();
+  let warnings: string[];
+  let cache: ArtifactCache;
+  beforeEach(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+    warnings = [];
+    cache = new ArtifactCache(root, (m) => warnings.push(m));
+  });
+
+  it('moves the parts out of the scratch folder into the entry, and reads them back verified, batch by batch', async () => {
+    const scratch = cache.scratchDir(KEY);
+    await cache.put(KEY, datasetInFiles(scratch), producer);
+    expect(fs.readdirSync(scratch)).toEqual([]);
+    expect(filesUnder(cache.entryDir(KEY)).sort()).toEqual([ENTRY_FILE, 'f0.0.bin', 'f0.1.bin', 'f0.2.bin', 'f0.3.bin', 'tensors.safetensors']);
+    const d = datasetView((await cache.get(KEY))!);
+    expect(d.count).toBe(10);
+    expect(imageBatch(d, 2, 7)).toEqual(Float32Array.from([2, 3, 4, 5, 6].flatMap((i) => [...expectedImage(i)])));
+    expect(await cache.tensorShapes(KEY)).toEqual({ labels: [10], images: [10, 4, 4, 3] });
+    expect(cache.info(KEY)!.bytes).toBe(10 * PIXELS + fs.statSync(path.join(cache.entryDir(KEY), 'tensors.safetensors')).size);
+    expect(warnings).toEqual([]);
+  });
+
+  it('copies a slice of another entry\'s files, leaving that entry whole', async () => {
+    await cache.put(KEY, datasetInFiles(cache.scratchDir(KEY)), producer);
+    await cache.put(OTHER, sliceDataset((await cache.get(KEY))!, 4, 8), producer);
+    const slice = datasetView((await cache.get(OTHER))!);
+    expect(imageBatch(slice, 0, 4)).toEqual(Float32Array.from([4, 5, 6, 7].flatMap((i) => [...expectedImage(i)])));
+    expect(imageBatch(datasetView((await cache.get(KEY))!), 0, 10)).toHaveLength(10 * PIXELS);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['a flipped byte in a part', (dir: string) => { const f = path.join(dir, 'f0.1.bin'); const b = fs.readFileSync(f); b[5] ^= 0xff; fs.writeFileSync(f, b); }],
+    ['a truncated part', (dir: string) => fs.truncateSync(path.join(dir, 'f0.2.bin'), 10)],
+    ['a missing part', (dir: string) => fs.rmSync(path.join(dir, 'f0.3.bin'))],
+    ['a part named outside the entry', (dir: string) => {
+      const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
+      entry.files.images.parts[0].name = '../../../../etc/passwd';
+      fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
+    }],
+    ['parts holding fewer rows than the shape', (dir: string) => {
+      const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
+      entry.files.images.shape[0] = 11;
+      fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
+    }],
+  ])('treats %s as damage: warns, removes the entry, returns nothing', async (_what, damage) => {
+    await cache.put(KEY, datasetInFiles(cache.scratchDir(KEY)), producer);
+    damage(cache.entryDir(KEY));
+    expect(await cache.get(KEY)).toBeUndefined();
+    expect(fs.existsSync(cache.entryDir(KEY))).toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/^cache entry cdcdcdcdcdcd is damaged \(.+\); removed, it will be recomputed$/)]);
+  });
+
+  it('hashes a part once per process: a part changed in place with its size and time kept is caught by a new process', async () => {
+    const dataset = datasetInFiles(cache.scratchDir(KEY));
+    for (const p of dataset.files!.images.parts) fs.utimesSync(p.file, 1e9, 1e9);
+    await cache.put(KEY, dataset, producer);
+    const part = path.join(cache.entryDir(KEY), 'f0.0.bin');
+    const bytes = fs.readFileSync(part);
+    bytes[0] ^= 1;
+    fs.writeFileSync(part, bytes);
+    fs.utimesSync(part, 1e9, 1e9);
+    expect(await cache.get(KEY)).toBeDefined(); // this process wrote and hashed it: not hashed again
+    expect(await new ArtifactCache(root, (m) => warnings.push(m)).get(KEY)).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('f0.0.bin sha256 does not match')]);
+  });
+});
