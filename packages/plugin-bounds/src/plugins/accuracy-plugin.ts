@@ -1,4 +1,4 @@
-import { mean, Plugin, RtlabError, scoresArtifact } from '@rtlab/sdk';
+import { mean, Plugin, RtlabError, scoreMeta, scoresArtifact } from '@rtlab/sdk';
 import { accuracyOf, classifierAttack } from './classification-inputs';
 import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
@@ -9,7 +9,7 @@ import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 export const accuracyPlugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'accuracy',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: rows carry eps; label and integer columns declared
   description: 'Clean and robust accuracy, clean and robust cross-entropy, and their relative difference (Tab. 4), from a CE attack.',
   params: LABELS_ONLY_PARAMS,
   inputs: { ce: { type: 'AttackResult', description: 'CE attack on the classifier' } },
@@ -20,7 +20,7 @@ export const accuracyPlugin: Plugin<LabelsParams> = {
     const [cleanCE, robustCE] = [mean(ce.lossClean), mean(ce.lossAdv)];
     return scoresArtifact([{
       ...p.labels, cleanAccuracy: accuracyOf(ce.predClean, ce.labels), robustAccuracy: accuracyOf(ce.predAdv, ce.labels),
-      cleanCE, robustCE, relativeDifference: cleanCE > 0 ? (robustCE - cleanCE) / cleanCE : null, n: ce.count,
-    }]);
+      cleanCE, robustCE, relativeDifference: cleanCE > 0 ? (robustCE - cleanCE) / cleanCE : null, n: ce.count, eps: ce.meta.eps,
+    }], {}, scoreMeta(p.labels, ['n']));
   },
 };

@@ -1,4 +1,4 @@
-import { Artifact, maximum, mean, Plugin, RtlabError, scoresArtifact, standardDeviation } from '@rtlab/sdk';
+import { Artifact, maximum, mean, Plugin, RtlabError, scoreMeta, scoresArtifact, standardDeviation } from '@rtlab/sdk';
 import { attackResultView } from '@rtlab/plugin-attacks';
 import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 
@@ -6,7 +6,7 @@ import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 export const asScorePlugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'as-score',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: label and integer columns declared
   description: 'The adversarial sensitivity score: the mean (and spread) of the per-sample representation shift found by a representation attack; needs no labels.',
   params: LABELS_ONLY_PARAMS,
   inputs: { as: { type: 'AttackResult', description: 'attack with objective representation' } },
@@ -15,6 +15,6 @@ export const asScorePlugin: Plugin<LabelsParams> = {
     const as = attackResultView(inputs.as as Artifact);
     if (as.meta.objective !== 'representation') throw new RtlabError('input', `as-score needs a representation attack, got objective "${as.meta.objective}"`);
     const v = as.lossAdv;
-    return scoresArtifact([{ ...p.labels, as: mean(v), asStd: standardDeviation(v), asMax: maximum(v), n: v.length, eps: as.meta.eps, attack: as.meta.attack }], { as: { dtype: 'float32', shape: [v.length], data: v } });
+    return scoresArtifact([{ ...p.labels, as: mean(v), asStd: standardDeviation(v), asMax: maximum(v), n: v.length, eps: as.meta.eps, attack: as.meta.attack }], { as: { dtype: 'float32', shape: [v.length], data: v } }, scoreMeta(p.labels, ['n']));
   },
 };

@@ -1,6 +1,6 @@
 import { selectBackend } from '@rtlab/backends';
 import { Artifact, datasetArtifact, scoreRows, standaloneContext } from '@rtlab/sdk';
-import { pgdL2, pgdPlugin, PgdParams } from '@rtlab/plugin-attacks';
+import { attackResultView, pgdL2, pgdPlugin, PgdParams } from '@rtlab/plugin-attacks';
 import { linearModel } from '@rtlab/plugin-models';
 import { accuracyPlugin } from './accuracy-plugin';
 import { theorem2Plugin } from './theorem2-plugin';
@@ -40,8 +40,12 @@ describe.each(['cpu', 'wasm'] as const)('score/theorem2 and score/accuracy on g(
     // An AS attack that underestimates AS_i (searched a smaller ball, but reports the same eps): what a violation means.
     const tinyAS = await attack(0.01, 'representation');
     tinyAS.meta.eps = 0.3;
-    const [row] = scoreRows(await theorem2Plugin.run({ ce, as: tinyAS, model }, { labels: {} }, standaloneContext()));
-    expect(row).toMatchObject({ fulfilled: 6, robFulfilled: 0, violations: [0, 1, 2, 3, 4, 5] });
+    const scores = await theorem2Plugin.run({ ce, as: tinyAS, model }, { labels: {} }, standaloneContext());
+    expect(scoreRows(scores)[0]).toMatchObject({ fulfilled: 6, robFulfilled: 0, violations: [0, 1, 2, 3, 4, 5] });
+    // per sample, for the report's plot: AS_i as the AS attack found it, and no sample survived the CE attack
+    expect(Array.from(scores.tensors.as.data)).toEqual(Array.from(attackResultView(tinyAS).lossAdv));
+    expect(Array.from(scores.tensors.survived.data)).toEqual(Array(6).fill(0));
+    expect(scores.meta).toMatchObject({ labels: [], integers: ['fulfilled', 'n'] });
   });
 
   it('explains a regression attack on its ports', async () => {

@@ -1,4 +1,4 @@
-import { mean, Plugin, scoresArtifact } from '@rtlab/sdk';
+import { mean, Plugin, scoreMeta, scoresArtifact } from '@rtlab/sdk';
 import { BOUND_PORTS, boundInputs } from './bound-inputs';
 import { sameBudget } from './same-budget';
 import { checkPointwiseLipschitz } from './pointwise-lipschitz';
@@ -11,7 +11,7 @@ import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 export const lemma1Plugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'lemma1',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: label and integer columns declared
   description: 'Lemma 1: LHS = mean loss gap / (L ||W||_q) vs RHS = AS score; reports both, the loss means, all W norms, L, and holds; checks the pointwise Lipschitz bound.',
   params: LABELS_ONLY_PARAMS,
   inputs: BOUND_PORTS,
@@ -28,6 +28,6 @@ export const lemma1Plugin: Plugin<LabelsParams> = {
       ...p.labels, lhs, rhs, holds: lhs <= rhs, lossClean, lossAdv, lossDiff: lossAdv - lossClean,
       loss: b.lipschitz.name, L: b.lipschitz.L, q: b.lipschitz.q, normW: b.normW,
       normWInf: b.norms.inf, normW2: b.norms.spectral, normWFro: b.norms.frobenius, normW1: b.norms.one, n: b.loss.count,
-    }], { as: { dtype: 'float32', shape: [b.as.count], data: b.as.lossAdv } });
+    }], { as: { dtype: 'float32', shape: [b.as.count], data: b.as.lossAdv } }, scoreMeta(p.labels, ['n']));
   },
 };

@@ -1,4 +1,4 @@
-import { LABELS_PARAM, mean, Plugin, scoresArtifact } from '@rtlab/sdk';
+import { LABELS_PARAM, mean, Plugin, scoreMeta, scoresArtifact } from '@rtlab/sdk';
 import { BOUND_PORTS, boundInputs } from './bound-inputs';
 import { sameBudget } from './same-budget';
 
@@ -15,7 +15,7 @@ interface Theorem1Params {
 export const theorem1Plugin: Plugin<Theorem1Params> = {
   kind: 'score',
   name: 'theorem1',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: label and integer columns declared
   description: 'Theorem 1: the population bound L ||W||_q AS + B sqrt(ln(1/rho)/(2n)) against the empirical loss gap.',
   params: {
     type: 'object',
@@ -38,6 +38,6 @@ export const theorem1Plugin: Plugin<Theorem1Params> = {
     const outside = [...b.loss.lossAdv, ...b.loss.lossClean].filter((l) => l < 0 || l > p.B).length;
     if (outside) ctx.log(`warning: ${outside} loss values lie outside [0, B = ${p.B}]; the bound's assumption does not hold`);
     const bound = b.lipschitz.L * b.normW * as + p.B * Math.sqrt(Math.log(1 / p.rho) / (2 * n));
-    return scoresArtifact([{ ...p.labels, gap, bound, holds: gap <= bound, as, B: p.B, rho: p.rho, n, L: b.lipschitz.L, normW: b.normW, lossWithinB: outside === 0 }]);
+    return scoresArtifact([{ ...p.labels, gap, bound, holds: gap <= bound, as, B: p.B, rho: p.rho, n, L: b.lipschitz.L, normW: b.normW, lossWithinB: outside === 0 }], {}, scoreMeta(p.labels, ['n']));
   },
 };

@@ -1,4 +1,4 @@
-import { Artifact, HEAD_WEIGHT, Plugin, RtlabError, scoresArtifact } from '@rtlab/sdk';
+import { Artifact, HEAD_WEIGHT, Plugin, RtlabError, scoreMeta, scoresArtifact } from '@rtlab/sdk';
 import { attackResultView } from '@rtlab/plugin-attacks';
 import { margins } from '../norms/margins';
 import { accuracyOf, classifierAttack, fraction } from './classification-inputs';
@@ -9,11 +9,12 @@ import { checkSameBudget, sameBudget } from './same-budget';
  * `score/theorem2`: sample i is certified when margin_i > 0 and AS_i <= margin_i; then no x' in the
  * ball changes its class (up to how well PGD estimated AS_i). Reports the share certified, the share
  * of those still correct under the CE attack (the theorem says 100%), and lists every violation.
+ * Per sample: margins, AS_i (`as`), fulfilled, and whether it survived the CE attack (`survived`).
  */
 export const theorem2Plugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'theorem2',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: per-sample AS_i and survival stored (for the report's plot), rows carry eps; label and integer columns declared
   description: 'Theorem 2: per-sample margins of the linear head, fulfilled = margin > 0 and AS_i <= margin; prop. and rob. fulfilled, clean and robust accuracy, violations listed.',
   params: LABELS_ONLY_PARAMS,
   inputs: {
@@ -38,10 +39,12 @@ export const theorem2Plugin: Plugin<LabelsParams> = {
     const count = fulfilled.reduce((s, f) => s + f, 0);
     return scoresArtifact([{
       ...p.labels, propFulfilled: fraction(count, ce.count), robFulfilled: count ? fraction(count - violations.length, count) : null,
-      fulfilled: count, violations, cleanAccuracy: accuracyOf(ce.predClean, ce.labels), robustAccuracy: accuracyOf(ce.predAdv, ce.labels), n: ce.count,
+      fulfilled: count, violations, cleanAccuracy: accuracyOf(ce.predClean, ce.labels), robustAccuracy: accuracyOf(ce.predAdv, ce.labels), n: ce.count, eps: ce.meta.eps,
     }], {
       margins: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(margin) },
+      as: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(as.lossAdv) },
       fulfilled: { dtype: 'uint8', shape: [ce.count], data: fulfilled },
-    });
+      survived: { dtype: 'uint8', shape: [ce.count], data: Uint8Array.from(ce.predAdv, (pred, i) => (pred === ce.labels[i] ? 1 : 0)) },
+    }, scoreMeta(p.labels, ['fulfilled', 'n']));
   },
 };

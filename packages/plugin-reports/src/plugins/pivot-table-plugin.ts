@@ -1,4 +1,4 @@
-import { Artifact, Plugin, scoreRows } from '@rtlab/sdk';
+import { Artifact, Plugin, scoreColumns, scoreRows } from '@rtlab/sdk';
 import { toCsv } from '../render/csv';
 import { toLatex } from '../render/latex';
 import { toMarkdown } from '../render/markdown';
@@ -11,7 +11,7 @@ import { pivot, PivotSpec } from '../render/pivot';
 export const pivotTablePlugin: Plugin<PivotSpec> = {
   kind: 'table',
   name: 'pivot',
-  version: '1.1.0',
+  version: '1.2.0', // 1.2.0: counts the score nodes declare print as integers
   description: 'Lays score rows out as a table (row labels x values by a column label) in Markdown, CSV, JSON and LaTeX.',
   params: {
     type: 'object',
@@ -31,8 +31,9 @@ export const pivotTablePlugin: Plugin<PivotSpec> = {
   inputs: { scores: { type: 'Scores', many: true, description: 'the score nodes whose rows form the table' } },
   output: 'Table',
   async run(inputs, p) {
-    const rows = (inputs.scores as Artifact[]).flatMap(scoreRows);
-    const table = pivot(rows, p);
+    const scores = inputs.scores as Artifact[];
+    const rows = scores.flatMap(scoreRows);
+    const table = pivot(rows, p, new Set(scores.flatMap((a) => scoreColumns(a).integers)));
     const markdown = toMarkdown(table);
     const formats = { md: markdown, csv: toCsv(table), tex: toLatex(table), json: JSON.stringify({ title: p.title, header: table.header, rows: table.rows, scores: rows }, null, 2) + '\n' };
     return { type: 'Table', meta: { title: p.title, markdown, formats }, tensors: {} };

@@ -43,6 +43,15 @@ describe('pivot', () => {
     expect(() => pivot(rows, { title: 'T', rows: ['eps'], values: [{ name: 'x', field: 'lhs' }], digits: 2 })).toThrow(/score row 0 has no label "eps"; give the score node labels: \{"eps": \.\.\.\}/);
   });
 
+  it('prints the fields declared integer (counts) without decimals in every format, other whole numbers with them', () => {
+    const counts: ScoreRow[] = [{ task: 'a', n: 500, fulfilled: 321, acc: 1 }, { task: 'b', n: 10000, fulfilled: 0, acc: 0.5 }];
+    const t = pivot(counts, { title: 'T', rows: ['task'], values: [{ name: 'n', field: 'n' }, { name: 'certified', field: 'fulfilled' }, { name: 'acc', field: 'acc' }], digits: 4 }, new Set(['n', 'fulfilled']));
+    expect(t.rows).toEqual([['a', '500', '321', '1.0000'], ['b', '10000', '0', '0.5000']]);
+    expect(toCsv(t)).toContain('a,500,321,1.0000');
+    expect(toLatex(t)).toContain('a & 500 & 321 & 1.0000');
+    expect(toMarkdown(t)).toContain('| a | 500 | 321 | 1.0000 |');
+  });
+
   it('formats small numbers in exponent form and booleans as yes/no', () => {
     expect([formatCell(7.39e-5, 4), formatCell(0, 4), formatCell(false, 4), formatCell(1.23456, 3)]).toEqual(['7.39e-5', '0.0000', 'no', '1.235']);
   });

@@ -12,9 +12,11 @@ export interface PivotSpec {
   digits: number;
 }
 
-export function formatCell(v: unknown, digits: number): string {
+/** A cell's text: `integer` for counts (samples, certified samples, epochs), which print without decimals. */
+export function formatCell(v: unknown, digits: number, integer = false): string {
   if (v === undefined || v === null) return '–';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'number' && integer && Number.isInteger(v)) return String(v);
   if (typeof v === 'number') return Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(digits) : v.toExponential(2);
   return String(v);
 }
@@ -27,7 +29,8 @@ const unique = (xs: string[]) => [...new Set(xs)];
  * Score rows with the same labels merge: each figure comes from the first row that has its field
  * (so an accuracy row and an AS row of one task fill one table row, as in Tab. 4).
  */
-export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
+export function pivot(data: ScoreRow[], s: PivotSpec, integers: ReadonlySet<string> = new Set()): TableModel {
+  const cell = (v: unknown, field: string) => formatCell(v, s.digits, integers.has(field));
   for (const key of [...s.rows, ...(s.column ? [s.column] : [])]) {
     const missing = data.findIndex((r) => !Object.hasOwn(r, key));
     if (missing >= 0) throw new RtlabError('input', `score row ${missing} has no label "${key}"; give the score node labels: {"${key}": ...}`);
@@ -39,7 +42,7 @@ export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
       title: s.title, labelColumns: s.rows.length, header: [...s.rows, ...s.values.map((v) => v.name)],
       rows: groups.map((g) => {
         const inGroup = data.filter((x) => id(x) === g);
-        return [...s.rows.map((k) => String(inGroup[0][k])), ...s.values.map((v) => formatCell(inGroup.find((r) => Object.hasOwn(r, v.field))?.[v.field], s.digits))];
+        return [...s.rows.map((k) => String(inGroup[0][k])), ...s.values.map((v) => cell(inGroup.find((r) => Object.hasOwn(r, v.field))?.[v.field], v.field))];
       }),
     };
   }
@@ -47,7 +50,7 @@ export function pivot(data: ScoreRow[], s: PivotSpec): TableModel {
   const rows = groups.flatMap((g) => s.values.map((v) => {
     const inGroup = data.filter((r) => id(r) === g);
     const labels = s.rows.map((k) => String(inGroup[0][k]));
-    return [...labels, v.name, ...columns.map((c) => formatCell(inGroup.find((r) => String(r[s.column!]) === c && Object.hasOwn(r, v.field))?.[v.field], s.digits))];
+    return [...labels, v.name, ...columns.map((c) => cell(inGroup.find((r) => String(r[s.column!]) === c && Object.hasOwn(r, v.field))?.[v.field], v.field))];
   }));
   return { title: s.title, labelColumns: s.rows.length + 1, header: [...s.rows, '', ...columns], rows };
 }

@@ -3,7 +3,7 @@ import { pgdLinf, runPgd } from '@rtlab/plugin-attacks';
 import { BatchNormMode, initHead, Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeOptimizer, scheduledRate } from '../optim/make-optimizer';
-import { trainEpochs } from '../train/train-epochs';
+import { TrainingHistory, trainEpochs } from '../train/train-epochs';
 import { TrainingParams, trainingSchema } from './training-params';
 
 export interface PretrainParams extends TrainingParams {
@@ -18,7 +18,7 @@ function squaredError(net: Network, x: tf.Tensor4D, y: tf.Tensor2D, bn: BatchNor
   return tf.reshape(tf.square(tf.sub(net.head(net.features(x, bn)), y)), [-1]) as tf.Tensor1D;
 }
 
-async function train(net: Network, data: DatasetView, p: PretrainParams, ctx: PluginContext): Promise<number> {
+async function train(net: Network, data: DatasetView, p: PretrainParams, ctx: PluginContext): Promise<TrainingHistory> {
   const targets = targetColumn(data, p.target);
   const [h, w, c] = data.imageShape;
   const vars = net.trainable('all');
@@ -41,7 +41,7 @@ async function train(net: Network, data: DatasetView, p: PretrainParams, ctx: Pl
           value.dispose();
           if (x !== clean) x.dispose();
           net.applyBatchNormUpdates(bn);
-          return loss;
+          return { loss };
         } finally {
           tf.dispose([clean, y]);
         }
@@ -84,7 +84,7 @@ async function calibrateBatchNorm(net: Network, data: DatasetView, batchSize: nu
 export const pretrainRegressionPlugin: Plugin<PretrainParams> = {
   kind: 'pretrain',
   name: 'regression',
-  version: '1.1.0', // 1.1.0: adversarial mode's Linf step is exact on wasm
+  version: '1.2.0', // 1.1.0: adversarial mode's Linf step is exact on wasm; 1.2.0: per-epoch loss in meta.training
   description: 'Pretrains a representation by regressing one factor: random (untrained), standard, or adversarial (Linf-PGD on the squared error during training).',
   params: {
     type: 'object',
@@ -119,8 +119,8 @@ export const pretrainRegressionPlugin: Plugin<PretrainParams> = {
       }
       const init = initHead(net.meta.featureDim, 1, ctx.rng);
       net.setHead(tf.tensor2d(init[HEAD_WEIGHT].data, [1, net.meta.featureDim]), tf.tensor1d(init[HEAD_BIAS].data as Float32Array), { task: 'regression', target: p.target });
-      const trainLoss = await train(net, datasetView(inputs.data as Artifact), p, ctx);
-      return await net.toArtifact({ pretraining: p.mode, trainLoss });
+      const training = await train(net, datasetView(inputs.data as Artifact), p, ctx);
+      return await net.toArtifact({ pretraining: p.mode, trainLoss: training.loss.at(-1)!, training });
     } finally {
       net.dispose();
     }

@@ -26,7 +26,7 @@ function answers(f: FeaturesView, p: ProbeParams): { y: Float32Array | Int32Arra
 export const probeLinearPlugin: Plugin<ProbeParams> = {
   kind: 'probe',
   name: 'linear',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: per-epoch loss (and accuracy) in meta.training
   description: 'Linear probing: trains a new head f = W g + b on cached features of a frozen representation (squared error for regression, cross-entropy for classification).',
   params: {
     type: 'object',
@@ -53,19 +53,20 @@ export const probeLinearPlugin: Plugin<ProbeParams> = {
         const z = linearHead(x, W, b);
         return p.task === 'regression' ? tf.mean(tf.square(tf.sub(tf.reshape(z, [-1]), target))) : tf.mean(softmaxCrossEntropy(z, target as tf.Tensor1D));
       };
-      const finalLoss = await trainEpochs({
+      const training = await trainEpochs({
         epochs: p.epochs, count: f.count, batchSize: p.batchSize,
         step: async (idx, t, total) => {
           const value = tf.tidy(() => {
             const x = tf.tensor2d(gatherRows(f.features, f.dim, idx), [idx.length, f.dim]);
             const target = p.task === 'regression' ? tf.tensor1d(Float32Array.from(idx, (i) => y[i])) : tf.tensor1d(Int32Array.from(idx, (i) => y[i]), 'int32');
+            const correct = p.task === 'regression' ? tf.scalar(-1) : tf.sum(tf.cast(tf.equal(tf.argMax(linearHead(x, W, b), 1), target), 'int32'));
             const { value, grads } = tf.variableGrads(() => loss(x, target) as tf.Scalar, [W, b]);
             optimizer.step([W, b], grads, scheduledRate(p.lr, p.schedule, t, total));
-            return value;
+            return [value, correct];
           });
-          const batchLoss = (await value.data())[0];
-          value.dispose();
-          return batchLoss;
+          const [batchLoss, correct] = await Promise.all(value.map(async (v) => (await v.data())[0]));
+          tf.dispose(value);
+          return correct < 0 ? { loss: batchLoss } : { loss: batchLoss, correct };
         },
       }, ctx);
       const head = {
@@ -73,7 +74,7 @@ export const probeLinearPlugin: Plugin<ProbeParams> = {
         [HEAD_BIAS]: { dtype: 'float32' as const, shape: [outputs], data: (await b.data()) as Float32Array },
       };
       const task: Artifact['meta'] = p.task === 'regression' ? { task: p.task, target: p.target! } : { task: p.task, classes: f.classes };
-      return { type: 'Model', meta: { ...model.meta, ...task, outputs, probe: 'linear', trainLoss: finalLoss }, tensors: { ...model.tensors, ...head } };
+      return { type: 'Model', meta: { ...model.meta, ...task, outputs, probe: 'linear', trainLoss: training.loss.at(-1)!, training }, tensors: { ...model.tensors, ...head } };
     } finally {
       optimizer.dispose();
       tf.dispose([W, b]);

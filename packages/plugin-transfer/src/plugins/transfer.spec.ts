@@ -38,6 +38,24 @@ describe('probe/linear', () => {
     expect(norm(decayed)).toBeLessThan(0.8 * norm(plain));
   });
 
+  it('records the loss of every epoch, falling on a separable task, and for classifiers the training accuracy', async () => {
+    const regression = await probeLinearPlugin.run({ model: rep, features: linearFeatures(256, [0.5, -1, 2], 0.3) }, probe({ target: 'y', epochs: 5 }), standaloneContext());
+    const history = regression.meta.training as { loss: number[]; accuracy?: number[] };
+    expect(history.loss).toHaveLength(5);
+    expect(history.loss[4]).toBeLessThan(history.loss[0]);
+    expect(history.accuracy).toBeUndefined();
+    expect(regression.meta.trainLoss).toBe(history.loss[4]);
+    // two classes split by the sign of the first feature: a probe learns it within a few epochs
+    const f = linearFeatures(200, [1, 0, 0], 0);
+    const labels = Int32Array.from({ length: 200 }, (_, i) => (f.tensors.features.data[i * 3] > 0 ? 1 : 0));
+    const classes: Artifact = { ...f, meta: { ...f.meta, factors: [], classes: ['neg', 'pos'] }, tensors: { features: f.tensors.features, labels: { dtype: 'int32', shape: [200], data: labels } } };
+    const probed = await probeLinearPlugin.run({ model: rep, features: classes }, probe({ task: 'classification', epochs: 8, lr: 0.1 }), standaloneContext());
+    const accuracy = (probed.meta.training as { accuracy: number[] }).accuracy;
+    expect(accuracy).toHaveLength(8);
+    expect(accuracy.every((a) => a >= 0 && a <= 1)).toBe(true);
+    expect(accuracy[7]).toBeGreaterThan(0.9);
+  });
+
   it('names the targets it could use when the target is wrong', async () => {
     await expect(probeLinearPlugin.run({ model: rep, features: linearFeatures(8, [1], 0) }, probe({ target: 'colour' }), standaloneContext())).rejects.toThrow(/one of: y; got colour/);
   });
@@ -67,6 +85,7 @@ describe('pretrain/regression and encode/features on dsprites-cnn', () => {
       expect(Array.from(trained.tensors['c1.weight'].data)).not.toEqual(Array.from(model.tensors['c1.weight'].data));
       expect(trained.meta).toMatchObject({ pretraining: mode, task: 'regression', target: 'orientation', outputs: 1 });
       expect(Number.isFinite(trained.meta.trainLoss)).toBe(true);
+      expect((trained.meta.training as { loss: number[] }).loss).toHaveLength(3);
     }
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -14,6 +14,20 @@ export function scoreRows(a: Artifact): ScoreRow[] {
   return a.meta.rows as ScoreRow[];
 }
 
+/**
+ * What a report needs to know of a score node's rows: which columns are labels (matrix values, e.g. a
+ * severity to plot against) and which figures are counts (printed as integers, not as 500.0000).
+ */
+export function scoreMeta(labels: Record<string, unknown>, integers: string[]): Artifact['meta'] {
+  return { labels: Object.keys(labels), integers };
+}
+
+/** The label and integer columns a Scores artifact declares (see scoreMeta); none for older entries. */
+export function scoreColumns(a: Artifact): { labels: string[]; integers: string[] } {
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return { labels: list(a.meta.labels), integers: list(a.meta.integers) };
+}
+
 /** The `labels` param every score plugin takes: columns copied into its rows (e.g. {"pre": "{pre}"}). */
 export const LABELS_PARAM = {
   type: 'object',
