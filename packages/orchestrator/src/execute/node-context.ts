@@ -8,6 +8,8 @@ export interface ContextServices {
   reporter: ProgressReporter;
   dataRoot: string;
   modelRoot: string;
+  /** See PluginContext.inputNodes. */
+  inputNodes?: Record<string, string | string[]>;
   /** See PluginContext.partBytes (default DEFAULT_PART_BYTES). */
   partBytes?: number;
   /** Where the run may write files its result keeps on disk (see PluginContext.scratchDir). */
@@ -28,6 +30,7 @@ export function nodeContext(nodeId: string, key: string, signal: AbortSignal, s:
     modelRoot: s.modelRoot,
     firstSample,
     partBytes: s.partBytes ?? DEFAULT_PART_BYTES,
+    inputNodes: s.inputNodes ?? {},
     scratchDir: () => {
       if (!s.scratchDir) throw new RtlabError('plugin', `${nodeId}: this run has no scratch folder for files`);
       fs.mkdirSync(s.scratchDir, { recursive: true });

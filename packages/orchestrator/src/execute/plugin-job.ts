@@ -13,6 +13,8 @@ export interface PluginJob {
   modelRoot: string;
   /** A folder for files the result keeps on disk, on the cache's file system (see `ArtifactCache.scratchDir`). */
   scratchDir?: string;
+  /** The ids of the nodes feeding each port (PluginContext.inputNodes). */
+  inputNodes?: Record<string, string | string[]>;
   /** See PluginContext.partBytes. */
   partBytes?: number;
   /** For one shard of a split node: the index of its first sample in the node's whole dataset. */

@@ -18,7 +18,7 @@ export interface PluginFinder {
 export async function runPluginJob(job: PluginJob, plugins: PluginFinder, backend: BackendInfo, reporter: ProgressReporter, signal: AbortSignal): Promise<JobResult> {
   const plugin = plugins.find(job.kind, job.plugin);
   if (!plugin) throw new RtlabError('plugin', `no plugin ${job.kind}/${job.plugin} is installed here`);
-  const ctx = nodeContext(job.nodeId, job.key, signal, { backend, reporter, dataRoot: job.dataRoot, modelRoot: job.modelRoot, scratchDir: job.scratchDir, partBytes: job.partBytes }, job.firstSample);
+  const ctx = nodeContext(job.nodeId, job.key, signal, { backend, reporter, dataRoot: job.dataRoot, modelRoot: job.modelRoot, scratchDir: job.scratchDir, partBytes: job.partBytes, inputNodes: job.inputNodes }, job.firstSample);
   const before = tf.memory().numTensors;
   const artifact = await plugin.run(job.inputs, job.params, ctx).catch(explainWasmFailure);
   return { artifact, leaked: tf.memory().numTensors - before };

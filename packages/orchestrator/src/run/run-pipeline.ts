@@ -180,7 +180,7 @@ export class PipelineRun {
     const scratchDir = this.opts.cache.scratchDir(key);
     const job: PluginJob = {
       kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node, signal),
-      nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, inputKeys: this.inputKeysOf(node), scratchDir, partBytes: this.opts.partBytes,
+      nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, inputKeys: this.inputKeysOf(node), inputNodes: node.inputs, scratchDir, partBytes: this.opts.partBytes,
     };
     try {
       const { artifact, leaked, copiedBytes } = await this.runJob(node, job, signal, started);
@@ -210,7 +210,7 @@ export class PipelineRun {
    */
   private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
     const key = this.key(node.id);
-    const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, ...(this.opts.partBytes ? { partBytes: this.opts.partBytes } : {}), producer: this.producer(node) };
+    const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), inputNodes: node.inputs, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, ...(this.opts.partBytes ? { partBytes: this.opts.partBytes } : {}), producer: this.producer(node) };
     const force = this.opts.force?.includes(node.id) ?? false;
     const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node), { signal, started, force });
     this.remote.set(node.id, done);

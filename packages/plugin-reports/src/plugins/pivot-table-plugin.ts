@@ -35,7 +35,7 @@ export const pivotTablePlugin: Plugin<PivotSpec> = {
     const rows = scores.flatMap(scoreRows);
     const table = pivot(rows, p, new Set(scores.flatMap((a) => scoreColumns(a).integers)));
     const markdown = toMarkdown(table);
-    const formats = { md: markdown, csv: toCsv(table), tex: toLatex(table), json: JSON.stringify({ title: p.title, header: table.header, rows: table.rows, scores: rows }, null, 2) + '\n' };
+    const formats = { md: markdown, csv: toCsv(table), tex: toLatex(table), json: JSON.stringify({ title: p.title, header: table.header, rows: table.rows, labelColumns: table.labelColumns, scores: rows }, null, 2) + '\n' };
     return { type: 'Table', meta: { title: p.title, markdown, formats }, tensors: {} };
   },
 };

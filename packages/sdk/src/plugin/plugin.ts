@@ -53,6 +53,8 @@ export interface PluginContext {
    * split a shardable node (`Plugin.shards`). Seed per-sample randomness with sampleSeed(seed, firstSample + i).
    */
   firstSample: number;
+  /** The ids of the nodes feeding each port (for captions and messages; ids never enter a cache key). */
+  inputNodes: Record<string, string | string[]>;
   /**
    * A folder (created on first call) for the files of tensors the result keeps on disk
    * (`Artifact.files`, written with `FileTensorWriter`). It lies on the cache's file system: the engine

@@ -16,6 +16,8 @@ export interface QueueJobData {
   outputKey: string;
   /** port -> the cache key(s) of its artifact(s). */
   inputKeys: Record<string, string | string[]>;
+  /** port -> the id(s) of the node(s) feeding it, for the plugin's captions. */
+  inputNodes?: Record<string, string | string[]>;
   /** A shard: the samples [start, end) of `port`'s Dataset. */
   shard?: { port: string; start: number; end: number };
   dataRoot: string;

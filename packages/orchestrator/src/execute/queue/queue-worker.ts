@@ -86,7 +86,7 @@ async function runJob(job: Job<QueueJobData>, token: string | undefined, o: Queu
     if (!plugin) return await handBack(`${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which this worker does not have (list its module in rtlab.config.json "plugins", as the coordinator does)`);
     const inputs = await loadInputs(o.cache, d);
     const { artifact, leaked } = await executor.run(
-      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: id, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port), scratchDir, partBytes: d.partBytes },
+      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: id, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port), scratchDir, partBytes: d.partBytes, inputNodes: d.inputNodes },
       new AbortController().signal,
       () => progress.nodeStarted(id),
     );

@@ -1,0 +1,21 @@
+import { Figure } from '../plots/figure';
+import { TableModel } from '../render/table-model';
+import { escapeHtml } from './html-escape';
+import { tableHtml } from './table-html';
+
+/** The tables and figures of a report as an HTML fragment (inline SVG, no script), for a page to wrap. */
+export function reportFragment(tables: { id: string; table: TableModel }[], figures: { figure: Figure; svg: string }[]): string {
+  const parts: string[] = [];
+  if (tables.length) parts.push('<section class="tables">', '<h2>Tables</h2>', ...tables.map((t) => tableHtml(t.id, t.table)), '</section>');
+  if (figures.length) {
+    parts.push('<section class="figures">', '<h2>Figures</h2>');
+    for (const { figure, svg } of figures) {
+      parts.push(
+        `<figure data-plot="${figure.kind}" id="${escapeHtml(figure.id)}">`, `<h3>${escapeHtml(figure.title)}</h3>`,
+        svg, `<figcaption>${escapeHtml(figure.caption)}</figcaption>`, '</figure>',
+      );
+    }
+    parts.push('</section>');
+  }
+  return parts.join('\n');
+}
