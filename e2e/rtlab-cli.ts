@@ -20,7 +20,7 @@ export function rtlab(cwd: string, ...args: string[]): { code: number | null; st
 }
 
 /** The node lines of the run whose record the CLI named on stderr. */
-export function nodeRecords(stderr: string): { node: string; key: string; status: string; workers?: string[]; error?: string }[] {
+export function nodeRecords(stderr: string): { node: string; key: string; plugin: string; status: string; workers?: string[]; error?: string }[] {
   const file = /record: (.*record\.jsonl)/.exec(stderr)![1];
   return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'node');
 }

@@ -20,3 +20,4 @@ export { standaloneContext } from './plugin/standalone-context';
 export { abortPoint } from './plugin/abort-point';
 export { ImageView, viewedShape } from './images/image-view';
 export { resizeBilinear } from './images/resize-bilinear';
+export { escapeHtml } from './text/escape-html';

@@ -135,6 +135,16 @@ export class ArtifactCache {
     }
   }
 
+  /** An entry's type and verified metadata, without reading its tensors (a Model's weights); undefined when absent or unreadable. */
+  metadata(key: string): Pick<Artifact, 'type' | 'meta'> | undefined {
+    try {
+      const e = this.readEntryFile(this.entryDir(key), key);
+      return e && { type: e.type, meta: e.meta };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** What entry.json says of one entry, without reading its tensors; undefined when absent or unreadable. */
   info(key: string): CacheEntryInfo | undefined {
     try {

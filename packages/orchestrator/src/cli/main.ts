@@ -4,13 +4,14 @@ import { describeFailure } from './describe-failure';
 import { cacheCommand } from './commands/cache-command';
 import { graphCommand } from './commands/graph-command';
 import { pluginsCommand } from './commands/plugins-command';
+import { reportCommands } from './commands/report-command';
 import { runCommand } from './commands/run-command';
 import { schemaCommand } from './commands/schema-command';
 import { validateCommand } from './commands/validate-command';
 import { workerCommand } from './commands/worker-command';
 import { EXIT, exitCodeOf } from './exit-codes';
 
-const COMMANDS: RegisterCommand[] = [runCommand, workerCommand, validateCommand, graphCommand, schemaCommand, pluginsCommand, cacheCommand];
+const COMMANDS: RegisterCommand[] = [runCommand, workerCommand, reportCommands, validateCommand, graphCommand, schemaCommand, pluginsCommand, cacheCommand];
 
 export function buildProgram(exit: ExitHolder): Command {
   const program = new Command('rtlab')

@@ -27,7 +27,25 @@ export interface RunHeader {
   device?: string;
   threads: number;
   argv: string[];
+  /** The git commit of the folder holding the pipeline file (with "-dirty" when it has changes), where it is in a repository. */
+  commit?: string;
 }
+
+/** The pipeline as it ran: each node's plugin, inputs and the params that differ from its plugin's defaults. */
+export interface PipelineLine {
+  type: 'pipeline';
+  nodes: { id: string; kind: string; plugin: string; version: string; inputs: Record<string, string | string[]>; params: Record<string, unknown> }[];
+}
+
+/** The last line of a run that finished (or was interrupted): its duration and outcome counts. */
+export interface EndLine {
+  type: 'end';
+  durationMs: number;
+  aborted: boolean;
+  counts: Record<string, number>;
+}
+
+export type RecordLine = RunHeader | PipelineLine | NodeRecord | EndLine;
 
 /**
  * Appends one JSON line per event to `runs/<pipeline>/<timestamp>/record.jsonl`. Each line is written
@@ -44,11 +62,11 @@ export class RunRecord {
     this.file = path.join(dir, 'record.jsonl');
   }
 
-  append(line: RunHeader | NodeRecord | Record<string, unknown>): void {
+  append(line: RecordLine): void {
     fs.appendFileSync(this.file, JSON.stringify(line) + '\n');
   }
 }
 
-export function readRecord(file: string): (RunHeader | NodeRecord)[] {
+export function readRecord(file: string): RecordLine[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }

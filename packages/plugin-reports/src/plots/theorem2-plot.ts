@@ -28,20 +28,21 @@ export function theorem2Figure(nodeId: string, a: Artifact): Figure {
     margin: margins[i], as: as[i],
     attack: survived[i] ? 'survived' : 'flipped', status: certified(i) ? 'certified' : 'not certified',
   }));
-  const hi = Math.max(1e-12, ...shown.map((i) => Math.max(margins[i], as[i])));
+  const widest = Math.max(...shown.map((i) => margins[i]));
   const violations = [...Array(n).keys()].filter(violation).length;
   const reduced = shown.length < n ? `; ${shown.length} of ${n} samples drawn (a seeded uniform sample${violations <= MAX_POINTS ? ', every violation kept' : ' of the violations'})` : '';
   return {
-    id: figureId('theorem2', nodeId), kind: 'theorem2', title: `Theorem 2: ${nodeId}`,
+    id: figureId(nodeId.startsWith('theorem2') ? nodeId : `theorem2-${nodeId}`), kind: 'theorem2', title: `Theorem 2: ${nodeId}`,
     caption: `margin_i against AS_i per sample; shaded: certified (margin_i > 0 and AS_i <= margin_i). ${violations} violation${violations === 1 ? '' : 's'} (certified yet flipped by the CE attack)${reduced}.`,
     spec: {
       $schema: SCHEMA, config: CONFIG, width: 380, height: 320,
       layer: [
-        {
-          data: { values: [{ x: 0, y: 0 }, { x: hi, y: hi }] },
+        // the certified region over the margins drawn: 0 <= AS_i <= margin_i (none when no margin is positive)
+        ...(widest > 0 ? [{
+          data: { values: [{ x: 0, y: 0 }, { x: widest, y: widest }] },
           mark: { type: 'area', color: '#2a9d8f', opacity: 0.18 },
           encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, y2: { datum: 0 } },
-        },
+        }] : []),
         {
           data: { values: points },
           mark: { type: 'point', filled: true, size: 22, opacity: 0.75 },

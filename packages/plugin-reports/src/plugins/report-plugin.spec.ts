@@ -82,6 +82,13 @@ describe('report/html', () => {
     expect((out.meta.html as string).length).toBeLessThan(2_000_000);
   });
 
+  it('a report of Tab. 8\'s size (3 tasks x 3 strengths, 10 000 test samples each) stays under 5 MB', async () => {
+    const scores = ['cifar10', 'fashion-mnist', 'intel-image'].flatMap((task) => [1, 2, 3].map((k) => theorem2(10_000, k / 255, task)));
+    const big = await reportPlugin.run({ scores }, ALL, standaloneContext());
+    expect((big.meta.figures as unknown[]).length).toBe(10); // 9 Theorem 2 plots and one against eps
+    expect(Buffer.byteLength(big.meta.html as string)).toBeLessThan(5 * 2 ** 20);
+  }, 60_000);
+
   it('draws only the plots asked for, and none without their data', async () => {
     const only = await reportPlugin.run({ scores: [lemma1] }, { title: 'R', plots: ['theorem2', 'training'] }, standaloneContext());
     expect(only.meta.figures).toEqual([]);

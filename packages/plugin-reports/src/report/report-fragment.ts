@@ -1,6 +1,6 @@
+import { escapeHtml } from '@rtlab/sdk';
 import { Figure } from '../plots/figure';
 import { TableModel } from '../render/table-model';
-import { escapeHtml } from './html-escape';
 import { tableHtml } from './table-html';
 
 /** The tables and figures of a report as an HTML fragment (inline SVG, no script), for a page to wrap. */

@@ -1,5 +1,5 @@
+import { escapeHtml } from '@rtlab/sdk';
 import { TableModel } from '../render/table-model';
-import { escapeHtml } from './html-escape';
 
 /** A table as HTML: the same cell texts as every other format, numbers right-aligned. */
 export function tableHtml(id: string, t: TableModel): string {

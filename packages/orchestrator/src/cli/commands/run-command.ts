@@ -20,6 +20,9 @@ import { LineReporter, ProgressReporter } from '../../progress/progress-reporter
 import { explainMiss, previousKeys } from '../../run/explain-miss';
 import { describeError, runPipeline, RunSummary } from '../../run/run-pipeline';
 import { RunRecord } from '../../run/run-record';
+import { gitCommit, pipelineLine } from '../../run/run-details';
+import { buildReport } from '../../report/build-report';
+import { readRunFolder } from '../../report/run-folder';
 import { RtlabConfig } from '../../plugins/rtlab-config';
 import { ResolvedPipeline } from '../../validate/resolved-pipeline';
 import { PluginRegistry } from '../../plugins/plugin-registry';
@@ -43,6 +46,7 @@ interface RunCommandOptions extends GlobalOptions {
   shards?: string;
   partBytes?: string;
   queue?: string;
+  png?: boolean;
 }
 
 /** Nodes a coordinator keeps on the queue at once by default: the workers, not the coordinator, set the pace. */
@@ -66,6 +70,7 @@ export function runCommand(program: Command, exit: ExitHolder): void {
     .option('--cache-dir <dir>', 'cache folder (default from rtlab.config.json, else .rtlab/cache)')
     .option('--set <node.param=value>', 'override a param for this run, e.g. train.count=200 or "probe-{pre}-{fov}.epochs=20" (repeatable)', collect, [])
     .option('--explain', 'say why each node that is computed missed the cache')
+    .option('--png', 'also write each plot of the report as PNG (plots/<figure>.png in the run folder)')
     .action(act(exit, (file: string, _o: unknown, cmd: Command) => runAction(file, cmd.optsWithGlobals<RunCommandOptions>())));
 }
 
@@ -98,7 +103,9 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
   const keys = nodeKeys(pipeline, config, new FileHashes(cache.root));
   if (opts.explain) explain(pipeline, keys, cache, config, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
-  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, ...(backend.device ? { device: backend.device } : {}), threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2).map(redactPasswords) });
+  const commit = gitCommit(path.dirname(path.resolve(file)));
+  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, ...(backend.device ? { device: backend.device } : {}), threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2).map(redactPasswords), ...(commit ? { commit } : {}) });
+  record.append(pipelineLine(pipeline));
   const executor: Executor = workers ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter) : new InProcessExecutor(registry, backend, reporter);
 
   const controller = new AbortController();
@@ -119,7 +126,13 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
     process.removeListener('SIGINT', onSigint);
     reporter.close();
   }
-  return report(summary, record, Date.now() - started.getTime(), opts.debug ?? false);
+  const code = report(summary, record, Date.now() - started.getTime(), opts.debug ?? false);
+  if (!summary.aborted) {
+    const built = await buildReport(readRunFolder(path.dirname(record.file)), cache, registry, opts.png ?? false);
+    for (const png of built.pngs) process.stderr.write(`wrote ${png}\n`);
+    process.stderr.write(`report: ${built.file}\n`);
+  }
+  return code;
 }
 
 /** A sink artifact's rendered formats (meta.formats: extension -> text) go next to the run record. */
@@ -158,6 +171,7 @@ function report(summary: RunSummary, record: RunRecord, ms: number, debug: boole
     for (const file of writeFormats(id, artifact, path.dirname(record.file))) process.stderr.write(`wrote ${file}\n`);
   }
   const count = (s: string) => summary.results.filter((r) => r.status === s).length;
+  record.append({ type: 'end', durationMs: ms, aborted: summary.aborted, counts: Object.fromEntries(['computed', 'hit', 'joined', 'failed', 'skipped'].map((s) => [s, count(s)])) });
   process.stderr.write(
     `\n${summary.results.length} nodes: ${count('computed')} computed, ${count('hit')} cached,${count('joined') ? ` ${count('joined')} computed for another coordinator,` : ''} ${count('failed')} failed, ${count('skipped')} skipped in ${(ms / 1000).toFixed(1)}s; record: ${record.file}\n`,
   );

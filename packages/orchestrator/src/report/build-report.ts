@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Artifact, Plugin, RtlabError, standaloneContext } from '@rtlab/sdk';
+import { ArtifactCache } from '../cache/artifact-cache';
+import { PluginFinder } from '../execute/run-plugin-job';
+import { NodeRecord } from '../run/run-record';
+import { reportPage } from './report-page';
+import { REPORT_FILE, RunFolder } from './run-folder';
+
+/** The plugin a run without a report node is reported with. */
+export const DEFAULT_REPORT = { kind: 'report', name: 'html' };
+const PNG_TENSOR = 'png.';
+
+export interface BuiltReport {
+  file: string;
+  figures: number;
+  pngs: string[];
+}
+
+const finished = (n: NodeRecord) => n.status === 'computed' || n.status === 'hit' || n.status === 'joined';
+
+/**
+ * Writes `report.html` into a run's folder from its record and the cache: the run's own report nodes
+ * (kind "report"), or, without one, the default report plugin over every table, score and trained model
+ * the run produced. With `png`, each plot also goes to `plots/<figure>.png`.
+ */
+export async function buildReport(run: RunFolder, cache: ArtifactCache, plugins: PluginFinder, png: boolean): Promise<BuiltReport> {
+  const reports = await reportArtifacts(run, cache, plugins);
+  const body = reports.map((r) => r.meta.html).filter((h): h is string => typeof h === 'string').join('\n');
+  const file = path.join(run.dir, REPORT_FILE);
+  writeAtomically(file, reportPage(run, body));
+  const pngs = png ? writePngs(run.dir, reports) : [];
+  return { file, figures: reports.reduce((n, r) => n + (Array.isArray(r.meta.figures) ? r.meta.figures.length : 0), 0), pngs };
+}
+
+async function reportArtifacts(run: RunFolder, cache: ArtifactCache, plugins: PluginFinder): Promise<Artifact[]> {
+  const own = run.nodes.filter((n) => n.plugin.startsWith('report/') && finished(n));
+  if (own.length) {
+    const artifacts = await Promise.all(own.map((n) => cache.get(n.key)));
+    const lost = own.filter((_, i) => !artifacts[i]).map((n) => n.node);
+    if (lost.length) throw new RtlabError('cache', `report node(s) ${lost.join(', ')} of this run are no longer in the cache at ${cache.root}; rerun the pipeline`);
+    return artifacts as Artifact[];
+  }
+  const plugin = plugins.find(DEFAULT_REPORT.kind, DEFAULT_REPORT.name);
+  if (!plugin) return [];
+  return [await defaultReport(run, cache, plugin)];
+}
+
+/** The default report plugin over the run's tables, scores and models (models by metadata only: their weights are not needed). */
+async function defaultReport(run: RunFolder, cache: ArtifactCache, plugin: Plugin): Promise<Artifact> {
+  const inputs: Record<string, Artifact[]> = { tables: [], scores: [], models: [] };
+  const inputNodes: Record<string, string[]> = { tables: [], scores: [], models: [] };
+  for (const n of run.nodes.filter(finished)) {
+    const meta = cache.metadata(n.key);
+    const port = meta?.type === 'Table' ? 'tables' : meta?.type === 'Scores' ? 'scores' : meta?.type === 'Model' && meta.meta.training ? 'models' : undefined;
+    if (!port) continue;
+    const artifact = port === 'scores' ? await cache.get(n.key) : { ...meta!, tensors: {} };
+    if (!artifact) continue;
+    inputs[port].push(artifact);
+    inputNodes[port].push(n.node);
+  }
+  const defaults = Object.fromEntries(Object.entries((plugin.params.properties ?? {}) as Record<string, { default?: unknown }>).filter(([, s]) => 'default' in s).map(([k, s]) => [k, s.default]));
+  return plugin.run(inputs, { ...defaults, title: run.header.pipeline }, standaloneContext({ inputNodes }));
+}
+
+function writePngs(dir: string, reports: Artifact[]): string[] {
+  const out = path.join(dir, 'plots');
+  const files: string[] = [];
+  for (const [name, t] of reports.flatMap((r) => Object.entries(r.tensors)).filter(([name, t]) => name.startsWith(PNG_TENSOR) && t.dtype === 'uint8')) {
+    const file = path.join(out, `${path.basename(name.slice(PNG_TENSOR.length))}.png`);
+    fs.mkdirSync(out, { recursive: true });
+    writeAtomically(file, t.data as Uint8Array);
+    files.push(file);
+  }
+  return files;
+}
+
+/** Written beside and renamed into place: a crash never leaves half a report. */
+function writeAtomically(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}

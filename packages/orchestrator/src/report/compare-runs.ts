@@ -1,0 +1,111 @@
+import { isDeepStrictEqual } from 'node:util';
+import { escapeHtml } from '@rtlab/sdk';
+import { ArtifactCache } from '../cache/artifact-cache';
+import { RunFolder } from './run-folder';
+
+export interface ParamChange {
+  node: string;
+  param: string;
+  a: unknown;
+  b: unknown;
+}
+
+export interface CellChange {
+  table: string;
+  row: string;
+  column: string;
+  a: string;
+  b: string;
+}
+
+export interface RunComparison {
+  params: ParamChange[];
+  cells: CellChange[];
+  onlyInA: string[];
+  onlyInB: string[];
+}
+
+/** A table as `table` nodes store it (their JSON format): cell texts, the first labelColumns of each row naming it. */
+interface StoredTable {
+  title: string;
+  header: string[];
+  rows: string[][];
+  labelColumns?: number;
+}
+
+const MISSING = '–';
+
+/** What differs between two runs: params (and plugin versions) per node, and every table cell that moved. */
+export function compareRuns(a: RunFolder, b: RunFolder, cache: ArtifactCache): RunComparison {
+  const nodesA = new Map((a.pipeline?.nodes ?? []).map((n) => [n.id, n]));
+  const nodesB = new Map((b.pipeline?.nodes ?? []).map((n) => [n.id, n]));
+  const params: ParamChange[] = [];
+  for (const [id, na] of nodesA) {
+    const nb = nodesB.get(id);
+    if (!nb) continue;
+    if (na.version !== nb.version) params.push({ node: id, param: `(${na.kind}/${na.plugin} version)`, a: na.version, b: nb.version });
+    for (const param of [...new Set([...Object.keys(na.params), ...Object.keys(nb.params)])].sort()) {
+      if (!isDeepStrictEqual(na.params[param], nb.params[param])) params.push({ node: id, param, a: na.params[param] ?? '(default)', b: nb.params[param] ?? '(default)' });
+    }
+  }
+  const cells = a.nodes.filter((n) => n.plugin.startsWith('table/')).flatMap((na) => {
+    const nb = b.nodes.find((n) => n.node === na.node);
+    const [ta, tb] = [tableOf(cache, na.key), nb && tableOf(cache, nb.key)];
+    return ta && tb ? movedCells(na.node, ta, tb) : [];
+  });
+  return { params, cells, onlyInA: [...nodesA.keys()].filter((id) => !nodesB.has(id)), onlyInB: [...nodesB.keys()].filter((id) => !nodesA.has(id)) };
+}
+
+function tableOf(cache: ArtifactCache, key: string): StoredTable | undefined {
+  const json = (cache.metadata(key)?.meta.formats as Record<string, unknown> | undefined)?.json;
+  if (typeof json !== 'string') return undefined;
+  const t = JSON.parse(json) as StoredTable;
+  return Array.isArray(t.header) && Array.isArray(t.rows) ? t : undefined;
+}
+
+/** Cells whose text differs, matched by row labels and column name (a row or column in one table only counts as moved from or to "–"). */
+function movedCells(node: string, a: StoredTable, b: StoredTable): CellChange[] {
+  const labels = a.labelColumns ?? 1;
+  const keyed = (t: StoredTable) => new Map(t.rows.map((r) => [r.slice(0, labels).join(' · '), r]));
+  const [ra, rb] = [keyed(a), keyed(b)];
+  const columns = [...new Set([...a.header.slice(labels), ...b.header.slice(labels)])];
+  const out: CellChange[] = [];
+  for (const row of [...new Set([...ra.keys(), ...rb.keys()])]) {
+    for (const column of columns) {
+      const cell = (t: StoredTable, rows: Map<string, string[]>) => rows.get(row)?.[t.header.indexOf(column)] ?? MISSING;
+      const [va, vb] = [a.header.includes(column) ? cell(a, ra) : MISSING, b.header.includes(column) ? cell(b, rb) : MISSING];
+      if (va !== vb) out.push({ table: `${a.title} (${node})`, row, column: column || 'value', a: va, b: vb });
+    }
+  }
+  return out;
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** The comparison as lines of text. */
+export function comparisonText(c: RunComparison, a: RunFolder, b: RunFolder): string {
+  const lines = [`A: ${a.dir}`, `B: ${b.dir}`, ''];
+  lines.push(c.params.length ? `params that differ (${c.params.length}):` : 'params: the same');
+  for (const p of c.params) lines.push(`  ${p.node}.${p.param}: ${show(p.a)} -> ${show(p.b)}`);
+  if (c.onlyInA.length) lines.push(`nodes only in A: ${c.onlyInA.join(', ')}`);
+  if (c.onlyInB.length) lines.push(`nodes only in B: ${c.onlyInB.join(', ')}`);
+  lines.push(c.cells.length ? `table cells that moved (${c.cells.length}):` : 'tables: every cell the same');
+  for (const cell of c.cells) lines.push(`  ${cell.table}: ${cell.row} / ${cell.column}: ${cell.a} -> ${cell.b}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The comparison as a self-contained page. */
+export function comparisonPage(c: RunComparison, a: RunFolder, b: RunFolder): string {
+  const e = (v: unknown) => escapeHtml(show(v));
+  const table = (id: string, head: string[], rows: unknown[][]) => `<table data-table="${id}"><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((v) => `<td>${e(v)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return [
+    '<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">', `<title>rtlab compare: ${e(a.header.pipeline)}</title>`,
+    '<style>body{font:15px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0}th,td{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:left}thead th{border-bottom:2px solid #999}</style>',
+    '</head>', '<body>', `<h1>Compare runs of ${e(a.header.pipeline)}</h1>`,
+    `<p>A: ${e(a.dir)} (${e(a.header.startedAt)})<br>B: ${e(b.dir)} (${e(b.header.startedAt)})</p>`,
+    '<h2>Params that differ</h2>', c.params.length ? table('params', ['node', 'param', 'A', 'B'], c.params.map((p) => [p.node, p.param, p.a, p.b])) : '<p>None.</p>',
+    ...(c.onlyInA.length || c.onlyInB.length ? [`<p>Nodes only in A: ${e(c.onlyInA.join(', ') || 'none')}; only in B: ${e(c.onlyInB.join(', ') || 'none')}.</p>`] : []),
+    '<h2>Table cells that moved</h2>', c.cells.length ? table('cells', ['table', 'row', 'column', 'A', 'B'], c.cells.map((x) => [x.table, x.row, x.column, x.a, x.b])) : '<p>None: every cell is the same.</p>',
+    '</body>', '</html>', '',
+  ].join('\n');
+}
