@@ -1,0 +1,61 @@
+import { abortPoint, Artifact, datasetArtifact, datasetView, Plugin, PluginContext, sampleSeed, SeededRng } from '@rtlab/sdk';
+import { ImageSink } from '../formats/image-sink';
+import { gaussianNoise } from './gaussian-noise';
+import { zoomBlur } from './zoom-blur';
+
+export interface CorruptionParams {
+  severity: number;
+}
+
+/** One sample's corruption: its stored image in, the corrupted bytes written at out[offset]. */
+type Corrupt = (image: Uint8Array, shape: [number, number, number], severity: number, index: number, ctx: PluginContext, out: Uint8Array, offset: number) => void;
+
+/**
+ * A plugin that maps a Dataset to a corrupted copy: every stored image corrupted at a severity (1-5),
+ * labels, targets and view kept; large datasets stream through files as loaders do. Randomness is
+ * seeded per sample from the node seed and the sample's index, so results do not depend on sharding.
+ */
+function corruptionPlugin(name: string, description: string, corrupt: Corrupt): Plugin<CorruptionParams> {
+  return {
+    kind: 'corrupt',
+    name,
+    version: '1.0.0',
+    description,
+    params: {
+      type: 'object', additionalProperties: false,
+      properties: { severity: { type: 'integer', minimum: 1, maximum: 5, default: 1, description: 'Severity 1-5, as in CIFAR-10-C / ImageNet-C.' } },
+    },
+    inputs: { data: { type: 'Dataset', description: 'the clean dataset' } },
+    output: 'Dataset',
+    async run(inputs, p, ctx): Promise<Artifact> {
+      const d = datasetView(inputs.data as Artifact);
+      const sink = new ImageSink(ctx, d.count, d.storedShape);
+      try {
+        for (let i = 0; i < d.count; i++) {
+          if (i % 256 === 0) {
+            await abortPoint(ctx.signal);
+            ctx.progress(i, d.count, name);
+          }
+          corrupt(d.images.read(i, i + 1), d.storedShape, p.severity, i, ctx, sink.out, sink.offset(i));
+          sink.written();
+        }
+      } finally {
+        sink.close();
+      }
+      const meta = { ...d.meta, name: `${d.meta.name}-${name}-${p.severity}` };
+      return datasetArtifact({ images: sink.finish(), imageShape: d.storedShape, meta, ...(d.labels ? { labels: d.labels } : {}), ...(d.targets ? { targets: d.targets } : {}) });
+    },
+  };
+}
+
+/** `corrupt/gaussian-noise`: CIFAR-10-C's Gaussian noise, c = 0.04, 0.06, 0.08, 0.09, 0.10 by severity. */
+export const gaussianNoisePlugin = corruptionPlugin(
+  'gaussian-noise', 'Gaussian noise as in CIFAR-10-C: clip(x + N(0, c^2), 0, 1), c = 0.04, 0.06, 0.08, 0.09, 0.10 by severity; stored as uint8 (truncated, as the reference stores it).',
+  (image, _shape, severity, index, ctx, out, offset) => gaussianNoise(image, severity, new SeededRng(sampleSeed(ctx.seed, ctx.firstSample + index)), out, offset),
+);
+
+/** `corrupt/zoom-blur`: CIFAR-10-C's zoom blur, zoom factors from 1 in steps of 0.01 to about 1.06 ... 1.26 by severity. */
+export const zoomBlurPlugin = corruptionPlugin(
+  'zoom-blur', 'Zoom blur as in CIFAR-10-C: the mean of the image and its centre crops zoomed by 1, 1.01, ... (to 1.06, 1.11, 1.15, 1.20, 1.25 by severity) with linear interpolation; stored as uint8.',
+  (image, shape, severity, _index, _ctx, out, offset) => zoomBlur(image, shape, severity, out, offset),
+);
