@@ -38,9 +38,11 @@ export function checkArtifact(artifact: Artifact, plugin: Plugin): void {
 function fileTensorProblem(t: FileTensor): string | undefined {
   if (!['float32', 'int32', 'uint8'].includes(t.dtype)) return `dtype ${t.dtype}`;
   if (!Array.isArray(t.shape) || t.shape.length === 0 || t.shape.some((d) => !Number.isInteger(d) || d < 0)) return `shape [${t.shape}]`;
+  if (!Array.isArray(t.parts)) return 'no parts';
   const rowBytes = tensorRows(t).rowBytes;
   let rows = 0;
   for (const part of t.parts) {
+    if (![part.rows, part.offset].every((v) => Number.isInteger(v) && v >= 0) || typeof part.file !== 'string') return `a part ${JSON.stringify(part)}`;
     const size = fs.statSync(part.file, { throwIfNoEntry: false })?.size;
     if (size === undefined) return `its file ${part.file} does not exist`;
     if (size < part.offset + part.rows * rowBytes) return `its file ${part.file} has ${size} bytes, fewer than its ${part.rows} rows need`;

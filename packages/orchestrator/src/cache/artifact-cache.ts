@@ -3,14 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Artifact, decodeSafetensors, decodeSafetensorsShapes, RtlabError, safetensorsChunks } from '@rtlab/sdk';
 import { CacheEntryFile, CacheEntryInfo, ENTRY_FILE, ENTRY_FORMAT, ENTRY_FORMAT_WITH_FILES, Producer, TENSORS_FILE } from './cache-entry';
-import { DamagedFiles, readFileTensors, rememberVerified, storeFileTensors } from './stored-files';
+import { Damaged } from './damaged';
+import { readFileTensors, rememberVerified, storeFileTensors } from './stored-files';
 import { isStale, temporaryName } from './cache-temporaries';
 import { canonicalJson } from './canonical-json';
 
 const TMP_DIR = 'tmp';
 
-/** Errors of the damaged-content kind; anything else (permissions, I/O) means the entry could not be read. */
-class Damaged extends Error {}
 
 /**
  * Content-addressed artifact store: `<root>/<key[0:2]>/<key>/{entry.json,tensors.safetensors}`, plus
@@ -66,7 +65,7 @@ export class ArtifactCache {
       if (!entry.files) return { type: entry.type, meta: entry.meta, tensors };
       return { type: entry.type, meta: entry.meta, tensors, files: await readFileTensors(dir, entry.files, this.verified) };
     } catch (e) {
-      if (!(e instanceof Damaged || e instanceof DamagedFiles || e instanceof RtlabError)) throw unreadable(dir, e);
+      if (!(e instanceof Damaged || e instanceof RtlabError)) throw unreadable(dir, e);
       this.warn(`cache entry ${key.slice(0, 12)} is damaged (${(e as Error).message}); removed, it will be recomputed`);
       await fs.promises.rm(dir, { recursive: true, force: true });
       return undefined;
@@ -76,15 +75,19 @@ export class ArtifactCache {
   /**
    * Writes an entry atomically. When the key is already there (another process wrote it meanwhile, or
    * --force recomputes it), the existing entry is swapped out first; if yet another writer wins the
-   * race, its entry is kept: same key, same content. Aborting mid-write removes the temporary folder.
+   * race, its entry is kept: same key, same content. An entry swapped out that has tensor files stays
+   * in the temporary folder until this process has ended (`removeStaleTemporaries`), since readers in
+   * other processes may be reading its files. Aborting mid-write removes the temporary folder.
+   * Files of `artifact.files` inside `scratchDir` (the run's own, see `scratchDir()`) are moved into the
+   * entry; any others (another entry's, say) are copied.
    */
-  async put(key: string, artifact: Artifact, producer: Producer, signal?: AbortSignal): Promise<void> {
+  async put(key: string, artifact: Artifact, producer: Producer, signal?: AbortSignal, scratchDir?: string): Promise<void> {
     const tmpRoot = path.join(this.root, TMP_DIR);
     const tmp = path.join(tmpRoot, temporaryName(key));
     await fs.promises.mkdir(tmp, { recursive: true });
     try {
       const { bytes, sha256 } = await writeChunks(path.join(tmp, TENSORS_FILE), safetensorsChunks(artifact.tensors), signal);
-      const files = artifact.files && Object.keys(artifact.files).length > 0 ? await storeFileTensors(artifact.files, tmp, tmpRoot, signal) : undefined;
+      const files = artifact.files && Object.keys(artifact.files).length > 0 ? await storeFileTensors(artifact.files, tmp, scratchDir, signal) : undefined;
       const entry: CacheEntryFile = {
         format: files ? ENTRY_FORMAT_WITH_FILES : ENTRY_FORMAT, key, type: artifact.type, meta: artifact.meta, metaSha256: metaDigest(artifact),
         tensorsBytes: bytes, tensorsSha256: sha256, ...(files ? { files } : {}), createdAt: new Date().toISOString(), producer,
@@ -96,7 +99,7 @@ export class ArtifactCache {
       const old = path.join(tmpRoot, `${temporaryName(key)}~old`);
       await renamed(dir, old);
       if (await renamed(tmp, dir)) rememberVerified(dir, files, this.verified);
-      await fs.promises.rm(old, { recursive: true, force: true });
+      if (!fs.existsSync(path.join(old, ENTRY_FILE)) || !this.readEntryFileOf(old)?.files) await fs.promises.rm(old, { recursive: true, force: true });
     } finally {
       await fs.promises.rm(tmp, { recursive: true, force: true });
     }
@@ -190,6 +193,15 @@ export class ArtifactCache {
 
   async clear(): Promise<void> {
     await fs.promises.rm(this.root, { recursive: true, force: true });
+  }
+
+  /** What entry.json of a swapped-out entry says, unchecked; undefined when unreadable. */
+  private readEntryFileOf(dir: string): CacheEntryFile | undefined {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8')) as CacheEntryFile;
+    } catch {
+      return undefined;
+    }
   }
 
   /** entry.json, checked against the key and its metadata digest; undefined when the entry is absent. */

@@ -61,4 +61,4 @@ export interface StoredFilePart {
 }
 
 /** The only file names a part may have: a name read from entry.json never leaves the entry folder. */
-export const PART_NAME = /^f\d{1,4}\.\d{1,6}\.bin$/;
+export const PART_NAME = /^f\d{1,4}\.\d{1,9}\.bin$/;

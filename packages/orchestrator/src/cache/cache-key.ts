@@ -11,6 +11,8 @@ export interface KeyDescription {
   inputs: Record<string, string | string[]>;
   /** Fingerprints of the files the node reads ("data:cifar-10-batches-bin" -> digest); absent when none. */
   files?: Record<string, string>;
+  /** The ids of the input nodes, for a plugin whose output shows them (`Plugin.namesInputs`); absent otherwise. */
+  inputNodes?: Record<string, string | string[]>;
 }
 
 export interface CacheKey {

@@ -18,12 +18,19 @@ function datasetInFiles(dir: string): Artifact {
   return { type: 'Dataset', meta: { name: 'x' }, tensors: { labels: { dtype: 'int32', shape: [10], data: Int32Array.from({ length: 10 }, (_, i) => i % 3) } }, files: { images: w.finish() } };
 }
 
+/** Puts the dataset under `key`, its files moved from the writer's scratch folder. */
+async function putMovedInto(cache: ArtifactCache, key: string): Promise<void> {
+  const scratch = cache.scratchDir(key);
+  await cache.put(key, datasetInFiles(scratch), producer, undefined, scratch);
+}
+
 const expectedImage = (i: number) => Float32Array.from({ length: PIXELS }, (_, p) => ((i * 7 + p) % 256) / 255);
 
 describe('ArtifactCache: tensors kept in files', () => {
   const root = tempDir();
   let warnings: string[];
   let cache: ArtifactCache;
+  const putMoved = (key: string) => putMovedInto(cache, key);
   beforeEach(() => {
     fs.rmSync(root, { recursive: true, force: true });
     warnings = [];
@@ -32,7 +39,7 @@ describe('ArtifactCache: tensors kept in files', () => {
 
   it('moves the parts out of the scratch folder into the entry, and reads them back verified, batch by batch', async () => {
     const scratch = cache.scratchDir(KEY);
-    await cache.put(KEY, datasetInFiles(scratch), producer);
+    await cache.put(KEY, datasetInFiles(scratch), producer, undefined, scratch);
     expect(fs.readdirSync(scratch)).toEqual([]);
     expect(filesUnder(cache.entryDir(KEY)).sort()).toEqual([ENTRY_FILE, 'f0.0.bin', 'f0.1.bin', 'f0.2.bin', 'f0.3.bin', 'tensors.safetensors']);
     const d = datasetView((await cache.get(KEY))!);
@@ -43,13 +50,39 @@ describe('ArtifactCache: tensors kept in files', () => {
     expect(warnings).toEqual([]);
   });
 
+  const all = Float32Array.from([...Array(10).keys()].flatMap((i) => [...expectedImage(i)]));
+
   it('copies a slice of another entry\'s files, leaving that entry whole', async () => {
     await cache.put(KEY, datasetInFiles(cache.scratchDir(KEY)), producer);
-    await cache.put(OTHER, sliceDataset((await cache.get(KEY))!, 4, 8), producer);
+    await cache.put(OTHER, sliceDataset((await cache.get(KEY))!, 4, 8), producer, undefined, cache.scratchDir(OTHER));
     const slice = datasetView((await cache.get(OTHER))!);
     expect(imageBatch(slice, 0, 4)).toEqual(Float32Array.from([4, 5, 6, 7].flatMap((i) => [...expectedImage(i)])));
-    expect(imageBatch(datasetView((await cache.get(KEY))!), 0, 10)).toHaveLength(10 * PIXELS);
+    expect(imageBatch(datasetView((await cache.get(KEY))!), 0, 10)).toEqual(all);
     expect(warnings).toEqual([]);
+  });
+
+  it('copies files outside the writer\'s own scratch folder, even under the cache\'s temporary folder', async () => {
+    const elsewhere = cache.scratchDir(OTHER); // another writer's
+    const dataset = datasetInFiles(elsewhere);
+    await cache.put(KEY, dataset, producer, undefined, cache.scratchDir(KEY));
+    expect(dataset.files!.images.parts.every((p) => fs.existsSync(p.file))).toBe(true);
+    expect(imageBatch(datasetView((await cache.get(KEY))!), 0, 10)).toEqual(all);
+  });
+
+  it('an entry replaced (--force) while another process reads its files: the old files stay readable until this process ends', async () => {
+    await putMoved(KEY);
+    const reading = datasetView((await new ArtifactCache(root).get(KEY))!); // another reader's view: paths into the entry
+    await putMoved(KEY);
+    expect(imageBatch(reading, 0, 10)).toEqual(all);
+    expect(await cache.removeStaleTemporaries()).toBe(0); // this process is alive: its swapped-out entry stays
+  });
+
+  it('reads rows in any order, and refuses rows outside the tensor', async () => {
+    await putMoved(KEY);
+    const d = datasetView((await cache.get(KEY))!);
+    expect(Array.from(d.images.gather([9, 0, 3]))).toEqual([9, 0, 3].flatMap((i) => Array.from({ length: PIXELS }, (_, p) => (i * 7 + p) % 256)));
+    expect(() => d.images.read(8, 11)).toThrow('rows [8, 11) are outside the 10 rows of a tensor');
+    expect(() => d.images.gather([10])).toThrow('rows [10, 11) are outside the 10 rows of a tensor');
   });
 
   it.each([
@@ -75,9 +108,10 @@ describe('ArtifactCache: tensors kept in files', () => {
   });
 
   it('hashes a part once per process: a part changed in place with its size and time kept is caught by a new process', async () => {
-    const dataset = datasetInFiles(cache.scratchDir(KEY));
+    const scratch = cache.scratchDir(KEY);
+    const dataset = datasetInFiles(scratch);
     for (const p of dataset.files!.images.parts) fs.utimesSync(p.file, 1e9, 1e9);
-    await cache.put(KEY, dataset, producer);
+    await cache.put(KEY, dataset, producer, undefined, scratch); // moved: their times kept
     const part = path.join(cache.entryDir(KEY), 'f0.0.bin');
     const bytes = fs.readFileSync(part);
     bytes[0] ^= 1;

@@ -78,3 +78,25 @@ describe('nodeKeys with files on disk', () => {
     expect(nodeKeys(pipeline, roots, hashes).get('b')!.canonical).not.toContain('files');
   });
 });
+
+describe('nodeKeys of a plugin that names its inputs', () => {
+  const source: Plugin = { ...user, kind: 'load', name: 'source', inputs: {}, output: 'Dataset' };
+  const namer: Plugin = { ...user, kind: 'report', name: 'namer', output: 'Report', namesInputs: true };
+  const plain: Plugin = { ...user, kind: 'report', name: 'plain', output: 'Report' };
+  const reg = registryOf([pluginModule([source, namer, plain])]);
+  const hashes = new FileHashes(tempDir());
+  const keysOf = (input: string) => {
+    const p = validatePipelineText('p.json', JSON.stringify({
+      name: 'p', seed: 0,
+      nodes: { [input]: { kind: 'load', plugin: 'source' }, n: { kind: 'report', plugin: 'namer', inputs: { data: input } }, m: { kind: 'report', plugin: 'plain', inputs: { data: input } } },
+    }), reg).pipeline!;
+    return Object.fromEntries([...nodeKeys(p, { dataRoot: '.', modelRoot: '.' }, hashes)].map(([id, k]) => [id, k.key]));
+  };
+
+  it('renaming an input changes its key (its output shows the name), not the key of a plugin that does not', () => {
+    const [a, b] = [keysOf('first'), keysOf('second')];
+    expect(b.second).toBe(a.first);
+    expect(b.m).toBe(a.m);
+    expect(b.n).not.toBe(a.n);
+  });
+});

@@ -16,7 +16,8 @@ export function nodeKeys(pipeline: ResolvedPipeline, roots: Roots, hashes: FileH
     );
     const reads = n.plugin.reads?.(n.params) ?? [];
     const files = reads.length ? { files: Object.fromEntries(reads.map((r) => [`${r.root}:${r.path}`, fingerprint(r, roots, hashes)])) } : {};
-    keys.set(n.id, cacheKey({ kind: n.kind, plugin: n.plugin.name, version: n.plugin.version, params: n.params, seed: pipeline.seed, inputs, ...files }));
+    const named = n.plugin.namesInputs ? { inputNodes: n.inputs } : {};
+    keys.set(n.id, cacheKey({ kind: n.kind, plugin: n.plugin.name, version: n.plugin.version, params: n.params, seed: pipeline.seed, inputs, ...files, ...named }));
   }
   return keys;
 }

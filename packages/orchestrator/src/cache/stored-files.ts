@@ -1,30 +1,29 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FileTensor, RtlabError, sizeOf } from '@rtlab/sdk';
+import { FileTensor, RtlabError, rowBytesOf } from '@rtlab/sdk';
 import { PART_NAME, StoredFilePart, StoredFileTensor } from './cache-entry';
+import { Damaged } from './damaged';
 
 const CHUNK = 1 << 24;
-const BYTES = { float32: 4, int32: 4, uint8: 1 } as const;
-
-/** Damage found in an entry's tensor files: the entry is removed and recomputed. */
-export class DamagedFiles extends Error {}
+const DTYPES = ['float32', 'int32', 'uint8'];
 
 /**
- * Moves (from the writer's scratch folder, under `movable`) or copies (anything else: a slice of another
+ * Moves (from the writer's own scratch folder, `movable`) or copies (anything else: a slice of another
  * entry's files) each part of each file tensor into the entry folder being written, hashing as it goes.
  */
-export async function storeFileTensors(files: Record<string, FileTensor>, into: string, movable: string, signal?: AbortSignal): Promise<Record<string, StoredFileTensor>> {
+export async function storeFileTensors(files: Record<string, FileTensor>, into: string, movable: string | undefined, signal?: AbortSignal): Promise<Record<string, StoredFileTensor>> {
   const stored: Record<string, StoredFileTensor> = {};
   for (const [j, name] of Object.keys(files).sort().entries()) {
     const t = files[name];
-    const rowBytes = sizeOf(t.shape.slice(1)) * BYTES[t.dtype];
+    const rowBytes = rowBytesOf(t);
     const parts: StoredFilePart[] = [];
     for (const [i, part] of t.parts.entries()) {
       signal?.throwIfAborted();
       const target = `f${j}.${i}.bin`;
+      if (!PART_NAME.test(target)) throw new RtlabError('plugin', `file tensor "${name}" has ${t.parts.length} parts, more than an entry holds: raise --part-bytes`);
       const bytes = part.rows * rowBytes;
-      const whole = part.offset === 0 && isInside(part.file, movable) && fs.statSync(part.file).size === bytes;
+      const whole = movable !== undefined && part.offset === 0 && isInside(part.file, movable) && fs.statSync(part.file).size === bytes;
       const sha256 = whole ? await moveAndHash(part.file, path.join(into, target), signal) : await copyRange(part.file, part.offset, bytes, path.join(into, target), signal);
       parts.push({ name: target, rows: part.rows, bytes, sha256 });
     }
@@ -41,16 +40,16 @@ export async function storeFileTensors(files: Record<string, FileTensor>, into: 
 export async function readFileTensors(dir: string, stored: Record<string, StoredFileTensor>, verified: Map<string, string>): Promise<Record<string, FileTensor>> {
   const out: Record<string, FileTensor> = {};
   for (const [name, t] of Object.entries(stored)) {
-    if (!(t.dtype in BYTES) || !Array.isArray(t.shape) || !Array.isArray(t.parts)) throw new DamagedFiles(`file tensor "${name}" is malformed in entry.json`);
-    const rowBytes = sizeOf(t.shape.slice(1)) * BYTES[t.dtype];
+    if (!DTYPES.includes(t.dtype) || !Array.isArray(t.shape) || !Array.isArray(t.parts)) throw new Damaged(`file tensor "${name}" is malformed in entry.json`);
+    const rowBytes = rowBytesOf(t);
     let rows = 0;
     for (const part of t.parts) {
-      if (typeof part.name !== 'string' || !PART_NAME.test(part.name)) throw new DamagedFiles(`file tensor "${name}" names a part ${JSON.stringify(part.name)}`);
-      if (part.bytes !== part.rows * rowBytes) throw new DamagedFiles(`part ${part.name} of "${name}" has ${part.bytes} bytes for ${part.rows} rows of ${rowBytes}`);
+      if (typeof part.name !== 'string' || !PART_NAME.test(part.name)) throw new Damaged(`file tensor "${name}" names a part ${JSON.stringify(part.name)}`);
+      if (part.bytes !== part.rows * rowBytes) throw new Damaged(`part ${part.name} of "${name}" has ${part.bytes} bytes for ${part.rows} rows of ${rowBytes}`);
       await verifyPart(path.join(dir, part.name), part, verified);
       rows += part.rows;
     }
-    if (rows !== t.shape[0]) throw new DamagedFiles(`file tensor "${name}" has ${rows} rows in its parts, its shape says ${t.shape[0]}`);
+    if (rows !== t.shape[0]) throw new Damaged(`file tensor "${name}" has ${rows} rows in its parts, its shape says ${t.shape[0]}`);
     out[name] = { dtype: t.dtype, shape: [...t.shape], parts: t.parts.map((p) => ({ file: path.join(dir, p.name), rows: p.rows, offset: 0 })) };
   }
   return out;
@@ -58,12 +57,12 @@ export async function readFileTensors(dir: string, stored: Record<string, Stored
 
 async function verifyPart(file: string, part: StoredFilePart, verified: Map<string, string>): Promise<void> {
   const stat = await fs.promises.stat(file).catch((e: NodeJS.ErrnoException) => {
-    throw e.code === 'ENOENT' ? new DamagedFiles(`tensor file ${part.name} is missing`) : e;
+    throw e.code === 'ENOENT' ? new Damaged(`tensor file ${part.name} is missing`) : e;
   });
   if (!stat.isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: 'EISDIR' });
-  if (stat.size !== part.bytes) throw new DamagedFiles(`tensor file ${part.name} has ${stat.size} bytes, entry says ${part.bytes}`);
+  if (stat.size !== part.bytes) throw new Damaged(`tensor file ${part.name} has ${stat.size} bytes, entry says ${part.bytes}`);
   if (verified.get(file) === fingerprint(stat, part.sha256)) return;
-  if ((await hashRange(file, 0, part.bytes)) !== part.sha256) throw new DamagedFiles(`tensor file ${part.name} sha256 does not match the entry`);
+  if ((await hashRange(file, 0, part.bytes)) !== part.sha256) throw new Damaged(`tensor file ${part.name} sha256 does not match the entry`);
   verified.set(file, fingerprint(stat, part.sha256));
 }
 

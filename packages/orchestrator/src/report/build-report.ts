@@ -26,24 +26,24 @@ const finished = (n: NodeRecord) => n.status === 'computed' || n.status === 'hit
  */
 export async function buildReport(run: RunFolder, cache: ArtifactCache, plugins: PluginFinder, png: boolean): Promise<BuiltReport> {
   const reports = await reportArtifacts(run, cache, plugins);
-  const body = reports.map((r) => r.meta.html).filter((h): h is string => typeof h === 'string').join('\n');
+  const body = reports.map((r) => r.artifact.meta.html).filter((h): h is string => typeof h === 'string').join('\n');
   const file = path.join(run.dir, REPORT_FILE);
   writeAtomically(file, reportPage(run, body));
   const pngs = png ? writePngs(run.dir, reports) : [];
-  return { file, figures: reports.reduce((n, r) => n + (Array.isArray(r.meta.figures) ? r.meta.figures.length : 0), 0), pngs };
+  return { file, figures: reports.reduce((n, r) => n + (Array.isArray(r.artifact.meta.figures) ? r.artifact.meta.figures.length : 0), 0), pngs };
 }
 
-async function reportArtifacts(run: RunFolder, cache: ArtifactCache, plugins: PluginFinder): Promise<Artifact[]> {
+async function reportArtifacts(run: RunFolder, cache: ArtifactCache, plugins: PluginFinder): Promise<{ node: string; artifact: Artifact }[]> {
   const own = run.nodes.filter((n) => n.plugin.startsWith('report/') && finished(n));
   if (own.length) {
     const artifacts = await Promise.all(own.map((n) => cache.get(n.key)));
     const lost = own.filter((_, i) => !artifacts[i]).map((n) => n.node);
     if (lost.length) throw new RtlabError('cache', `report node(s) ${lost.join(', ')} of this run are no longer in the cache at ${cache.root}; rerun the pipeline`);
-    return artifacts as Artifact[];
+    return own.map((n, i) => ({ node: n.node, artifact: artifacts[i]! }));
   }
   const plugin = plugins.find(DEFAULT_REPORT.kind, DEFAULT_REPORT.name);
   if (!plugin) return [];
-  return [await defaultReport(run, cache, plugin)];
+  return [{ node: 'report', artifact: await defaultReport(run, cache, plugin) }];
 }
 
 /** The default report plugin over the run's tables, scores and models (models by metadata only: their weights are not needed). */
@@ -60,17 +60,20 @@ async function defaultReport(run: RunFolder, cache: ArtifactCache, plugin: Plugi
     inputNodes[port].push(n.node);
   }
   const defaults = Object.fromEntries(Object.entries((plugin.params.properties ?? {}) as Record<string, { default?: unknown }>).filter(([, s]) => 'default' in s).map(([k, s]) => [k, s.default]));
-  return plugin.run(inputs, { ...defaults, title: run.header.pipeline }, standaloneContext({ inputNodes }));
+  return plugin.run(inputs, defaults, standaloneContext({ inputNodes }));
 }
 
-function writePngs(dir: string, reports: Artifact[]): string[] {
-  const out = path.join(dir, 'plots');
+/** Each report's PNGs as `plots/<figure>.png`; with several report nodes, `plots/<node>/<figure>.png`. */
+function writePngs(dir: string, reports: { node: string; artifact: Artifact }[]): string[] {
   const files: string[] = [];
-  for (const [name, t] of reports.flatMap((r) => Object.entries(r.tensors)).filter(([name, t]) => name.startsWith(PNG_TENSOR) && t.dtype === 'uint8')) {
-    const file = path.join(out, `${path.basename(name.slice(PNG_TENSOR.length))}.png`);
-    fs.mkdirSync(out, { recursive: true });
-    writeAtomically(file, t.data as Uint8Array);
-    files.push(file);
+  for (const { node, artifact } of reports) {
+    const out = reports.length > 1 ? path.join(dir, 'plots', path.basename(node)) : path.join(dir, 'plots');
+    for (const [name, t] of Object.entries(artifact.tensors).filter(([n, t]) => n.startsWith(PNG_TENSOR) && t.dtype === 'uint8')) {
+      const file = path.join(out, `${path.basename(name.slice(PNG_TENSOR.length))}.png`);
+      fs.mkdirSync(out, { recursive: true });
+      writeAtomically(file, t.data as Uint8Array);
+      files.push(file);
+    }
   }
   return files;
 }

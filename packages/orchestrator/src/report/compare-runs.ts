@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { escapeHtml } from '@rtlab/sdk';
+import { escapeHtml, TableCells, tableCells } from '@rtlab/sdk';
 import { ArtifactCache } from '../cache/artifact-cache';
 import { RunFolder } from './run-folder';
 
@@ -25,14 +25,6 @@ export interface RunComparison {
   onlyInB: string[];
 }
 
-/** A table as `table` nodes store it (their JSON format): cell texts, the first labelColumns of each row naming it. */
-interface StoredTable {
-  title: string;
-  header: string[];
-  rows: string[][];
-  labelColumns?: number;
-}
-
 const MISSING = '–';
 
 /** What differs between two runs: params (and plugin versions) per node, and every table cell that moved. */
@@ -56,23 +48,21 @@ export function compareRuns(a: RunFolder, b: RunFolder, cache: ArtifactCache): R
   return { params, cells, onlyInA: [...nodesA.keys()].filter((id) => !nodesB.has(id)), onlyInB: [...nodesB.keys()].filter((id) => !nodesA.has(id)) };
 }
 
-function tableOf(cache: ArtifactCache, key: string): StoredTable | undefined {
-  const json = (cache.metadata(key)?.meta.formats as Record<string, unknown> | undefined)?.json;
-  if (typeof json !== 'string') return undefined;
-  const t = JSON.parse(json) as StoredTable;
-  return Array.isArray(t.header) && Array.isArray(t.rows) ? t : undefined;
+function tableOf(cache: ArtifactCache, key: string): TableCells | undefined {
+  const meta = cache.metadata(key)?.meta;
+  return meta && tableCells(meta);
 }
 
 /** Cells whose text differs, matched by row labels and column name (a row or column in one table only counts as moved from or to "–"). */
-function movedCells(node: string, a: StoredTable, b: StoredTable): CellChange[] {
-  const labels = a.labelColumns ?? 1;
-  const keyed = (t: StoredTable) => new Map(t.rows.map((r) => [r.slice(0, labels).join(' · '), r]));
+function movedCells(node: string, a: TableCells, b: TableCells): CellChange[] {
+  const labels = a.labelColumns;
+  const keyed = (t: TableCells) => new Map(t.rows.map((r) => [r.slice(0, labels).join(' · '), r]));
   const [ra, rb] = [keyed(a), keyed(b)];
   const columns = [...new Set([...a.header.slice(labels), ...b.header.slice(labels)])];
   const out: CellChange[] = [];
   for (const row of [...new Set([...ra.keys(), ...rb.keys()])]) {
     for (const column of columns) {
-      const cell = (t: StoredTable, rows: Map<string, string[]>) => rows.get(row)?.[t.header.indexOf(column)] ?? MISSING;
+      const cell = (t: TableCells, rows: Map<string, string[]>) => rows.get(row)?.[t.header.indexOf(column)] ?? MISSING;
       const [va, vb] = [a.header.includes(column) ? cell(a, ra) : MISSING, b.header.includes(column) ? cell(b, rb) : MISSING];
       if (va !== vb) out.push({ table: `${a.title} (${node})`, row, column: column || 'value', a: va, b: vb });
     }

@@ -48,7 +48,7 @@ function params(run: RunFolder): string {
 function record(run: RunFolder): string {
   const rows = run.nodes.map((n) => {
     const note = n.error ?? (n.workers ? `on ${n.workers.join(', ')}` : '');
-    return `<tr><td>${escapeHtml(n.node)}</td><td>${escapeHtml(n.plugin)}</td><td${n.status === 'failed' ? ' class="failed"' : ''}>${n.status}</td><td class="num">${(n.durationMs / 1000).toFixed(1)}</td><td>${escapeHtml(note)}</td></tr>`;
+    return `<tr><td>${escapeHtml(n.node)}</td><td>${escapeHtml(n.plugin)}</td><td${n.status === 'failed' ? ' class="failed"' : ''}>${escapeHtml(String(n.status))}</td><td class="num">${(n.durationMs / 1000).toFixed(1)}</td><td>${escapeHtml(note)}</td></tr>`;
   });
   return ['<section class="record">', '<h2>Run record</h2>',
     '<table data-table="record"><thead><tr><th>node</th><th>plugin</th><th>status</th><th class="num">seconds</th><th></th></tr></thead>', `<tbody>${rows.join('')}</tbody></table>`, '</section>'].join('\n');

@@ -17,11 +17,12 @@ export function pipelineLine(pipeline: ResolvedPipeline): PipelineLine {
   };
 }
 
-/** The commit checked out in `dir`'s repository, "-dirty" when its files differ from it; undefined outside git. */
+/** The commit checked out in `dir`'s repository, "-dirty" when its files differ from it ("-unknown-state" when git could not tell); undefined outside git. */
 export function gitCommit(dir: string): string | undefined {
   const git = (...args: string[]) => spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8', timeout: 5000 });
   const head = git('rev-parse', 'HEAD');
   if (head.status !== 0) return undefined;
-  const dirty = git('status', '--porcelain', '--untracked-files=no').stdout.trim() !== '';
-  return `${head.stdout.trim()}${dirty ? '-dirty' : ''}`;
+  const status = git('status', '--porcelain', '--untracked-files=no');
+  const state = status.status !== 0 ? '-unknown-state' : status.stdout.trim() !== '' ? '-dirty' : '';
+  return `${head.stdout.trim()}${state}`;
 }

@@ -188,9 +188,12 @@ export class PipelineRun {
       if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
       checkArtifact(artifact, node.plugin);
       signal.throwIfAborted();
-      await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal);
-      // the files it names are in the cache entry now, not in the scratch folder
-      return artifact.files ? ((await this.opts.cache.get(key)) ?? artifact) : artifact;
+      await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal, scratchDir);
+      if (!artifact.files) return artifact;
+      // the files it named are in the cache entry now, not in the scratch folder
+      const stored = await this.opts.cache.get(key);
+      if (!stored) throw new RtlabError('cache', `${node.id}: its entry vanished from the cache at ${this.opts.cache.root} as soon as it was written; is another process clearing the cache?`);
+      return stored;
     } finally {
       await fs.promises.rm(scratchDir, { recursive: true, force: true });
     }

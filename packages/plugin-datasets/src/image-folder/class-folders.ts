@@ -66,4 +66,3 @@ export const FIT_SCHEMA = (fit: Fit) => ({
   enum: ['stretch', 'center-crop'], default: fit,
   description: 'stretch: the whole image to size; center-crop: the centred window of size\'s aspect ratio (Resize + CenterCrop).',
 });
-

@@ -4,10 +4,10 @@ import { CONFIG, Figure, figureId, SCHEMA } from './figure';
 /** Points drawn per plot at most: a report of 10 000 samples stays a few hundred KB per plot. */
 export const MAX_POINTS = 1000;
 
-/** Whether a Scores artifact carries Theorem 2's per-sample margins, AS_i and survival. */
+/** Whether a Scores artifact carries Theorem 2's per-sample margins, AS_i, certificates and survival. */
 export function hasTheorem2Samples(a: Artifact): boolean {
   const n = a.tensors.margins?.shape[0];
-  return n !== undefined && ['as', 'survived'].every((t) => a.tensors[t]?.shape[0] === n);
+  return n !== undefined && ['as', 'fulfilled', 'survived'].every((t) => a.tensors[t]?.shape[0] === n);
 }
 
 /**
@@ -20,8 +20,9 @@ export function theorem2Figure(nodeId: string, a: Artifact): Figure {
   const margins = a.tensors.margins.data;
   const as = a.tensors.as.data;
   const survived = a.tensors.survived.data;
+  const fulfilled = a.tensors.fulfilled.data;
   const n = margins.length;
-  const certified = (i: number) => margins[i] > 0 && as[i] <= margins[i];
+  const certified = (i: number) => fulfilled[i] === 1; // as the score decided it (in float64), not from the stored float32 margins
   const violation = (i: number) => certified(i) && !survived[i];
   const shown = sampleIndices(n, violation);
   const points = shown.map((i) => ({

@@ -2,6 +2,7 @@ import { Artifact, scoreMeta, scoresArtifact, standaloneContext } from '@rtlab/s
 import { pivotTablePlugin } from './pivot-table-plugin';
 import { reportPlugin, ReportParams } from './report-plugin';
 import { MAX_POINTS } from '../plots/theorem2-plot';
+import { Lemma1Cell, lemma1Figure } from '../plots/lemma1-plot';
 
 const ALL: ReportParams = { title: 'R', plots: ['lemma1', 'theorem2', 'trend', 'training'] };
 
@@ -53,6 +54,10 @@ describe('report/html', () => {
     expect(symbols(svg)).toBe(6);
     expect(svg).toContain('5 lie on or below the line LHS = RHS');
     expect(svg).toContain('log scales');
+    const scaleOf = (cells: Lemma1Cell[]) => ((lemma1Figure(cells).spec.layer as { encoding: { x: { scale: { type?: string } } } }[])[1].encoding.x.scale.type);
+    expect(scaleOf([{ labels: [], lhs: 0.001, rhs: 0.002 }, { labels: [], lhs: 1, rhs: 2 }])).toBe('log');
+    expect(scaleOf([{ labels: [], lhs: 0.5, rhs: 0.6 }, { labels: [], lhs: 1, rhs: 2 }])).toBeUndefined(); // within two decades
+    expect(scaleOf([{ labels: [], lhs: -0.001, rhs: 0.002 }, { labels: [], lhs: 1, rhs: 200 }])).toBeUndefined(); // a negative gap
   });
 
   it('Theorem 2: at most MAX_POINTS of 10 000 samples drawn, the violation among them, said in the caption', () => {
@@ -60,8 +65,9 @@ describe('report/html', () => {
     expect(symbols(svg)).toBe(MAX_POINTS);
     expect(svg).toContain(`${MAX_POINTS} of 10000 samples drawn (a seeded uniform sample, every violation kept)`);
     expect(svg).toContain('1 violation (certified yet flipped');
-    // the violation (margin 1 - 1e-4, AS 0.5): a red circle at the right edge, half-way up
-    expect(svg).toMatch(/<path transform="translate\(379\.9\d*,160\)" d="M2\.345,0A[^"]*" fill="#d62728"/);
+    // one red circle (certified, flipped): the violation; red triangles are flipped samples that were not certified
+    const points = svg.match(/<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/s)![1].match(/<path [^>]*>/g)!;
+    expect(points.filter((p) => p.includes('fill="#d62728"') && /d="M[\d.]+,0A/.test(p))).toHaveLength(1);
     expect(symbols(figure('theorem2-t2-2'))).toBe(300);
   });
 

@@ -1,8 +1,7 @@
-import { Artifact, Plugin } from '@rtlab/sdk';
+import { Artifact, Plugin, tableCells } from '@rtlab/sdk';
 import { renderSvg, svgToPng } from '../plots/render-plot';
 import { NodeArtifact, PLOT_KINDS, PlotKind, reportFigures } from '../report/report-figures';
 import { reportFragment } from '../report/report-fragment';
-import { storedTable } from '../report/table-html';
 
 export interface ReportParams {
   title: string;
@@ -41,9 +40,10 @@ export const reportPlugin: Plugin<ReportParams> = {
     models: { type: 'Model', many: true, optional: true, description: 'trained models whose per-epoch history is plotted' },
   },
   output: 'Report',
+  namesInputs: true,
   async run(inputs, p, ctx) {
     const tables = fed(inputs, ctx.inputNodes, 'tables').flatMap(({ node, artifact }) => {
-      const table = storedTable(artifact.meta);
+      const table = tableCells(artifact.meta);
       return table ? [{ id: node, table }] : [];
     });
     const figures = reportFigures(fed(inputs, ctx.inputNodes, 'scores'), fed(inputs, ctx.inputNodes, 'models'), new Set(p.plots));
@@ -55,6 +55,6 @@ export const reportPlugin: Plugin<ReportParams> = {
       tensors[`png.${figure.id}`] = { dtype: 'uint8', shape: [png.length], data: png };
     }
     const listed = figures.map(({ id, kind, title, caption }) => ({ id, kind, title, caption }));
-    return { type: 'Report', meta: { title: p.title, html: reportFragment(tables, drawn), figures: listed }, tensors };
+    return { type: 'Report', meta: { title: p.title, html: reportFragment(p.title, tables, drawn), figures: listed }, tensors };
   },
 };

@@ -27,5 +27,15 @@ export function reportFigures(scores: NodeArtifact[], models: NodeArtifact[], ki
     return history ? [{ node, history }] : [];
   });
   if (kinds.has('training') && histories.length) figures.push(trainingFigure(histories));
-  return figures;
+  return unique(figures);
+}
+
+/** Figures with ids made unique (two node ids may sanitise alike): the second of an id gets "-2", and so on. */
+function unique(figures: Figure[]): Figure[] {
+  const seen = new Map<string, number>();
+  return figures.map((f) => {
+    const n = (seen.get(f.id) ?? 0) + 1;
+    seen.set(f.id, n);
+    return n === 1 ? f : { ...f, id: `${f.id}-${n}` };
+  });
 }

@@ -12,11 +12,3 @@ export function tableHtml(id: string, t: TableModel): string {
     '</table>',
   ].join('\n');
 }
-
-/** The table a `table` node stored (its JSON format), or undefined for another artifact. */
-export function storedTable(meta: Record<string, unknown>): TableModel | undefined {
-  const json = (meta.formats as Record<string, unknown> | undefined)?.json;
-  if (typeof json !== 'string') return undefined;
-  const t = JSON.parse(json) as TableModel;
-  return { title: t.title, header: t.header, rows: t.rows, labelColumns: t.labelColumns ?? 0 };
-}

@@ -76,10 +76,7 @@ export function imageBatch(d: DatasetView, start: number, end: number): Float32A
 
 /** Images at arbitrary indices (a shuffled minibatch) as float32 in [0, 1], NHWC, viewed. */
 export function imageRows(d: DatasetView, indices: ArrayLike<number>): Float32Array {
-  const size = d.images.rowBytes;
-  const bytes = new Uint8Array(indices.length * size);
-  for (let r = 0; r < indices.length; r++) bytes.set(d.images.read(indices[r], indices[r] + 1), r * size);
-  return viewed(d, bytes, indices.length);
+  return viewed(d, d.images.gather(indices), indices.length);
 }
 
 /** `rows` stored images as float32 in [0, 1], each through the dataset's view. */

@@ -11,6 +11,8 @@ export interface TensorRows {
   rowBytes: number;
   /** The bytes of rows [start, end): a view (do not write to it) when in memory, a fresh read from a file. */
   read(start: number, end: number): Uint8Array;
+  /** The bytes of the rows at `indices`, in that order (a shuffled minibatch): each file opened once. */
+  gather(indices: ArrayLike<number>): Uint8Array;
 }
 
 export function rowBytesOf(t: Pick<HostTensor, 'dtype' | 'shape'>): number {
@@ -18,50 +20,92 @@ export function rowBytesOf(t: Pick<HostTensor, 'dtype' | 'shape'>): number {
 }
 
 export function tensorRows(t: HostTensor | FileTensor): TensorRows {
-  return 'data' in t ? memoryRows(t) : fileRows(t);
-}
-
-function memoryRows(t: HostTensor): TensorRows {
-  const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   const rowBytes = rowBytesOf(t);
-  return {
-    count: t.shape[0], rowBytes,
-    read: (start, end) => bytes.subarray(start * rowBytes, end * rowBytes),
+  const count = t.shape[0];
+  const check = (start: number, end: number) => {
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= count)) throw new RtlabError('plugin', `rows [${start}, ${end}) are outside the ${count} rows of a tensor`);
   };
-}
-
-function fileRows(t: FileTensor): TensorRows {
-  const rowBytes = rowBytesOf(t);
+  const rows = 'data' in t ? memoryRows(t, rowBytes) : fileRows(t, rowBytes);
   return {
-    count: t.shape[0], rowBytes,
-    read(start, end) {
-      const out = new Uint8Array((end - start) * rowBytes);
-      let first = 0;
-      for (const part of t.parts) {
-        const [from, to] = [Math.max(start, first), Math.min(end, first + part.rows)];
-        if (from < to) readExactly(part.file, out, (from - start) * rowBytes, (to - from) * rowBytes, part.offset + (from - first) * rowBytes);
-        first += part.rows;
-      }
+    count, rowBytes,
+    read: (start, end) => {
+      check(start, end);
+      return rows.read(start, end);
+    },
+    gather: (indices) => {
+      const out = new Uint8Array(indices.length * rowBytes);
+      rows.withReader((read) => {
+        for (let r = 0; r < indices.length; r++) {
+          check(indices[r], indices[r] + 1);
+          read(indices[r], indices[r] + 1, out, r * rowBytes);
+        }
+      });
       return out;
     },
   };
 }
 
-function readExactly(file: string, into: Uint8Array, at: number, length: number, position: number): void {
-  let fd: number;
+/** Copies rows [start, end) into `out` at `at`. */
+type RowReader = (start: number, end: number, out: Uint8Array, at: number) => void;
+
+interface RowSource {
+  read(start: number, end: number): Uint8Array;
+  /** Runs `use` with a reader that keeps what it opens until `use` returns. */
+  withReader(use: (read: RowReader) => void): void;
+}
+
+function memoryRows(t: HostTensor, rowBytes: number): RowSource {
+  const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  return {
+    read: (start, end) => bytes.subarray(start * rowBytes, end * rowBytes),
+    withReader: (use) => use((start, end, out, at) => out.set(bytes.subarray(start * rowBytes, end * rowBytes), at)),
+  };
+}
+
+function fileRows(t: FileTensor, rowBytes: number): RowSource {
+  const withReader = (use: (read: RowReader) => void) => {
+    const open = new Map<string, number>();
+    const fdOf = (file: string) => {
+      let fd = open.get(file);
+      if (fd === undefined) open.set(file, (fd = openForReading(file)));
+      return fd;
+    };
+    try {
+      use((start, end, out, at) => {
+        let first = 0;
+        for (const part of t.parts) {
+          const [from, to] = [Math.max(start, first), Math.min(end, first + part.rows)];
+          if (from < to) readExactly(fdOf(part.file), part.file, out, at + (from - start) * rowBytes, (to - from) * rowBytes, part.offset + (from - first) * rowBytes);
+          first += part.rows;
+        }
+      });
+    } finally {
+      for (const fd of open.values()) fs.closeSync(fd);
+    }
+  };
+  return {
+    read(start, end) {
+      const out = new Uint8Array((end - start) * rowBytes);
+      withReader((read) => read(start, end, out, 0));
+      return out;
+    },
+    withReader,
+  };
+}
+
+function openForReading(file: string): number {
   try {
-    fd = fs.openSync(file, 'r');
+    return fs.openSync(file, 'r');
   } catch (e) {
     throw new RtlabError('input', `cannot read tensor file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  try {
-    for (let done = 0; done < length;) {
-      const n = fs.readSync(fd, into, at + done, length - done, position + done);
-      if (n === 0) throw new RtlabError('input', `tensor file ${file} ended at byte ${position + done}; it was truncated after it was written`);
-      done += n;
-    }
-  } finally {
-    fs.closeSync(fd);
+}
+
+function readExactly(fd: number, file: string, into: Uint8Array, at: number, length: number, position: number): void {
+  for (let done = 0; done < length;) {
+    const n = fs.readSync(fd, into, at + done, length - done, position + done);
+    if (n === 0) throw new RtlabError('input', `tensor file ${file} ended at byte ${position + done}; it was truncated after it was written`);
+    done += n;
   }
 }
 

@@ -53,7 +53,7 @@ export interface PluginContext {
    * split a shardable node (`Plugin.shards`). Seed per-sample randomness with sampleSeed(seed, firstSample + i).
    */
   firstSample: number;
-  /** The ids of the nodes feeding each port (for captions and messages; ids never enter a cache key). */
+  /** The ids of the nodes feeding each port (for captions and messages; they enter the cache key only of a plugin that `namesInputs`). */
   inputNodes: Record<string, string | string[]>;
   /**
    * A folder (created on first call) for the files of tensors the result keeps on disk
@@ -98,6 +98,11 @@ export interface Plugin<P = any> { // eslint-disable-line @typescript-eslint/no-
    * loss and AS attacks share eps and norm). Returns one message per problem; none when they fit.
    */
   checkProducers?(producers: Record<string, ProducerInfo | ProducerInfo[]>): string[];
+  /**
+   * Whether the output shows the ids of its input nodes (`ctx.inputNodes`, e.g. a report's captions):
+   * then those ids enter its cache key, so a renamed input is not served a stale caption.
+   */
+  namesInputs?: boolean;
   /** Per-sample work the engine may split into shards (see `Sharding`). */
   shards?: Sharding<P>;
   run(inputs: PluginInputs, params: P, ctx: PluginContext): Promise<Artifact>;

@@ -44,8 +44,9 @@ export function reportCommands(program: Command, exit: ExitHolder): void {
     .description('list runs: time, pipeline, backend, nodes computed/cached, failed nodes, duration')
     .argument('[pipeline]', 'only the runs of this pipeline (its name)')
     .action(act(exit, (pipeline: string | undefined, _o: unknown, cmd: Command) => {
-      const runs = listRunFolders(workspaceOf(cmd).ws.config.runsDir, pipeline);
-      if (!runs.length) process.stderr.write(`no runs${pipeline ? ` of ${pipeline}` : ''} under ${workspaceOf(cmd).ws.config.runsDir}\n`);
+      const { runsDir } = openWorkspace(cmd.optsWithGlobals<GlobalOptions>()).config;
+      const runs = listRunFolders(runsDir, pipeline);
+      if (!runs.length) process.stderr.write(`no runs${pipeline ? ` of ${pipeline}` : ''} under ${runsDir}\n`);
       for (const run of runs) process.stdout.write(`${runLine(run)}\n`);
       return EXIT.ok;
     }));

@@ -128,9 +128,14 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
   }
   const code = report(summary, record, Date.now() - started.getTime(), opts.debug ?? false);
   if (!summary.aborted) {
-    const built = await buildReport(readRunFolder(path.dirname(record.file)), cache, registry, opts.png ?? false);
-    for (const png of built.pngs) process.stderr.write(`wrote ${png}\n`);
-    process.stderr.write(`report: ${built.file}\n`);
+    // the nodes' results stand whatever happens to the report: a report that fails is a warning
+    try {
+      const built = await buildReport(readRunFolder(path.dirname(record.file)), cache, registry, opts.png ?? false);
+      for (const png of built.pngs) process.stderr.write(`wrote ${png}\n`);
+      process.stderr.write(`report: ${built.file}\n`);
+    } catch (e) {
+      process.stderr.write(`warning: no report written: ${describeFailure(e, opts.debug ?? false)} (rtlab report ${path.dirname(record.file)} tries again)\n`);
+    }
   }
   return code;
 }
