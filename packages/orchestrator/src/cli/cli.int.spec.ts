@@ -69,8 +69,11 @@ describe('rtlab CLI', () => {
     const recordFile = /record: (.*record\.jsonl)/.exec(second.stderr)![1];
     const lines = fs.readFileSync(recordFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'run', pipeline: 'chain' });
-    expect(lines.slice(1).map((l) => [l.node, l.status])).toEqual(expect.arrayContaining([['numbers', 'hit'], ['table', 'hit']]));
-    expect(lines.slice(1).every((l) => typeof l.durationMs === 'number' && l.key.length === 64 && l.backend)).toBe(true);
+    expect(lines[1]).toMatchObject({ type: 'pipeline', nodes: expect.arrayContaining([expect.objectContaining({ id: 'numbers', kind: 'load' })]) });
+    const nodes = lines.filter((l) => l.type === 'node');
+    expect(nodes.map((l) => [l.node, l.status])).toEqual(expect.arrayContaining([['numbers', 'hit'], ['table', 'hit']]));
+    expect(nodes.every((l) => typeof l.durationMs === 'number' && l.key.length === 64 && l.backend)).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ type: 'end', aborted: false, counts: { hit: nodes.length, computed: 0, failed: 0 } });
   });
 
   it('run --only runs a node and its ancestors; --explain names the changed param', () => {
