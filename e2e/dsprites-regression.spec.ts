@@ -28,7 +28,7 @@ describe('pipelines/dsprites-regression.json at a tiny size', () => {
     }
     expect(first.stdout).toContain('| pre | attack |  | scale | orientation | posX | posY |');
     const runDir = path.dirname(/record: (.*record\.jsonl)/.exec(first.stderr)![1]);
-    expect(fs.readdirSync(runDir).sort()).toEqual(['record.jsonl', 'table.csv', 'table.json', 'table.md', 'table.tex']);
+    expect(fs.readdirSync(runDir).sort()).toEqual(['record.jsonl', 'report.html', 'table.csv', 'table.json', 'table.md', 'table.tex']);
   });
 
   it('reruns from the cache, and a changed probe setting recomputes only probe, attack, score and table nodes', () => {

@@ -79,6 +79,13 @@ describe.each([
       expect(rows[5]).not.toContain('–');
       expect(rows[6]).toMatch(/prop\. fulfilled \| – \| – \| – \|$/);
     });
+
+    it('its report plots robust accuracy and prop. fulfilled against eps (Tab. 8), one line per task', () => {
+      const html = fs.readFileSync(/^report: (.*)$/m.exec(first.stderr)![1], 'utf8');
+      expect(html).toContain('<figure data-plot="trend" id="trend-eps">');
+      expect(html).toContain('Each score against eps, one line per task.');
+      expect((html.match(/<figure data-plot="theorem2"/g) ?? []).length).toBeGreaterThan(0);
+    });
   }
 
   if (name === 'imagenet-transfer') {

@@ -165,6 +165,21 @@ def main():
     torch.save(nested, os.path.join(OUT, 'wrn-10-2.pt'))
     torch.save({k: v.half() if v.is_floating_point() else v for k, v in wrn.state_dict().items()}, os.path.join(OUT, 'wrn-10-2.half.pt'))
 
+    # Two fine-tuning steps from wrn-10-2 as rtlab's finetune/network takes them: every parameter,
+    # batch norm in training mode (running statistics updated), SGD with momentum and weight decay.
+    torch.manual_seed(5)
+    tuned = WideResNet(10, 2, 5)
+    tuned.load_state_dict(wrn.state_dict())
+    tuned.train()
+    sgd = torch.optim.SGD(tuned.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+    x, y = torch.rand(2, 8, 3, 32, 32), torch.randint(0, 5, (2, 8))
+    for step in range(2):
+        sgd.zero_grad()
+        F.cross_entropy(tuned(x[step]), y[step]).backward()
+        sgd.step()
+    write_safetensors(os.path.join(OUT, 'wrn-10-2.sgd.io.safetensors'), {'input': x.permute(0, 1, 3, 4, 2), 'labels': y})
+    write_safetensors(os.path.join(OUT, 'wrn-10-2.sgd.safetensors'), {k: v for k, v in tuned.state_dict().items() if v.is_floating_point()})
+
     # A whole pickled module instead of a state dict (a common mistake), for the error it gets.
     torch.manual_seed(1)
     torch.save(nn.Linear(3, 2), os.path.join(OUT, 'whole-module.pt'))
