@@ -59,8 +59,9 @@ export function trendFigures(rows: LabelledRow[]): Figure[] {
   });
 }
 
-/** Whether label `l` and `key` determine each other (a strength label "2 eps" beside eps = 2/255). */
+/** Whether label `l` and `key` determine each other where `l` is given (a strength label "2 eps" beside eps = 2/255). */
 function renames(rows: LabelledRow[], l: string, key: string): boolean {
-  const pairs = unique(rows.map((r) => `${String(r.row[l])}\u0000${String(r.row[key])}`));
-  return pairs.length === unique(rows.map((r) => String(r.row[l]))).length && pairs.length === unique(rows.map((r) => String(r.row[key]))).length;
+  const labelled = rows.filter((r) => r.row[l] !== undefined);
+  const pairs = unique(labelled.map((r) => `${String(r.row[l])}\u0000${String(r.row[key])}`));
+  return pairs.length === unique(labelled.map((r) => String(r.row[l]))).length && pairs.length === unique(labelled.map((r) => String(r.row[key]))).length;
 }

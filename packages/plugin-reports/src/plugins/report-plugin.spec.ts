@@ -71,6 +71,12 @@ describe('report/html', () => {
     expect(symbols(figure('theorem2-t2-2'))).toBe(300);
   });
 
+  it('scores against eps with rows that lack the strength label (Tab. 8\'s accuracy at 1 eps): still one line per task', async () => {
+    const plain = scoresArtifact([{ task: 'cifar10', eps: 2 / 255, robustAccuracy: 0.5, n: 10 }], {}, scoreMeta({ task: '' }, ['n']));
+    const mixed = await reportPlugin.run({ scores: [plain, theorem2(300, 2 / 255, 'cifar10'), theorem2(300, 3 / 255, 'cifar10')] }, { title: 'R', plots: ['trend'] }, standaloneContext());
+    expect(mixed.meta.html).toContain('Each score against eps, one line per task.');
+  });
+
   it('scores against eps (Tab. 8): the strength label, which only renames eps, is no series', () => {
     const svg = figure('trend-eps');
     expect(svg).toContain('Each score against eps, one line per task.');
