@@ -1,28 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeCifar10, writeCifar100, writeFashionMnist, writeImagenetFolder, writeIntelImage } from '../packages/plugin-datasets/src/test-support/dataset-files';
 import { ROOT, rtlab, statuses, workspace } from './rtlab-cli';
+import { CIFAR100_NET, dataFolder, FIXTURES, IMAGENET_NET, set } from './transfer-data';
 
 // The paper's pipelines end to end on tiny files in the real formats (written here) and tiny networks of the
 // same families (PyTorch checkpoints from tools/make-torch-fixtures.py), at a few samples, epochs and steps.
-const FIXTURES = path.join(ROOT, 'packages/plugin-models/fixtures/torch');
 const TASKS = ['cifar10', 'fashion-mnist', 'intel-image'];
-const set = (...s: string[]) => s.flatMap((x) => ['--set', x]);
 const SMALL = set(
   'train-cifar10.limit=12', 'test-cifar10.limit=4', 'train-fashion-mnist.limit=12', 'test-fashion-mnist.limit=6',
   'train-intel-image.size=[24,24]', 'test-intel-image.size=[24,24]',
   'probe-{task}.epochs=2', 'as-{task}.steps=2', 'ce-{task}.steps=2',
 );
-
-function dataFolder(dir: string): string {
-  const data = path.join(dir, 'data');
-  writeCifar10(data, 4);
-  writeCifar100(data, 6);
-  writeFashionMnist(data, 12, true);
-  writeIntelImage(data, 2);
-  writeImagenetFolder(data, ['n01440764', 'n01443537', 'n02102040'], 2);
-  return data;
-}
 
 /** A PyTorch .pt zip with the lowest byte of its first stored weight flipped (entries are stored uncompressed). */
 function withOneWeightNudged(file: string): Buffer {
@@ -39,12 +27,11 @@ function table(stdout: string, title: string): string[] {
 }
 
 describe.each([
-  ['cifar100-transfer', 'cifar100', set('net.depth=10', 'net.widen=1', 'net.checkpoint=wrn-10-1-c100.pt', 'as-cifar100.steps=2', 'ce-cifar100.steps=2', 'ce-x2-{task}.steps=2', 'ce-x3-{task}.steps=2')],
-  ['imagenet-transfer', 'imagenet', set(
-    'net.blocks=[1,2,1,1]', 'net.planes=4', 'net.widthPerGroup=32', 'net.checkpoint=resnet-1.2.1.1-p4-w32.pt',
+  ['cifar100-transfer', 'cifar100', [...CIFAR100_NET, ...set('as-cifar100.steps=2', 'ce-cifar100.steps=2', 'ce-x2-{task}.steps=2', 'ce-x3-{task}.steps=2')]],
+  ['imagenet-transfer', 'imagenet', [...IMAGENET_NET, ...set(
     'as-imagenet.steps=2', 'ce-imagenet.steps=2', 'test-imagenet.limit=4', 'test-imagenet.size=[48,48]',
     ...['train', 'test'].flatMap((s) => TASKS.map((t) => `${s}-${t}.resize=[48,48]`)),
-  )],
+  )]],
 ])('pipelines/%s.json on tiny real-format files', (name, pretraining, network) => {
   const dir = workspace();
   const roots = ['--data-root', dataFolder(dir), '--model-root', FIXTURES];
