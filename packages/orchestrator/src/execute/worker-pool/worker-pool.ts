@@ -30,6 +30,8 @@ interface Pending {
  */
 export class WorkerPool implements Executor {
   private readonly idle: Worker[] = [];
+  /** Workers still loading their plugins and backend: they take jobs once they say they are ready. */
+  private readonly starting = new Set<Worker>();
   private readonly queue: Pending[] = [];
   private readonly running = new Map<number, { worker: Worker; pending: Pending }>();
   private readonly held = new Map<Worker, HeldInputsPlanner>();
@@ -37,19 +39,20 @@ export class WorkerPool implements Executor {
   private crashes = 0;
 
   constructor(private readonly setup: WorkerSetup, readonly size: number, private readonly reporter: ProgressReporter) {
-    for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+    for (let i = 0; i < size; i++) this.spawn();
   }
 
   get broken(): boolean {
     return this.crashes > MAX_CRASHES_PER_WORKER * this.size;
   }
 
-  private spawn(): Worker {
+  /** A new worker thread; it joins the idle ones when ready, so one that cannot start never fails a job. */
+  private spawn(): void {
     const worker = new Worker(path.join(__dirname, 'node-worker.js'), { workerData: this.setup });
     worker.on('message', (m: FromWorker) => this.onMessage(worker, m));
     worker.on('error', (e) => this.onCrash(worker, e));
     this.held.set(worker, new HeldInputsPlanner());
-    return worker;
+    this.starting.add(worker);
   }
 
   run(spec: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult> {
@@ -101,14 +104,19 @@ export class WorkerPool implements Executor {
       if (this.running.get(job) !== entry) return;
       this.running.delete(job);
       this.retire(entry.worker);
-      this.idle.push(this.spawn());
+      this.spawn();
       pending.reject(reason);
       this.dispatch();
     }, ABORT_GRACE_MS).unref();
   }
 
   private onMessage(worker: Worker, m: FromWorker): void {
-    if (m.type === 'ready') return;
+    if (m.type === 'ready') {
+      this.starting.delete(worker);
+      this.idle.push(worker);
+      this.dispatch();
+      return;
+    }
     const entry = this.running.get(m.job);
     if (!entry) return;
     if (m.type === 'progress') this.reporter.nodeProgress(entry.pending.spec.nodeId, m.done, m.total, m.note);
@@ -126,6 +134,7 @@ export class WorkerPool implements Executor {
   private onCrash(worker: Worker, e: Error): void {
     const idle = this.idle.indexOf(worker);
     if (idle >= 0) this.idle.splice(idle, 1);
+    this.starting.delete(worker);
     this.held.delete(worker);
     for (const [job, entry] of this.running) {
       if (entry.worker !== worker) continue;
@@ -137,7 +146,7 @@ export class WorkerPool implements Executor {
       for (const pending of this.queue.splice(0)) pending.reject(new RtlabError('plugin', `worker threads keep crashing (last: ${e.message})`));
       return;
     }
-    this.idle.push(this.spawn());
+    this.spawn();
     this.dispatch();
   }
 
@@ -147,7 +156,7 @@ export class WorkerPool implements Executor {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.idle, ...[...this.running.values()].map((r) => r.worker)].map((w) => w.terminate()));
+    await Promise.all([...this.idle, ...this.starting, ...[...this.running.values()].map((r) => r.worker)].map((w) => w.terminate()));
   }
 }
 
