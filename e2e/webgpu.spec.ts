@@ -47,6 +47,23 @@ describe('--backend webgpu on a software adapter', () => {
     });
   }, 300_000);
 
+  it('fine-tunes every parameter of a network (SGD, batch norm in training mode) as wasm does', () => {
+    const ft = [path.join(ROOT, 'pipelines/dsprites-finetune.json'), '--only', 'tuned-standard-ft', ...['train.count=160', 'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'tuned-{pre}-{mode}.batchSize=32'].flatMap((s) => ['--set', s])];
+    const losses = (cache: string, stderr: string): number[] => {
+      const key = (fs.readFileSync(/record: (.*record\.jsonl)/.exec(stderr)![1], 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.node === 'tuned-standard-ft')).key;
+      return JSON.parse(fs.readFileSync(path.join(dir, cache, key.slice(0, 2), key, 'entry.json'), 'utf8')).meta.training.loss;
+    };
+    const gpu = rtlab(dir, 'run', ...ft, '--backend', 'webgpu', '--cache-dir', 'cache-webgpu');
+    expect(gpu.stderr).not.toMatch(/leaked|warning:/);
+    expect(gpu.code).toBe(0);
+    const wasm = rtlab(dir, 'run', ...ft, '--backend', 'wasm', '--cache-dir', 'cache-wasm');
+    expect(wasm.code).toBe(0);
+    const [g, w] = [losses('cache-webgpu', gpu.stderr), losses('cache-wasm', wasm.stderr)];
+    expect(g).toHaveLength(2);
+    // the pretraining before it (Adam) already differs by rounding between backends: close, not equal
+    g.forEach((loss, i) => expect(rel(loss, w[i])).toBeLessThan(2e-2));
+  }, 300_000);
+
   it('fails with a clear message, and no fallback, where no adapter exists', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'packages/orchestrator/bin/rtlab.js'), 'run', PIPELINE, ...TINY, '--backend', 'webgpu'], {
       cwd: dir, encoding: 'utf8', env: { ...process.env, VK_DRIVER_FILES: '/nonexistent/icd.json', FORCE_COLOR: '0' },
