@@ -20,9 +20,10 @@ export class Network {
     private readonly vars: Map<string, tf.Variable>,
   ) {}
 
+  /** A network with the artifact's weights; its metadata is a copy (setHead must not change an input another job may hold). */
   static fromArtifact(a: Artifact): Network {
     if (a.type !== 'Model') throw new RtlabError('input', `expected a Model artifact, got ${a.type}`);
-    const meta = a.meta as ModelMeta;
+    const meta = structuredClone(a.meta) as ModelMeta;
     const arch = architecture(meta.architecture);
     return new Network(arch, meta, Network.variables(a.tensors));
   }

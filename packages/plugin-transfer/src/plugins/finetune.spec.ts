@@ -99,9 +99,12 @@ describe('finetune/network', () => {
     ['lp-train-mode', 2, false, true],
   ] as const)('%s: trains %i epochs; conv weights %s changed, batch-norm statistics %s updated; a new head; nothing leaked', async (mode, epochs, convs, stats) => {
     const model = await pretrained();
+    const modelMeta = structuredClone(model.meta);
     const before = tf.memory().numTensors;
     const out = await finetunePlugin.run({ model, data }, params({ mode }), standaloneContext({ seed: 2 }));
     expect(tf.memory().numTensors).toBe(before);
+    // the input is untouched: a worker thread keeps it for the next job that reads it
+    expect(model.meta).toEqual(modelMeta);
     expect(out.meta).toMatchObject({ finetune: mode, task: 'classification', outputs: 3, classes: ['sparse', 'medium', 'dense'] });
     const training = out.meta.training as { loss: number[]; accuracy: number[] };
     expect([training.loss.length, training.accuracy.length]).toEqual([epochs, epochs]);
