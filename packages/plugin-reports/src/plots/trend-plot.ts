@@ -1,5 +1,6 @@
 import { ScoreRow } from '@rtlab/sdk';
-import { CONFIG, Figure, figureId, SCHEMA } from './figure';
+import { facetedLines, LinePoint } from './faceted-lines';
+import { Figure, figureId } from './figure';
 
 /** A score row with the label columns its node declared. */
 export interface LabelledRow {
@@ -26,7 +27,7 @@ export function trendFigures(rows: LabelledRow[]): Figure[] {
     const withKey = rows.filter((r) => typeof r.row[key] === 'number' && (key === 'eps' || r.labels.includes(key)));
     if (unique(withKey.map((r) => r.row[key])).length < 2) return [];
     const seriesLabels = unique(withKey.flatMap((r) => r.labels)).filter((l) => l !== key && !renames(withKey, l, key));
-    const points = new Map<string, { x: number; series: string; measure: string; value: number }>();
+    const points = new Map<string, LinePoint>();
     for (const { row } of withKey) {
       const series = seriesLabels.map((l) => String(row[l] ?? '')).join(' · ') || 'all';
       for (const [field, name] of Object.entries(MEASURES)) {
@@ -41,20 +42,7 @@ export function trendFigures(rows: LabelledRow[]): Figure[] {
     return [{
       id: figureId('trend', key), kind: 'trend' as const, title: `Scores against ${key}`,
       caption: `Each score against ${key}${seriesLabels.length ? `, one line per ${seriesLabels.join(' and ')}` : ''}.`,
-      spec: {
-        $schema: SCHEMA, config: CONFIG, data: { values },
-        facet: { column: { field: 'measure', type: 'nominal', title: null } },
-        spec: {
-          width: 220, height: 200,
-          mark: { type: 'line', point: true },
-          encoding: {
-            x: { field: 'x', type: 'quantitative', title: key, scale: { zero: false } },
-            y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-            color: { field: 'series', type: 'nominal', title: null },
-          },
-        },
-        resolve: { scale: { y: 'independent' } },
-      },
+      spec: facetedLines(values, { title: key, width: 220 }),
     }];
   });
 }
