@@ -27,6 +27,10 @@ describe('pipelines/dsprites-finetune.json at a tiny size', () => {
       for (const value of ['clean acc\\.', 'robust acc\\.', 'AS', 'Diff\\. CE', '\\\\\\|\\\\\\|W\\\\\\|\\\\\\|', 'LHS']) { // ||W|| is escaped in Markdown: \|\|W\|\|
         expect(run.stdout).toMatch(new RegExp(`\\| ${pre} \\| ${value} \\| [0-9.e-]+ \\| [0-9.e-]+ \\| [0-9.e-]+ \\|`));
       }
+      // AS is measured on the network after transfer: fine-tuning changed it, linear probing did not
+      const as = run.stdout.split('\n').find((l) => l.startsWith(`| ${pre} | AS |`))!.split('|').slice(3, 6).map((c) => Number(c.trim()));
+      expect(as[1]).not.toBe(as[0]);
+      expect(as[2]).not.toBe(as[0]);
     }
   });
 

@@ -16,8 +16,8 @@ function table(stdout: string, title: string): string[] {
 }
 
 describe.each([
-  ['cifar100-finetune', [...LOADS, ...TUNED, ...CIFAR100_NET], [['Tab. 5', '| task |  | lp | ft | lp-ft |', 3 * 3], ['Tab. 9', '| task |  | lp | ft | lp-ft |', 3 * 4]]],
-  ['imagenet-finetune', [...LOADS, ...TUNED, ...AT48, ...IMAGENET_NET], [['Tab. 5', '| task |  | lp | ft | lp-ft |', 3 * 3], ['Tab. 9', '| task |  | lp | ft | lp-ft |', 3 * 4]]],
+  ['cifar100-finetune', [...LOADS, ...TUNED, ...CIFAR100_NET], [['Tab. 5', '| task |  | lp | ft | lp-ft | lp-train-mode |', 3 * 3], ['Tab. 9', '| task |  | lp | ft | lp-ft | lp-train-mode |', 3 * 4]]],
+  ['imagenet-finetune', [...LOADS, ...TUNED, ...AT48, ...IMAGENET_NET], [['Tab. 5', '| task |  | lp | ft | lp-ft | lp-train-mode |', 3 * 3], ['Tab. 9', '| task |  | lp | ft | lp-ft | lp-train-mode |', 3 * 4]]],
   ['cifar100-corruptions', [...CIFAR100_NET, ...set('probe-clean.epochs=2', 'probe-{corruption}-{severity}.epochs=2', 'as-clean.steps=2', 'ce-clean.steps=2', 'as-{corruption}-{severity}.steps=2', 'ce-{corruption}-{severity}.steps=2')],
     [['Tab. 12', '| severity | acc. | robust acc. | CE | robust CE | Diff. CE | \\|\\|W\\|\\| | LHS | AS |', 4], ['Tab. 13', '| severity | acc. | robust acc. | CE | robust CE | Diff. CE | \\|\\|W\\|\\| | LHS | AS |', 4]]],
   ['imagenet-resize', [...IMAGENET_NET, ...set('train-{size}.limit=8', 'test-{size}.limit=4', 'probe-{size}.epochs=2', 'as-{size}.steps=1', 'ce-{size}.steps=1')],

@@ -54,7 +54,7 @@ export const gaussianNoisePlugin = corruptionPlugin(
   (image, _shape, severity, index, ctx, out, offset) => gaussianNoise(image, severity, new SeededRng(sampleSeed(ctx.seed, ctx.firstSample + index)), out, offset),
 );
 
-/** `corrupt/zoom-blur`: CIFAR-10-C's zoom blur, zoom factors from 1 in steps of 0.01 to about 1.06 ... 1.26 by severity. */
+/** `corrupt/zoom-blur`: CIFAR-10-C's zoom blur, zoom factors from 1 in steps of 0.01 to 1.06, 1.11, 1.15, 1.20, 1.25 by severity. */
 export const zoomBlurPlugin = corruptionPlugin(
   'zoom-blur', 'Zoom blur as in CIFAR-10-C: the mean of the image and its centre crops zoomed by 1, 1.01, ... (to 1.06, 1.11, 1.15, 1.20, 1.25 by severity) with linear interpolation; stored as uint8.',
   (image, shape, severity, _index, _ctx, out, offset) => zoomBlur(image, shape, severity, out, offset),

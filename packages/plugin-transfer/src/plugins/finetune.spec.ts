@@ -111,11 +111,14 @@ describe('finetune/network', () => {
     expect(changed(out, model, 'c1.weight')).toBe(convs);
     expect(changed(out, model, 'b1.running_mean')).toBe(stats);
     expect(out.tensors['head.weight'].shape).toEqual([3, dspritesCnn.featureDim]);
+    if (mode === 'lp-ft') expect(out.meta.lpEpochs).toBe(2);
   }, 60_000);
 
-  it('the same seed gives the same network', async () => {
+  it('the same seed gives the same network, another seed another one (head initialisation, batch order)', async () => {
     const model = await pretrained();
-    const [a, b] = [await finetunePlugin.run({ model, data }, params({ epochs: 1 }), standaloneContext({ seed: 4 })), await finetunePlugin.run({ model, data }, params({ epochs: 1 }), standaloneContext({ seed: 4 }))];
+    const run = (seed: number) => finetunePlugin.run({ model, data }, params({ epochs: 1 }), standaloneContext({ seed }));
+    const [a, b, c] = [await run(4), await run(4), await run(5)];
     expect(Array.from(a.tensors['c2.weight'].data)).toEqual(Array.from(b.tensors['c2.weight'].data));
+    expect(Array.from(a.tensors['c2.weight'].data)).not.toEqual(Array.from(c.tensors['c2.weight'].data));
   }, 60_000);
 });

@@ -37,6 +37,7 @@ export class WorkerPool implements Executor {
   private readonly held = new Map<Worker, HeldInputsPlanner>();
   private nextJob = 1;
   private crashes = 0;
+  private closing = false;
 
   constructor(private readonly setup: WorkerSetup, readonly size: number, private readonly reporter: ProgressReporter) {
     for (let i = 0; i < size; i++) this.spawn();
@@ -51,6 +52,10 @@ export class WorkerPool implements Executor {
     const worker = new Worker(path.join(__dirname, 'node-worker.js'), { workerData: this.setup });
     worker.on('message', (m: FromWorker) => this.onMessage(worker, m));
     worker.on('error', (e) => this.onCrash(worker, e));
+    // a thread that ends without an error while starting or running (process.exit in a plugin) is a crash too
+    worker.on('exit', (code) => {
+      if (!this.closing && (this.starting.has(worker) || [...this.running.values()].some((r) => r.worker === worker))) this.onCrash(worker, new Error(`the thread exited with code ${code}`));
+    });
     this.held.set(worker, new HeldInputsPlanner());
     this.starting.add(worker);
   }
@@ -156,6 +161,7 @@ export class WorkerPool implements Executor {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.idle, ...this.starting, ...[...this.running.values()].map((r) => r.worker)].map((w) => w.terminate()));
   }
 }
