@@ -5,7 +5,7 @@ export * from './artifacts/host-tensor';
 export * from './artifacts/element-formats';
 export * from './artifacts/dataset';
 export { TensorRows, tensorRows, sliceFileTensor, rowBytesOf } from './artifacts/tensor-rows';
-export { FileTensorWriter, fileTensorBytes } from './artifacts/file-tensor-writer';
+export { FileTensorWriter } from './artifacts/file-tensor-writer';
 export * from './artifacts/scores';
 export * from './artifacts/table';
 export * from './artifacts/model-tensors';

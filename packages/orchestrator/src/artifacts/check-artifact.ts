@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Artifact, FileTensor, firstNonFinite, hostTensor, Plugin, RtlabError, tensorRows } from '@rtlab/sdk';
+import { Artifact, FileTensor, firstNonFinite, hostTensor, Plugin, rowBytesOf, RtlabError } from '@rtlab/sdk';
 import { canonicalJson } from '../cache/canonical-json';
 
 /**
@@ -39,7 +39,7 @@ function fileTensorProblem(t: FileTensor): string | undefined {
   if (!['float32', 'int32', 'uint8'].includes(t.dtype)) return `dtype ${t.dtype}`;
   if (!Array.isArray(t.shape) || t.shape.length === 0 || t.shape.some((d) => !Number.isInteger(d) || d < 0)) return `shape [${t.shape}]`;
   if (!Array.isArray(t.parts)) return 'no parts';
-  const rowBytes = tensorRows(t).rowBytes;
+  const rowBytes = rowBytesOf(t);
   let rows = 0;
   for (const part of t.parts) {
     if (![part.rows, part.offset].every((v) => Number.isInteger(v) && v >= 0) || typeof part.file !== 'string') return `a part ${JSON.stringify(part)}`;

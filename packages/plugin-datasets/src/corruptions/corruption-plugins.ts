@@ -3,6 +3,9 @@ import { ImageSink } from '../formats/image-sink';
 import { gaussianNoise } from './gaussian-noise';
 import { zoomBlur } from './zoom-blur';
 
+/** Images read at once. */
+const BLOCK = 256;
+
 export interface CorruptionParams {
   severity: number;
 }
@@ -31,13 +34,16 @@ function corruptionPlugin(name: string, description: string, corrupt: Corrupt): 
       const d = datasetView(inputs.data as Artifact);
       const sink = new ImageSink(ctx, d.count, d.storedShape);
       try {
-        for (let i = 0; i < d.count; i++) {
-          if (i % 256 === 0) {
-            await abortPoint(ctx.signal);
-            ctx.progress(i, d.count, name);
+        // a block of images per read: a dataset kept in files is read in a few large reads, not one per image
+        for (let start = 0; start < d.count; start += BLOCK) {
+          await abortPoint(ctx.signal);
+          ctx.progress(start, d.count, name);
+          const block = d.images.read(start, Math.min(d.count, start + BLOCK));
+          const size = d.images.rowBytes;
+          for (let i = start; i < start + block.length / size; i++) {
+            corrupt(block.subarray((i - start) * size, (i - start + 1) * size), d.storedShape, p.severity, i, ctx, sink.out, sink.offset(i));
+            sink.written();
           }
-          corrupt(d.images.read(i, i + 1), d.storedShape, p.severity, i, ctx, sink.out, sink.offset(i));
-          sink.written();
         }
       } finally {
         sink.close();

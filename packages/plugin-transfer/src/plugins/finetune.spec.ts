@@ -45,13 +45,20 @@ describe.each(['cpu', 'wasm'] as const)('fine-tuning gradients on %s', (backend)
   beforeAll(() => selectBackend(backend));
 
   it('the loss gradient of every kind of parameter matches central finite differences (batch norm in training mode)', async () => {
+    const start = tf.memory().numTensors;
     const net = Network.fresh(wideResNet(10, 1), new SeededRng(3));
     const x = tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
     const y = tf.tensor1d([0, 3, 7, 9], 'int32');
     net.setHead(tf.randomNormal([10, 64], 0, 0.5, 'float32', 6) as tf.Tensor2D, tf.zeros([10]) as tf.Tensor1D, { task: 'classification' });
-    const loss = () => tf.tidy(() => finetuneLoss(net.logits(x, { training: true }), y, 'classification')).dataSync()[0];
+    const loss = () => {
+      const value = tf.tidy(() => finetuneLoss(net.logits(x, { training: true }), y, 'classification'));
+      const v = value.dataSync()[0];
+      value.dispose();
+      return v;
+    };
+    const setTo = (v: tf.Variable, data: Float32Array) => tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
     const vars = net.trainable('all');
-    const { grads } = tf.variableGrads(() => finetuneLoss(net.logits(x, { training: true }), y, 'classification'), vars);
+    const { value, grads } = tf.variableGrads(() => finetuneLoss(net.logits(x, { training: true }), y, 'classification'), vars);
     const picks = ['conv1.weight', 'block1.layer.0.bn1.weight', 'block2.layer.0.convShortcut.weight', 'block3.layer.0.bn2.bias', 'bn1.weight', 'head.weight', 'head.bias'];
     const h = 1e-3;
     for (const name of picks) {
@@ -63,15 +70,16 @@ describe.each(['cpu', 'wasm'] as const)('fine-tuning gradients on %s', (backend)
       const at = (delta: number) => {
         const moved = values.slice();
         moved[i] += delta;
-        v.assign(tf.tensor(moved, v.shape));
+        setTo(v, moved);
         return loss();
       };
       const numeric = (at(h) - at(-h)) / (2 * h);
-      v.assign(tf.tensor(values, v.shape));
+      setTo(v, values);
       expect([name, Math.abs(numeric - g[i]) <= Math.max(1e-3, 0.01 * Math.abs(g[i])) ? 'agrees' : `${numeric} vs ${g[i]}`]).toEqual([name, 'agrees']);
     }
-    tf.dispose([x, y, ...Object.values(grads)]);
+    tf.dispose([x, y, value, ...Object.values(grads)]);
     net.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   }, 60_000);
 });
 

@@ -68,8 +68,3 @@ export class FileTensorWriter {
     this.fd = undefined;
   }
 }
-
-/** The bytes a FileTensor's rows take. */
-export function fileTensorBytes(t: FileTensor): number {
-  return t.shape[0] * rowBytesOf(t);
-}
