@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { Browser } from 'puppeteer-core';
@@ -112,5 +113,29 @@ describe('HTML reports in a real browser', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/^error: .* is not a run folder: it has no record\.jsonl/);
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rtlab report finds the run\'s own cache from anywhere; with a cache that lacks its tables it keeps the report and says so', () => {
+    const file = reportOf(shape.stderr);
+    const before = fs.readFileSync(file, 'utf8');
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-elsewhere-'));
+    try {
+      expect(rtlab(elsewhere, 'report', path.dirname(file)).code).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe(before);
+      const empty = rtlab(elsewhere, 'report', path.dirname(file), '--cache-dir', elsewhere);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toMatch(/^error: \d+ table and score node\(s\) of this run are not in the cache at .*rtlab-elsewhere-.*: pass the cache the run used with --cache-dir, or rerun the pipeline\n$/);
+      expect(fs.readFileSync(file, 'utf8')).toBe(before);
+      expect(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('rtlab compare refuses runs of two pipelines', () => {
+    const r = rtlab(dir, 'compare', path.dirname(reportOf(regression.stderr)), path.dirname(reportOf(shape.stderr)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: .* is a run of dsprites-regression and .* one of dsprites-shape-classification: compare two runs of one pipeline\n$/);
+    expect(r.stdout).toBe('');
   });
 });

@@ -187,6 +187,34 @@ describe('rtlab CLI', () => {
     expect(filesUnder(path.join(dir, 'cache')).length).toBe(entriesBefore);
     expect(fs.existsSync(path.join(dir, 'cache', 'tmp')) ? filesUnder(path.join(dir, 'cache', 'tmp')) : []).toEqual([]);
   }, 30_000);
+
+  it('runs and compare read damaged records: a cut-off last line is left out, an unreadable run is skipped with a warning, a missing table is an error', () => {
+    write('cmp.json', { ...chain, name: 'cmp' });
+    const recordOf = (r: { stderr: string }) => /record: (.*record\.jsonl)/.exec(r.stderr)![1];
+    const [a, b] = [recordOf(rtlab('run', 'cmp.json')), recordOf(rtlab('run', 'cmp.json', '--set', 'numbers.count=5'))];
+    fs.truncateSync(a, fs.statSync(a).size - 20); // killed in the middle of appending its end line
+    const damaged = path.join(dir, 'runs/cmp/damaged');
+    fs.mkdirSync(damaged);
+    fs.writeFileSync(path.join(damaged, 'record.jsonl'), '{"type":"run"}\n');
+    const old = path.join(dir, 'runs/cmp/old');
+    fs.mkdirSync(old);
+    fs.writeFileSync(path.join(old, 'record.jsonl'), fs.readFileSync(b, 'utf8').split('\n').filter((l) => !l.startsWith('{"type":"pipeline"')).join('\n'));
+
+    const listed = rtlab('runs', 'cmp');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(3);
+    expect(listed.stdout).toContain('did not finish');
+    expect(listed.stderr).toBe(`warning: ${damaged}/record.jsonl is not a run record: line 1: a "run" line needs "pipeline" (string), "startedAt" (string), "backend" (string) (skipped)\n`);
+
+    const compared = rtlab('compare', path.dirname(a), path.dirname(b));
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toMatch(/^ {2}numbers\.count: \S+ -> 5$/m);
+    expect(compared.stdout).toContain('tables not compared (their plugin stores no cells): table\n');
+    expect(rtlab('compare', path.dirname(a), old).stdout).toContain('params: not recorded');
+    const empty = rtlab('compare', path.dirname(a), path.dirname(b), '--cache-dir', 'no-cache-here');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^error: table table of .* is not in the cache at .*no-cache-here: pass the cache that run used with --cache-dir, or rerun it\n$/);
+  });
 });
 
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {

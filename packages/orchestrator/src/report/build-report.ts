@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Artifact, Plugin, RtlabError, standaloneContext } from '@rtlab/sdk';
 import { ArtifactCache } from '../cache/artifact-cache';
 import { PluginFinder } from '../execute/run-plugin-job';
+import { writeAtomically } from '../files/write-atomically';
 import { NodeRecord } from '../run/run-record';
 import { reportPage } from './report-page';
 import { REPORT_FILE, RunFolder } from './run-folder';
@@ -10,6 +11,8 @@ import { REPORT_FILE, RunFolder } from './run-folder';
 /** The plugin a run without a report node is reported with. */
 export const DEFAULT_REPORT = { kind: 'report', name: 'html' };
 const PNG_TENSOR = 'png.';
+/** Node kinds a report must show: without their artifacts no report is written (models only add training curves). */
+const REPORTED_KINDS = new Set(['table', 'score']);
 
 export interface BuiltReport {
   file: string;
@@ -50,14 +53,20 @@ async function reportArtifacts(run: RunFolder, cache: ArtifactCache, plugins: Pl
 async function defaultReport(run: RunFolder, cache: ArtifactCache, plugin: Plugin): Promise<Artifact> {
   const inputs: Record<string, Artifact[]> = { tables: [], scores: [], models: [] };
   const inputNodes: Record<string, string[]> = { tables: [], scores: [], models: [] };
+  const lost: string[] = [];
   for (const n of run.nodes.filter(finished)) {
     const meta = cache.metadata(n.key);
     const port = meta?.type === 'Table' ? 'tables' : meta?.type === 'Scores' ? 'scores' : meta?.type === 'Model' && meta.meta.training ? 'models' : undefined;
-    if (!port) continue;
-    const artifact = port === 'scores' ? await cache.get(n.key) : { ...meta!, tensors: {} };
-    if (!artifact) continue;
-    inputs[port].push(artifact);
-    inputNodes[port].push(n.node);
+    const artifact = port === 'scores' ? await cache.get(n.key) : port && { ...meta!, tensors: {} };
+    if (artifact) {
+      inputs[port!].push(artifact);
+      inputNodes[port!].push(n.node);
+    } else if (REPORTED_KINDS.has(n.plugin.split('/')[0])) {
+      lost.push(n.node);
+    }
+  }
+  if (lost.length) {
+    throw new RtlabError('cache', `${lost.length} table and score node(s) of this run are not in the cache at ${cache.root} (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''}), so the report would leave them out: pass the cache the run used with --cache-dir, or rerun the pipeline`);
   }
   const defaults = Object.fromEntries(Object.entries((plugin.params.properties ?? {}) as Record<string, { default?: unknown }>).filter(([, s]) => 'default' in s).map(([k, s]) => [k, s.default]));
   return plugin.run(inputs, defaults, standaloneContext({ inputNodes }));
@@ -76,11 +85,4 @@ function writePngs(dir: string, reports: { node: string; artifact: Artifact }[])
     }
   }
   return files;
-}
-
-/** Written beside and renamed into place: a crash never leaves half a report. */
-function writeAtomically(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { escapeHtml, TableCells, tableCells } from '@rtlab/sdk';
+import { escapeHtml, RtlabError, TableCells, tableCells } from '@rtlab/sdk';
 import { ArtifactCache } from '../cache/artifact-cache';
 import { RunFolder } from './run-folder';
 
@@ -19,16 +19,25 @@ export interface CellChange {
 }
 
 export interface RunComparison {
-  params: ParamChange[];
+  /** Undefined when a run's record has no pipeline line (records written before rtlab recorded it). */
+  params?: ParamChange[];
   cells: CellChange[];
+  /** Table nodes whose plugin stores no cells (no `formats.json`), so that nothing of them was compared. */
+  uncompared: string[];
   onlyInA: string[];
   onlyInB: string[];
 }
 
 const MISSING = '–';
 
-/** What differs between two runs: params (and plugin versions) per node, and every table cell that moved. */
-export function compareRuns(a: RunFolder, b: RunFolder, cache: ArtifactCache): RunComparison {
+/**
+ * What differs between two runs of one pipeline: params (and plugin versions) per node, and every table
+ * cell that moved. Each run's tables are read from its own cache; a table missing there is an error.
+ */
+export function compareRuns(a: RunFolder, b: RunFolder, cacheA: ArtifactCache, cacheB: ArtifactCache): RunComparison {
+  if (a.header.pipeline !== b.header.pipeline) {
+    throw new RtlabError('usage', `${a.dir} is a run of ${a.header.pipeline} and ${b.dir} one of ${b.header.pipeline}: compare two runs of one pipeline`);
+  }
   const nodesA = new Map((a.pipeline?.nodes ?? []).map((n) => [n.id, n]));
   const nodesB = new Map((b.pipeline?.nodes ?? []).map((n) => [n.id, n]));
   const params: ParamChange[] = [];
@@ -40,17 +49,22 @@ export function compareRuns(a: RunFolder, b: RunFolder, cache: ArtifactCache): R
       if (!isDeepStrictEqual(na.params[param], nb.params[param])) params.push({ node: id, param, a: na.params[param] ?? '(default)', b: nb.params[param] ?? '(default)' });
     }
   }
-  const cells = a.nodes.filter((n) => n.plugin.startsWith('table/')).flatMap((na) => {
-    const nb = b.nodes.find((n) => n.node === na.node);
-    const [ta, tb] = [tableOf(cache, na.key), nb && tableOf(cache, nb.key)];
-    return ta && tb ? movedCells(na.node, ta, tb) : [];
-  });
-  return { params, cells, onlyInA: [...nodesA.keys()].filter((id) => !nodesB.has(id)), onlyInB: [...nodesB.keys()].filter((id) => !nodesA.has(id)) };
+  const cells: CellChange[] = [];
+  const uncompared: string[] = [];
+  for (const na of a.nodes.filter((n) => n.plugin.startsWith('table/') && n.status !== 'failed')) {
+    const nb = b.nodes.find((n) => n.node === na.node && n.status !== 'failed');
+    if (!nb) continue;
+    const [ta, tb] = [tableOf(cacheA, na.key, na.node, a), tableOf(cacheB, nb.key, nb.node, b)];
+    if (ta && tb) cells.push(...movedCells(na.node, ta, tb));
+    else uncompared.push(na.node);
+  }
+  return { params: a.pipeline && b.pipeline ? params : undefined, cells, uncompared, onlyInA: [...nodesA.keys()].filter((id) => !nodesB.has(id)), onlyInB: [...nodesB.keys()].filter((id) => !nodesA.has(id)) };
 }
 
-function tableOf(cache: ArtifactCache, key: string): TableCells | undefined {
+function tableOf(cache: ArtifactCache, key: string, node: string, run: RunFolder): TableCells | undefined {
   const meta = cache.metadata(key)?.meta;
-  return meta && tableCells(meta);
+  if (!meta) throw new RtlabError('cache', `table ${node} of ${run.dir} is not in the cache at ${cache.root}: pass the cache that run used with --cache-dir, or rerun it`);
+  return tableCells(meta);
 }
 
 /** Cells whose text differs, matched by row labels and column name (a row or column in one table only counts as moved from or to "–"). */
@@ -75,11 +89,12 @@ const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 /** The comparison as lines of text. */
 export function comparisonText(c: RunComparison, a: RunFolder, b: RunFolder): string {
   const lines = [`A: ${a.dir}`, `B: ${b.dir}`, ''];
-  lines.push(c.params.length ? `params that differ (${c.params.length}):` : 'params: the same');
-  for (const p of c.params) lines.push(`  ${p.node}.${p.param}: ${show(p.a)} -> ${show(p.b)}`);
+  lines.push(!c.params ? 'params: not recorded (a run from before rtlab recorded them)' : c.params.length ? `params that differ (${c.params.length}):` : 'params: the same');
+  for (const p of c.params ?? []) lines.push(`  ${p.node}.${p.param}: ${show(p.a)} -> ${show(p.b)}`);
   if (c.onlyInA.length) lines.push(`nodes only in A: ${c.onlyInA.join(', ')}`);
   if (c.onlyInB.length) lines.push(`nodes only in B: ${c.onlyInB.join(', ')}`);
-  lines.push(c.cells.length ? `table cells that moved (${c.cells.length}):` : 'tables: every cell the same');
+  if (c.uncompared.length) lines.push(`tables not compared (their plugin stores no cells): ${c.uncompared.join(', ')}`);
+  lines.push(c.cells.length ? `table cells that moved (${c.cells.length}):` : `tables: every cell ${c.uncompared.length ? 'of the others ' : ''}the same`);
   for (const cell of c.cells) lines.push(`  ${cell.table}: ${cell.row} / ${cell.column}: ${cell.a} -> ${cell.b}`);
   return lines.join('\n') + '\n';
 }
@@ -93,9 +108,11 @@ export function comparisonPage(c: RunComparison, a: RunFolder, b: RunFolder): st
     '<style>body{font:15px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0}th,td{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:left}thead th{border-bottom:2px solid #999}</style>',
     '</head>', '<body>', `<h1>Compare runs of ${e(a.header.pipeline)}</h1>`,
     `<p>A: ${e(a.dir)} (${e(a.header.startedAt)})<br>B: ${e(b.dir)} (${e(b.header.startedAt)})</p>`,
-    '<h2>Params that differ</h2>', c.params.length ? table('params', ['node', 'param', 'A', 'B'], c.params.map((p) => [p.node, p.param, p.a, p.b])) : '<p>None.</p>',
+    '<h2>Params that differ</h2>', !c.params ? '<p>Not recorded (a run from before rtlab recorded them).</p>' : c.params.length ? table('params', ['node', 'param', 'A', 'B'], c.params.map((p) => [p.node, p.param, p.a, p.b])) : '<p>None.</p>',
     ...(c.onlyInA.length || c.onlyInB.length ? [`<p>Nodes only in A: ${e(c.onlyInA.join(', ') || 'none')}; only in B: ${e(c.onlyInB.join(', ') || 'none')}.</p>`] : []),
-    '<h2>Table cells that moved</h2>', c.cells.length ? table('cells', ['table', 'row', 'column', 'A', 'B'], c.cells.map((x) => [x.table, x.row, x.column, x.a, x.b])) : '<p>None: every cell is the same.</p>',
+    '<h2>Table cells that moved</h2>',
+    ...(c.uncompared.length ? [`<p>Not compared (their plugin stores no cells): ${e(c.uncompared.join(', '))}.</p>`] : []),
+    c.cells.length ? table('cells', ['table', 'row', 'column', 'A', 'B'], c.cells.map((x) => [x.table, x.row, x.column, x.a, x.b])) : '<p>None: every cell is the same.</p>',
     '</body>', '</html>', '',
   ].join('\n');
 }

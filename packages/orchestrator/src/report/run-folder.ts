@@ -37,8 +37,8 @@ export function readRunFolder(where: string): RunFolder {
   };
 }
 
-/** Every run folder under `runsDir` (of one pipeline when named), oldest first; unreadable ones skipped. */
-export function listRunFolders(runsDir: string, pipeline?: string): RunFolder[] {
+/** Every run folder under `runsDir` (of one pipeline when named), oldest first; unreadable ones are skipped, each with a message to `skipped`. */
+export function listRunFolders(runsDir: string, pipeline?: string, skipped: (why: string) => void = () => undefined): RunFolder[] {
   const pipelines = pipeline ? [pipeline] : safeList(runsDir);
   return pipelines
     .flatMap((p) => safeList(path.join(runsDir, p)).map((stamp) => path.join(runsDir, p, stamp)))
@@ -46,7 +46,8 @@ export function listRunFolders(runsDir: string, pipeline?: string): RunFolder[] 
     .flatMap((dir) => {
       try {
         return [readRunFolder(dir)];
-      } catch {
+      } catch (e) {
+        skipped((e as Error).message);
         return [];
       }
     })

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArtifactCache } from '../../cache/artifact-cache';
+import { writeAtomically } from '../../files/write-atomically';
 import { buildReport } from '../../report/build-report';
 import { comparisonPage, comparisonText, compareRuns } from '../../report/compare-runs';
 import { listRunFolders, readRunFolder, RunFolder } from '../../report/run-folder';
@@ -15,12 +16,14 @@ interface ReportOptions extends GlobalOptions {
   out?: string;
 }
 
-const CACHE_OPTION = ['--cache-dir <dir>', 'cache folder (default from rtlab.config.json, else .rtlab/cache)'] as const;
+const CACHE_OPTION = ['--cache-dir <dir>', 'cache folder (default: the one the run used, else from rtlab.config.json, else .rtlab/cache)'] as const;
 
 function workspaceOf(cmd: Command) {
   const opts = cmd.optsWithGlobals<ReportOptions>();
   const ws = openWorkspace(opts);
-  return { opts, ws, cache: new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : ws.config.cacheDir) };
+  /** --cache-dir, else the cache the run recorded (where it still exists), else the workspace's. */
+  const cacheOf = (run: RunFolder) => new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : run.header.cacheDir && fs.existsSync(run.header.cacheDir) ? run.header.cacheDir : ws.config.cacheDir);
+  return { opts, ws, cacheOf };
 }
 
 /** `rtlab report RUN_DIR`, `rtlab runs [PIPELINE]` and `rtlab compare RUN_A RUN_B`: what ran, and how runs differ. */
@@ -32,8 +35,9 @@ export function reportCommands(program: Command, exit: ExitHolder): void {
     .option(...CACHE_OPTION)
     .option('--png', 'also write each plot as PNG (plots/<figure>.png in the run folder)')
     .action(act(exit, async (dir: string, _o: unknown, cmd: Command) => {
-      const { opts, ws, cache } = workspaceOf(cmd);
-      const built = await buildReport(readRunFolder(dir), cache, ws.registry, opts.png ?? false);
+      const { opts, ws, cacheOf } = workspaceOf(cmd);
+      const run = readRunFolder(dir);
+      const built = await buildReport(run, cacheOf(run), ws.registry, opts.png ?? false);
       for (const png of built.pngs) process.stderr.write(`wrote ${png}\n`);
       process.stdout.write(`${built.file}\n`);
       return EXIT.ok;
@@ -45,7 +49,7 @@ export function reportCommands(program: Command, exit: ExitHolder): void {
     .argument('[pipeline]', 'only the runs of this pipeline (its name)')
     .action(act(exit, (pipeline: string | undefined, _o: unknown, cmd: Command) => {
       const { runsDir } = openWorkspace(cmd.optsWithGlobals<GlobalOptions>()).config;
-      const runs = listRunFolders(runsDir, pipeline);
+      const runs = listRunFolders(runsDir, pipeline, (why) => process.stderr.write(`warning: ${why} (skipped)\n`));
       if (!runs.length) process.stderr.write(`no runs${pipeline ? ` of ${pipeline}` : ''} under ${runsDir}\n`);
       for (const run of runs) process.stdout.write(`${runLine(run)}\n`);
       return EXIT.ok;
@@ -59,12 +63,12 @@ export function reportCommands(program: Command, exit: ExitHolder): void {
     .option(...CACHE_OPTION)
     .option('--out <file>', 'the HTML page (default: compare-<run-a>.html in run-b\'s folder)')
     .action(act(exit, (dirA: string, dirB: string, _o: unknown, cmd: Command) => {
-      const { opts, cache } = workspaceOf(cmd);
+      const { opts, cacheOf } = workspaceOf(cmd);
       const [a, b] = [readRunFolder(dirA), readRunFolder(dirB)];
-      const comparison = compareRuns(a, b, cache);
+      const comparison = compareRuns(a, b, cacheOf(a), cacheOf(b));
       process.stdout.write(comparisonText(comparison, a, b));
       const out = path.resolve(opts.out ?? path.join(b.dir, `compare-${path.basename(a.dir)}.html`));
-      fs.writeFileSync(out, comparisonPage(comparison, a, b));
+      writeAtomically(out, comparisonPage(comparison, a, b));
       process.stderr.write(`wrote ${out}\n`);
       return EXIT.ok;
     }));

@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Artifact, BACKEND_ORDER, BackendInfo, BackendName, RtlabError } from '@rtlab/sdk';
@@ -9,6 +8,7 @@ import { CacheKey } from '../../cache/cache-key';
 import { FileHashes } from '../../cache/file-hashes';
 import { nodeKeys } from '../../cache/node-keys';
 import { withAncestors } from '../../dag/pipeline-dag';
+import { writeAtomically } from '../../files/write-atomically';
 import { Executor } from '../../execute/executor';
 import { InProcessExecutor } from '../../execute/in-process-executor';
 import { WorkerPool } from '../../execute/worker-pool/worker-pool';
@@ -104,7 +104,7 @@ async function runOn(backend: BackendInfo, file: string, pipeline: ResolvedPipel
   if (opts.explain) explain(pipeline, keys, cache, config, reporter);
   const record = new RunRecord(config.runsDir, pipeline.name, started);
   const commit = gitCommit(path.dirname(path.resolve(file)));
-  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, ...(backend.device ? { device: backend.device } : {}), threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2).map(redactPasswords), ...(commit ? { commit } : {}) });
+  record.append({ type: 'run', pipeline: pipeline.name, file: path.resolve(file), startedAt: started.toISOString(), backend: backend.name, ...(backend.device ? { device: backend.device } : {}), threads: backend.threads * Math.max(workers, 1), argv: process.argv.slice(2).map(redactPasswords), ...(commit ? { commit } : {}), cacheDir: cache.root });
   record.append(pipelineLine(pipeline));
   const executor: Executor = workers ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter) : new InProcessExecutor(registry, backend, reporter);
 
@@ -147,7 +147,7 @@ function writeFormats(id: string, artifact: Artifact, dir: string): string[] {
   return Object.entries(formats).filter(([, text]) => typeof text === 'string').map(([ext, text]) => {
     const file = path.join(dir, `${id}.${ext.replace(/[^a-z0-9]/gi, '')}`);
     if (path.dirname(file) !== dir) throw new RtlabError('validation', `node id "${id}" would write outside ${dir}`);
-    fs.writeFileSync(file, text as string);
+    writeAtomically(file, text as string);
     return file;
   });
 }

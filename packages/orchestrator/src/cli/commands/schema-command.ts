@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeAtomically } from '../../files/write-atomically';
 import { composePipelineSchema } from '../../pipeline/compose-schema';
 import { act, ExitHolder } from '../action';
 import { EXIT } from '../exit-codes';
@@ -15,9 +16,7 @@ export function schemaCommand(program: Command, exit: ExitHolder): void {
       const { registry } = openWorkspace(cmd.optsWithGlobals<GlobalOptions>());
       const text = JSON.stringify(composePipelineSchema(registry), null, 2) + '\n';
       fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-      const tmp = `${opts.out}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, opts.out);
+      writeAtomically(opts.out, text);
       process.stdout.write(`wrote ${opts.out} (${registry.all().length} plugins)\n`);
       return EXIT.ok;
     }));
