@@ -54,7 +54,7 @@ describe('ArtifactCache', () => {
 
   it('leaves nothing behind when a write is aborted part way', async () => {
     const controller = new AbortController();
-    const put = cache.put(KEY, artifact(8 << 20), producer, controller.signal);
+    const put = cache.put(KEY, artifact(8 << 20), producer, { signal: controller.signal });
     setImmediate(() => controller.abort());
     await expect(put).rejects.toThrow();
     expect(cache.has(KEY)).toBe(false);
@@ -112,9 +112,11 @@ describe('ArtifactCache', () => {
     expect(filesUnder(root).sort()).toEqual([`ab/${KEY}/entry.json`, `ab/${KEY}/${TENSORS_FILE}`]);
   });
 
-  it('replaces an existing entry (what --force does)', async () => {
+  it('keeps the first entry of a key; replaces it only when asked (what --force does)', async () => {
     await cache.put(KEY, artifact(), producer);
-    await cache.put(KEY, { ...artifact(), meta: { note: 'new' } }, producer);
+    await cache.put(KEY, { ...artifact(), meta: { note: 'second writer' } }, producer);
+    expect((await cache.get(KEY))!.meta).toEqual(artifact().meta); // without --force the first entry stays
+    await cache.put(KEY, { ...artifact(), meta: { note: 'new' } }, producer, { replace: true });
     expect((await cache.get(KEY))!.meta).toEqual({ note: 'new' });
     expect(filesUnder(root).sort()).toEqual([`ab/${KEY}/entry.json`, `ab/${KEY}/${TENSORS_FILE}`]);
   });

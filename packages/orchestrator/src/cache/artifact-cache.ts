@@ -13,11 +13,12 @@ const TMP_DIR = 'tmp';
 
 /**
  * Content-addressed artifact store: `<root>/<key[0:2]>/<key>/{entry.json,tensors.safetensors}`, plus
- * `f<i>.<part>.bin` files for tensors kept on disk (`Artifact.files`, a Dataset larger than memory).
- * Entries are written in a temporary folder and renamed into place, so a crash never leaves a half
- * entry under a real key, and any number of processes (on any machines) can share one cache: the
- * first rename wins and later writers of the same key keep it. Every read verifies the tensors' size
- * and sha256 and the metadata's sha256; a damaged entry is removed, one that cannot be read is not.
+ * `f<i>.<part>.<writer>.bin` files for tensors kept on disk (`Artifact.files`, a Dataset larger than
+ * memory). Entries are written in a temporary folder and renamed into place, so a crash never leaves a
+ * half entry under a real key, and any number of processes (on any machines) can share one cache: the
+ * first rename wins and later writers of the same key keep it (only --force replaces an entry). Every
+ * read verifies the tensors' size and sha256 and the metadata's sha256; a damaged entry is removed, one
+ * that cannot be read is not.
  */
 export class ArtifactCache {
   /** Tensor files this process has hashed already (see readFileTensors). */
@@ -73,15 +74,15 @@ export class ArtifactCache {
   }
 
   /**
-   * Writes an entry atomically. When the key is already there (another process wrote it meanwhile, or
-   * --force recomputes it), the existing entry is swapped out first; if yet another writer wins the
-   * race, its entry is kept: same key, same content. An entry swapped out that has tensor files stays
-   * in the temporary folder until this process has ended (`removeStaleTemporaries`), since readers in
-   * other processes may be reading its files. Aborting mid-write removes the temporary folder.
-   * Files of `artifact.files` inside `scratchDir` (the run's own, see `scratchDir()`) are moved into the
-   * entry; any others (another entry's, say) are copied.
+   * Writes an entry atomically. When the key is already there (another process wrote it meanwhile), that
+   * entry is kept and this one dropped: same key, same computation, and readers may be reading its files.
+   * With `replace` (--force), the existing entry is swapped out and removed; a reader of its files then
+   * fails with an error naming a missing file, never reads the new entry's rows. Aborting (`signal`)
+   * mid-write removes the temporary folder. Files of `artifact.files` inside `scratchDir` (the run's own,
+   * see `scratchDir()`) are moved into the entry; any others (another entry's, say) are copied.
    */
-  async put(key: string, artifact: Artifact, producer: Producer, signal?: AbortSignal, scratchDir?: string): Promise<void> {
+  async put(key: string, artifact: Artifact, producer: Producer, o: { signal?: AbortSignal; scratchDir?: string; replace?: boolean } = {}): Promise<void> {
+    const { signal, scratchDir } = o;
     const tmpRoot = path.join(this.root, TMP_DIR);
     const tmp = path.join(tmpRoot, temporaryName(key));
     await fs.promises.mkdir(tmp, { recursive: true });
@@ -89,17 +90,18 @@ export class ArtifactCache {
       const { bytes, sha256 } = await writeChunks(path.join(tmp, TENSORS_FILE), safetensorsChunks(artifact.tensors), signal);
       const files = artifact.files && Object.keys(artifact.files).length > 0 ? await storeFileTensors(artifact.files, tmp, scratchDir, signal) : undefined;
       const entry: CacheEntryFile = {
-        format: files ? ENTRY_FORMAT_WITH_FILES : ENTRY_FORMAT, key, type: artifact.type, meta: artifact.meta, metaSha256: metaDigest(artifact),
+        format: files ? ENTRY_FORMAT_WITH_FILES : ENTRY_FORMAT, key, type: artifact.type, meta: artifact.meta, metaSha256: metaDigest({ type: artifact.type, meta: artifact.meta, files }),
         tensorsBytes: bytes, tensorsSha256: sha256, ...(files ? { files } : {}), createdAt: new Date().toISOString(), producer,
       };
       await writeChunks(path.join(tmp, ENTRY_FILE), [Buffer.from(JSON.stringify(entry, null, 1))], signal);
       const dir = this.entryDir(key);
       await fs.promises.mkdir(path.dirname(dir), { recursive: true });
       if (await renamed(tmp, dir)) return rememberVerified(dir, files, this.verified);
+      if (!o.replace) return;
       const old = path.join(tmpRoot, `${temporaryName(key)}~old`);
       await renamed(dir, old);
-      if (await renamed(tmp, dir)) rememberVerified(dir, files, this.verified);
-      if (!fs.existsSync(path.join(old, ENTRY_FILE)) || !this.readEntryFileOf(old)?.files) await fs.promises.rm(old, { recursive: true, force: true });
+      if (await renamed(tmp, dir)) rememberVerified(dir, files, this.verified); // else yet another writer's entry stays
+      await fs.promises.rm(old, { recursive: true, force: true });
     } finally {
       await fs.promises.rm(tmp, { recursive: true, force: true });
     }
@@ -195,15 +197,6 @@ export class ArtifactCache {
     await fs.promises.rm(this.root, { recursive: true, force: true });
   }
 
-  /** What entry.json of a swapped-out entry says, unchecked; undefined when unreadable. */
-  private readEntryFileOf(dir: string): CacheEntryFile | undefined {
-    try {
-      return JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8')) as CacheEntryFile;
-    } catch {
-      return undefined;
-    }
-  }
-
   /** entry.json, checked against the key and its metadata digest; undefined when the entry is absent. */
   private readEntryFile(dir: string, key: string): CacheEntryFile | undefined {
     let text: string;
@@ -296,9 +289,9 @@ function duOf(p: string): number {
   return safeReaddir(p).reduce((sum, name) => sum + duOf(path.join(p, name)), 0);
 }
 
-/** The digest of what an entry returns besides its tensors. */
-function metaDigest(a: Pick<Artifact, 'type' | 'meta'>): string {
-  return createHash('sha256').update(canonicalJson({ type: a.type, meta: a.meta })).digest('hex');
+/** The digest of what an entry returns besides its tensors: type, metadata and the description of its tensor files. */
+function metaDigest(e: Pick<CacheEntryFile, 'type' | 'meta' | 'files'>): string {
+  return createHash('sha256').update(canonicalJson(e.files ? { type: e.type, meta: e.meta, files: e.files } : { type: e.type, meta: e.meta })).digest('hex');
 }
 
 /** Renames, or reports false when the target is a non-empty folder already (another writer's entry). */

@@ -2,11 +2,13 @@ import { DType, JsonValue } from '@rtlab/sdk';
 
 /**
  * 2: entry.json carries metaSha256, so metadata (score rows) is verified like the tensors.
- * 3: tensors kept in files beside tensors.safetensors (`files`). Entries without such tensors are still
- * written as 2, so that older rtlab versions sharing the cache keep reading them.
+ * 4: tensors kept in files beside tensors.safetensors (`files`), their description (dtype, shape, parts)
+ * covered by metaSha256 and each part's name unique to its writer. Entries without such tensors are
+ * still written as 2, so that older rtlab versions sharing the cache keep reading them. (3 had files
+ * whose description no digest covered, under names another writer of the key reused.)
  */
 export const ENTRY_FORMAT = 2;
-export const ENTRY_FORMAT_WITH_FILES = 3;
+export const ENTRY_FORMAT_WITH_FILES = 4;
 export const ENTRY_FILE = 'entry.json';
 export const TENSORS_FILE = 'tensors.safetensors';
 
@@ -30,7 +32,7 @@ export interface CacheEntryFile {
   metaSha256: string;
   tensorsBytes: number;
   tensorsSha256: string;
-  /** Tensors stored row-wise in their own files (format 3), each part verified like tensors.safetensors. */
+  /** Tensors stored row-wise in their own files (format 4), each part verified like tensors.safetensors. */
   files?: Record<string, StoredFileTensor>;
   createdAt: string;
   producer: Producer;
@@ -52,7 +54,7 @@ export interface StoredFileTensor {
   parts: StoredFilePart[];
 }
 
-/** One file of a stored FileTensor: its name in the entry folder (`f<tensor>.<part>.bin`), rows, size and sha256. */
+/** One file of a stored FileTensor: its name in the entry folder (`f<tensor>.<part>.<writer>.bin`), rows, size and sha256. */
 export interface StoredFilePart {
   name: string;
   rows: number;
@@ -60,5 +62,9 @@ export interface StoredFilePart {
   sha256: string;
 }
 
-/** The only file names a part may have: a name read from entry.json never leaves the entry folder. */
-export const PART_NAME = /^f\d{1,4}\.\d{1,9}\.bin$/;
+/**
+ * The only file names a part may have: a name read from entry.json never leaves the entry folder, and
+ * the writer's random tag means that a reader of an entry replaced meanwhile (--force) finds its files
+ * gone rather than reading the new entry's under the old layout.
+ */
+export const PART_NAME = /^f\d{1,4}\.\d{1,9}\.[0-9a-f]{8}\.bin$/;

@@ -21,8 +21,13 @@ function datasetInFiles(dir: string): Artifact {
 /** Puts the dataset under `key`, its files moved from the writer's scratch folder. */
 async function putMovedInto(cache: ArtifactCache, key: string): Promise<void> {
   const scratch = cache.scratchDir(key);
-  await cache.put(key, datasetInFiles(scratch), producer, undefined, scratch);
+  await cache.put(key, datasetInFiles(scratch), producer, { scratchDir: scratch });
 }
+
+/** A part's name without its writer's tag: f<tensor>.<part>.<tag>.bin -> f<tensor>.<part>.bin. */
+const untagged = (name: string) => name.replace(/\.[0-9a-f]{8}\.bin$/, '.bin');
+/** The file of part `i` of the entry's first file tensor. */
+const partFile = (dir: string, i: number) => path.join(dir, fs.readdirSync(dir).find((f) => untagged(f) === `f0.${i}.bin`)!);
 
 const expectedImage = (i: number) => Float32Array.from({ length: PIXELS }, (_, p) => ((i * 7 + p) % 256) / 255);
 
@@ -39,9 +44,10 @@ describe('ArtifactCache: tensors kept in files', () => {
 
   it('moves the parts out of the scratch folder into the entry, and reads them back verified, batch by batch', async () => {
     const scratch = cache.scratchDir(KEY);
-    await cache.put(KEY, datasetInFiles(scratch), producer, undefined, scratch);
+    await cache.put(KEY, datasetInFiles(scratch), producer, { scratchDir: scratch });
     expect(fs.readdirSync(scratch)).toEqual([]);
-    expect(filesUnder(cache.entryDir(KEY)).sort()).toEqual([ENTRY_FILE, 'f0.0.bin', 'f0.1.bin', 'f0.2.bin', 'f0.3.bin', 'tensors.safetensors']);
+    expect(filesUnder(cache.entryDir(KEY)).map(untagged).sort()).toEqual([ENTRY_FILE, 'f0.0.bin', 'f0.1.bin', 'f0.2.bin', 'f0.3.bin', 'tensors.safetensors']);
+    expect(filesUnder(cache.entryDir(KEY)).filter((f) => f.endsWith('.bin'))).toEqual(expect.arrayContaining([expect.stringMatching(/^f0\.0\.[0-9a-f]{8}\.bin$/)]));
     const d = datasetView((await cache.get(KEY))!);
     expect(d.count).toBe(10);
     expect(imageBatch(d, 2, 7)).toEqual(Float32Array.from([2, 3, 4, 5, 6].flatMap((i) => [...expectedImage(i)])));
@@ -54,7 +60,7 @@ describe('ArtifactCache: tensors kept in files', () => {
 
   it('copies a slice of another entry\'s files, leaving that entry whole', async () => {
     await cache.put(KEY, datasetInFiles(cache.scratchDir(KEY)), producer);
-    await cache.put(OTHER, sliceDataset((await cache.get(KEY))!, 4, 8), producer, undefined, cache.scratchDir(OTHER));
+    await cache.put(OTHER, sliceDataset((await cache.get(KEY))!, 4, 8), producer, { scratchDir: cache.scratchDir(OTHER) });
     const slice = datasetView((await cache.get(OTHER))!);
     expect(imageBatch(slice, 0, 4)).toEqual(Float32Array.from([4, 5, 6, 7].flatMap((i) => [...expectedImage(i)])));
     expect(imageBatch(datasetView((await cache.get(KEY))!), 0, 10)).toEqual(all);
@@ -64,17 +70,33 @@ describe('ArtifactCache: tensors kept in files', () => {
   it('copies files outside the writer\'s own scratch folder, even under the cache\'s temporary folder', async () => {
     const elsewhere = cache.scratchDir(OTHER); // another writer's
     const dataset = datasetInFiles(elsewhere);
-    await cache.put(KEY, dataset, producer, undefined, cache.scratchDir(KEY));
+    await cache.put(KEY, dataset, producer, { scratchDir: cache.scratchDir(KEY) });
     expect(dataset.files!.images.parts.every((p) => fs.existsSync(p.file))).toBe(true);
     expect(imageBatch(datasetView((await cache.get(KEY))!), 0, 10)).toEqual(all);
   });
 
-  it('an entry replaced (--force) while another process reads its files: the old files stay readable until this process ends', async () => {
+  it('a second writer of a key keeps the first entry, so that its readers read on', async () => {
     await putMoved(KEY);
+    const before = filesUnder(cache.entryDir(KEY)).sort();
     const reading = datasetView((await new ArtifactCache(root).get(KEY))!); // another reader's view: paths into the entry
-    await putMoved(KEY);
+    const scratch = cache.scratchDir(KEY);
+    await cache.put(KEY, datasetInFiles(scratch), producer, { scratchDir: scratch });
+    expect(filesUnder(cache.entryDir(KEY)).sort()).toEqual(before);
     expect(imageBatch(reading, 0, 10)).toEqual(all);
-    expect(await cache.removeStaleTemporaries()).toBe(0); // this process is alive: its swapped-out entry stays
+    expect(fs.readdirSync(path.join(root, 'tmp')).filter((f) => !f.endsWith('~scratch'))).toEqual([]); // the dropped entry is gone (scratch folders are their callers')
+  });
+
+  it('an entry replaced (--force) in another layout while a reader holds the old one: the reader fails naming the cause, never reads the new rows', async () => {
+    await putMoved(KEY);
+    const reading = datasetView((await new ArtifactCache(root).get(KEY))!);
+    const scratch = cache.scratchDir(KEY);
+    fs.mkdirSync(scratch, { recursive: true });
+    const w = new FileTensorWriter(scratch, 'images', 'uint8', [4, 4, 3], 7); // 7 images per file, not 3
+    for (let i = 0; i < 10; i++) w.append(Uint8Array.from({ length: PIXELS }, (_, p) => (i * 7 + p) % 256));
+    await cache.put(KEY, { ...datasetInFiles(cache.scratchDir(OTHER)), files: { images: w.finish() } }, producer, { scratchDir: scratch, replace: true });
+    expect(() => imageBatch(reading, 3, 6)).toThrow(/^cannot read tensor file .*f0\.1\.[0-9a-f]{8}\.bin \(ENOENT\): it is gone, so its cache entry was replaced or removed while this node read it/);
+    expect(imageBatch(datasetView((await cache.get(KEY))!), 3, 6)).toEqual(Float32Array.from([3, 4, 5].flatMap((i) => [...expectedImage(i)])));
+    expect(fs.readdirSync(path.join(root, 'tmp')).filter((f) => f.endsWith('~old'))).toEqual([]);
   });
 
   it('reads rows in any order, and refuses rows outside the tensor', async () => {
@@ -86,9 +108,9 @@ describe('ArtifactCache: tensors kept in files', () => {
   });
 
   it.each([
-    ['a flipped byte in a part', (dir: string) => { const f = path.join(dir, 'f0.1.bin'); const b = fs.readFileSync(f); b[5] ^= 0xff; fs.writeFileSync(f, b); }],
-    ['a truncated part', (dir: string) => fs.truncateSync(path.join(dir, 'f0.2.bin'), 10)],
-    ['a missing part', (dir: string) => fs.rmSync(path.join(dir, 'f0.3.bin'))],
+    ['a flipped byte in a part', (dir: string) => { const f = partFile(dir, 1); const b = fs.readFileSync(f); b[5] ^= 0xff; fs.writeFileSync(f, b); }],
+    ['a truncated part', (dir: string) => fs.truncateSync(partFile(dir, 2), 10)],
+    ['a missing part', (dir: string) => fs.rmSync(partFile(dir, 3))],
     ['a part named outside the entry', (dir: string) => {
       const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
       entry.files.images.parts[0].name = '../../../../etc/passwd';
@@ -97,6 +119,19 @@ describe('ArtifactCache: tensors kept in files', () => {
     ['parts holding fewer rows than the shape', (dir: string) => {
       const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
       entry.files.images.shape[0] = 11;
+      fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
+    }],
+    ['a shape that lies, its bytes kept (twice the rows, each half as wide)', (dir: string) => {
+      const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
+      const images = entry.files.images;
+      [images.shape[0], images.shape[1]] = [images.shape[0] * 2, images.shape[1] / 2];
+      for (const p of images.parts) p.rows *= 2;
+      fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
+    }],
+    ['a fractional row count', (dir: string) => {
+      const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
+      entry.files.images.parts[0].rows = 2.5;
+      entry.files.images.parts[1].rows = 3.5;
       fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
     }],
   ])('treats %s as damage: warns, removes the entry, returns nothing', async (_what, damage) => {
@@ -111,14 +146,14 @@ describe('ArtifactCache: tensors kept in files', () => {
     const scratch = cache.scratchDir(KEY);
     const dataset = datasetInFiles(scratch);
     for (const p of dataset.files!.images.parts) fs.utimesSync(p.file, 1e9, 1e9);
-    await cache.put(KEY, dataset, producer, undefined, scratch); // moved: their times kept
-    const part = path.join(cache.entryDir(KEY), 'f0.0.bin');
+    await cache.put(KEY, dataset, producer, { scratchDir: scratch }); // moved: their times kept
+    const part = partFile(cache.entryDir(KEY), 0);
     const bytes = fs.readFileSync(part);
     bytes[0] ^= 1;
     fs.writeFileSync(part, bytes);
     fs.utimesSync(part, 1e9, 1e9);
     expect(await cache.get(KEY)).toBeDefined(); // this process wrote and hashed it: not hashed again
     expect(await new ArtifactCache(root, (m) => warnings.push(m)).get(KEY)).toBeUndefined();
-    expect(warnings).toEqual([expect.stringContaining('f0.0.bin sha256 does not match')]);
+    expect(warnings).toEqual([expect.stringMatching(/f0\.0\.[0-9a-f]{8}\.bin sha256 does not match/)]);
   });
 });

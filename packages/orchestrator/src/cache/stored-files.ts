@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileTensor, RtlabError, rowBytesOf } from '@rtlab/sdk';
@@ -14,13 +14,14 @@ const DTYPES = ['float32', 'int32', 'uint8'];
  */
 export async function storeFileTensors(files: Record<string, FileTensor>, into: string, movable: string | undefined, signal?: AbortSignal): Promise<Record<string, StoredFileTensor>> {
   const stored: Record<string, StoredFileTensor> = {};
+  const writer = randomBytes(4).toString('hex');
   for (const [j, name] of Object.keys(files).sort().entries()) {
     const t = files[name];
     const rowBytes = rowBytesOf(t);
     const parts: StoredFilePart[] = [];
     for (const [i, part] of t.parts.entries()) {
       signal?.throwIfAborted();
-      const target = `f${j}.${i}.bin`;
+      const target = `f${j}.${i}.${writer}.bin`;
       if (!PART_NAME.test(target)) throw new RtlabError('plugin', `file tensor "${name}" has ${t.parts.length} parts, more than an entry holds: raise --part-bytes`);
       const bytes = part.rows * rowBytes;
       const whole = movable !== undefined && part.offset === 0 && isInside(part.file, movable) && fs.statSync(part.file).size === bytes;
@@ -40,11 +41,12 @@ export async function storeFileTensors(files: Record<string, FileTensor>, into: 
 export async function readFileTensors(dir: string, stored: Record<string, StoredFileTensor>, verified: Map<string, string>): Promise<Record<string, FileTensor>> {
   const out: Record<string, FileTensor> = {};
   for (const [name, t] of Object.entries(stored)) {
-    if (!DTYPES.includes(t.dtype) || !Array.isArray(t.shape) || !Array.isArray(t.parts)) throw new Damaged(`file tensor "${name}" is malformed in entry.json`);
+    if (!DTYPES.includes(t.dtype) || !Array.isArray(t.shape) || !t.shape.every(isCount) || !Array.isArray(t.parts)) throw new Damaged(`file tensor "${name}" is malformed in entry.json`);
     const rowBytes = rowBytesOf(t);
     let rows = 0;
     for (const part of t.parts) {
       if (typeof part.name !== 'string' || !PART_NAME.test(part.name)) throw new Damaged(`file tensor "${name}" names a part ${JSON.stringify(part.name)}`);
+      if (!isCount(part.rows)) throw new Damaged(`part ${part.name} of "${name}" has ${JSON.stringify(part.rows)} rows`);
       if (part.bytes !== part.rows * rowBytes) throw new Damaged(`part ${part.name} of "${name}" has ${part.bytes} bytes for ${part.rows} rows of ${rowBytes}`);
       await verifyPart(path.join(dir, part.name), part, verified);
       rows += part.rows;
@@ -73,6 +75,8 @@ export function rememberVerified(dir: string, files: Record<string, StoredFileTe
     verified.set(file, fingerprint(fs.statSync(file), part.sha256));
   }
 }
+
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
 
 function fingerprint(stat: fs.Stats, sha256: string): string {
   return `${stat.size}:${stat.mtimeMs}:${stat.ino}:${sha256}`;

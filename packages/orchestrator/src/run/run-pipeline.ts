@@ -115,6 +115,11 @@ export class PipelineRun {
     });
   }
 
+  /** --force named it: its result replaces the cached one. */
+  private forced(node: ResolvedNode): boolean {
+    return this.opts.force?.includes(node.id) ?? false;
+  }
+
   private key(id: string): string {
     return this.keys.get(id)!.key;
   }
@@ -188,7 +193,7 @@ export class PipelineRun {
       if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
       checkArtifact(artifact, node.plugin);
       signal.throwIfAborted();
-      await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal, scratchDir);
+      await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, { signal, scratchDir, replace: this.forced(node) });
       if (!artifact.files) return artifact;
       // the files it named are in the cache entry now, not in the scratch folder
       const stored = await this.opts.cache.get(key);
@@ -214,7 +219,7 @@ export class PipelineRun {
   private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
     const key = this.key(node.id);
     const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), inputNodes: node.inputs, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, ...(this.opts.partBytes ? { partBytes: this.opts.partBytes } : {}), producer: this.producer(node) };
-    const force = this.opts.force?.includes(node.id) ?? false;
+    const force = this.forced(node);
     const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node), { signal, started, force });
     this.remote.set(node.id, done);
     if (done.leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${done.leaked} tensors on ${done.workers.join(', ')}`);
@@ -242,7 +247,7 @@ export class PipelineRun {
     if (parts.some((p) => !p)) throw new RtlabError('cache', `a shard of ${node.id} vanished from the cache at ${this.opts.cache.root} before it was merged`);
     const artifact = node.plugin.shards!.merge(parts as Artifact[]);
     checkArtifact(artifact, node.plugin);
-    await this.opts.cache.put(this.key(node.id), artifact, { ...this.producer(node), backend: this.opts.backend.name }, signal);
+    await this.opts.cache.put(this.key(node.id), artifact, { ...this.producer(node), backend: this.opts.backend.name }, { signal, replace: this.forced(node) });
     return artifact;
   }
 

@@ -97,7 +97,9 @@ function openForReading(file: string): number {
   try {
     return fs.openSync(file, 'r');
   } catch (e) {
-    throw new RtlabError('input', `cannot read tensor file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const gone = code === 'ENOENT' ? ': it is gone, so its cache entry was replaced or removed while this node read it (rtlab run --force or rtlab cache gc elsewhere?); run again' : '';
+    throw new RtlabError('input', `cannot read tensor file ${file} (${code ?? (e as Error).message})${gone}`);
   }
 }
 

@@ -24,6 +24,8 @@ export interface QueueJobData {
   modelRoot: string;
   /** The coordinator's `--part-bytes`, when given. */
   partBytes?: number;
+  /** --force: the output replaces an entry already in the cache (else the first entry written stays). */
+  replace?: boolean;
   producer: Producer;
   /** Who pushed the job (host:pid:nonce): a coordinator that finds another's job joins it. */
   coordinator: string;

@@ -91,7 +91,7 @@ async function runJob(job: Job<QueueJobData>, token: string | undefined, o: Queu
       () => progress.nodeStarted(id),
     );
     checkArtifact(artifact, plugin);
-    await o.cache.put(d.outputKey, artifact, { ...d.producer, backend: o.backend }, undefined, scratchDir);
+    await o.cache.put(d.outputKey, artifact, { ...d.producer, backend: o.backend }, { scratchDir, replace: d.replace });
     return { worker: WORKER_NAME, backend: o.backend, leaked };
   } catch (e) {
     if (e instanceof WaitingError) throw e;

@@ -29,9 +29,10 @@ export async function runOnQueue(
   node: NodeJob, shards: { port: string; ranges: [number, number][] } | undefined, o: { signal: AbortSignal; started: () => void; force: boolean },
 ): Promise<OnQueue> {
   const { signal, started } = o;
+  const forced = o.force ? { ...node, replace: true } : node;
   const jobs = !shards || shards.ranges.length < 2
-    ? [{ ...node, outputKey: node.key }]
-    : shards.ranges.map(([start, end]) => ({ ...node, outputKey: shardKey(node.key, start, end), shard: { port: shards.port, start, end } }));
+    ? [{ ...forced, outputKey: node.key }]
+    : shards.ranges.map(([start, end]) => ({ ...forced, outputKey: shardKey(node.key, start, end), shard: { port: shards.port, start, end } }));
   if (o.force) await Promise.all(jobs.map((j) => queue.forget(j.outputKey))); // else the finished job of an earlier run answers
   const progress = jobs.map(() => ({ done: 0, total: 1 }));
   let first = true;
