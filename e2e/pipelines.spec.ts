@@ -21,6 +21,20 @@ describe('pipelines/', () => {
     expect(r.stderr).not.toMatch(/ at /);
   });
 
+  it('a regression probe or fine-tuning without a target is a validation error naming the param, before anything runs', () => {
+    for (const [pipeline, node] of [['dsprites-regression.json', 'probe-{pre}-{fov}'], ['dsprites-finetune.json', 'tuned-{pre}-{mode}']]) {
+      const pipelineFile = path.join(dir, pipeline);
+      const json = JSON.parse(fs.readFileSync(path.join(PIPELINES, pipeline), 'utf8'));
+      json.nodes[node].params.task = 'regression';
+      delete json.nodes[node].params.target;
+      fs.writeFileSync(pipelineFile, JSON.stringify({ ...json, $schema: undefined }, null, 2));
+      const r = rtlab(dir, 'run', pipelineFile);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`#/nodes/${node}/params: missing required parameter "target"`);
+      expect(r.stderr).not.toMatch(/must match|rtlab: /);
+    }
+  });
+
   it('pipeline.schema.json is the one the installed plugins compose (rerun `npm run rtlab -- schema` if not)', () => {
     const out = path.join(dir, 'schema.json');
     expect(rtlab(dir, 'schema', '--out', out).code).toBe(0);

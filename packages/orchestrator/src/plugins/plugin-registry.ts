@@ -57,8 +57,13 @@ export class PluginRegistry {
     const copy = structuredClone(params);
     const validate = this.validators.get(plugin)!;
     if (validate(copy)) return { params: copy, errors: [] };
-    return { params: copy, errors: (validate.errors ?? []).map(describeAjvError) };
+    return { params: copy, errors: describeAjvErrors(validate.errors) };
   }
+}
+
+/** ajv's errors described, without the "must match \"then\" schema" that repeats an if/then's own error. */
+export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { path: string[]; message: string }[] {
+  return (errors ?? []).filter((e) => e.keyword !== 'if').map(describeAjvError);
 }
 
 /** Turns an ajv error into a path below params and a message that says what was found. */

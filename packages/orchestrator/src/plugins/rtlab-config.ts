@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKEND_ORDER, RtlabError } from '@rtlab/sdk';
-import { describeAjvError } from './plugin-registry';
+import { describeAjvErrors } from './plugin-registry';
 
 /** rtlab.config.json, all paths resolved against the folder that holds it. */
 export interface RtlabConfig {
@@ -54,7 +54,7 @@ export function loadConfig(dir: string, explicit?: string): RtlabConfig {
       throw new RtlabError('config', `${file}: not valid JSON: ${(e as Error).message}`);
     }
     if (!validateConfig(raw)) {
-      const msgs = validateConfig.errors!.map(describeAjvError).map((e) => `${file}#/${e.path.join('/')}: ${e.message}`);
+      const msgs = describeAjvErrors(validateConfig.errors).map((e) => `${file}#/${e.path.join('/')}: ${e.message}`);
       throw new RtlabError('config', msgs.join('\n'));
     }
   } else if (explicit) {

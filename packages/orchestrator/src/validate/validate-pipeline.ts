@@ -9,7 +9,7 @@ import { topologicalOrder } from '../dag/dag';
 import { findCycles } from '../dag/find-cycles';
 import { dagOf } from '../dag/pipeline-dag';
 import { PIPELINE_STRUCTURE_SCHEMA } from '../pipeline/pipeline-structure.schema';
-import { describeAjvError, PluginRegistry } from '../plugins/plugin-registry';
+import { describeAjvErrors, PluginRegistry } from '../plugins/plugin-registry';
 import { checkInputs, checkParams, checkProducers, portsAsDeclared, resolvePlugin } from './check-node';
 import { Problem } from './problem';
 import { ResolvedNode, ResolvedPipeline } from './resolved-pipeline';
@@ -41,7 +41,7 @@ export function validatePipelineText(file: string, text: string, registry: Plugi
   const { source, problems: syntax } = JsonSource.parse(file, text);
   if (!source) return { problems: syntax };
   if (!structure(source.value)) {
-    return { problems: (structure.errors ?? []).map((e) => { const d = describeAjvError(e); return source.problem(d.path, d.message); }) };
+    return { problems: describeAjvErrors(structure.errors).map((d) => source.problem(d.path, d.message)) };
   }
   const file_ = applyOverrides(source.value as PipelineFile, overrides);
   const found: ExpansionProblem[] = [];

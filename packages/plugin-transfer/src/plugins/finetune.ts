@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeOptimizer, scheduledRate } from '../optim/make-optimizer';
 import { FinetunePhase, finetuneStep } from '../train/finetune-step';
 import { TrainingHistory, trainEpochs } from '../train/train-epochs';
-import { TrainingParams, trainingSchema } from './training-params';
+import { TASK_SCHEMA, TrainingParams, trainingSchema } from './training-params';
 
 export type FinetuneMode = 'ft' | 'lp-ft' | 'lp-train-mode';
 
@@ -86,10 +86,11 @@ export const finetunePlugin: Plugin<FinetuneParams> = {
     type: 'object',
     additionalProperties: false,
     required: ['mode', 'task'],
+    if: TASK_SCHEMA.if,
+    then: TASK_SCHEMA.then,
     properties: {
       mode: { enum: ['ft', 'lp-ft', 'lp-train-mode'], description: 'ft: every parameter; lp-ft: the head alone, then every parameter for half as many epochs (one optimiser and cosine schedule, batch norm in training mode throughout, as the authors run it); lp-train-mode: the head only, batch norm in training mode (the authors\' LP).' },
-      task: { enum: ['regression', 'classification'], description: 'Regress one target factor, or classify the labels.' },
-      target: { type: 'string', description: 'Regression target factor, e.g. "scale".' },
+      ...TASK_SCHEMA.properties,
       ...trainingSchema({ epochs: 10, batchSize: 128, optimizer: 'sgd', lr: 0.01, schedule: 'cosine' }),
     },
   },

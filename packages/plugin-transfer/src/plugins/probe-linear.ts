@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { featuresView, FeaturesView, gatherRows } from '../features';
 import { makeOptimizer, scheduledRate } from '../optim/make-optimizer';
 import { trainEpochs } from '../train/train-epochs';
-import { TrainingParams, trainingSchema } from './training-params';
+import { TASK_SCHEMA, TrainingParams, trainingSchema } from './training-params';
 
 export interface ProbeParams extends TrainingParams {
   task: 'regression' | 'classification';
@@ -32,9 +32,10 @@ export const probeLinearPlugin: Plugin<ProbeParams> = {
     type: 'object',
     additionalProperties: false,
     required: ['task'],
+    if: TASK_SCHEMA.if,
+    then: TASK_SCHEMA.then,
     properties: {
-      task: { enum: ['regression', 'classification'], description: 'Regress one target factor, or classify the labels.' },
-      target: { type: 'string', description: 'Regression target factor, e.g. "scale".' },
+      ...TASK_SCHEMA.properties,
       ...trainingSchema({ epochs: 10, batchSize: 1000, optimizer: 'adam', lr: 0.001 }),
     },
   },

@@ -9,6 +9,16 @@ export interface TrainingParams {
   schedule: 'cosine' | 'constant';
 }
 
+/** The task of a new head (probes, fine-tuning): `task`, and for regression its `target`, required at validation. */
+export const TASK_SCHEMA = {
+  properties: {
+    task: { enum: ['regression', 'classification'], description: 'Regress one target factor, or classify the labels.' },
+    target: { type: 'string', description: 'Regression target factor, e.g. "scale" (required for regression).' },
+  },
+  if: { properties: { task: { const: 'regression' } }, required: ['task'] },
+  then: { properties: { target: { type: 'string' } }, required: ['target'] },
+};
+
 export function trainingSchema(defaults: Partial<TrainingParams>): Record<string, unknown> {
   return {
     epochs: { type: 'integer', minimum: 1, default: defaults.epochs ?? 10, description: 'Passes over the training data.' },

@@ -27,6 +27,7 @@ export interface TrainingHistory {
  * when the loss stops being finite. Returns the loss (and accuracy) of every epoch.
  */
 export async function trainEpochs(loop: EpochLoop, ctx: PluginContext): Promise<TrainingHistory> {
+  if (loop.count === 0) throw new RtlabError('input', 'the training data has no samples (check the load node\'s count or limit)');
   const perEpoch = Math.ceil(loop.count / loop.batchSize);
   const total = loop.epochs * perEpoch;
   const history: TrainingHistory = { loss: [] };
