@@ -30,12 +30,13 @@ export function reportFigures(scores: NodeArtifact[], models: NodeArtifact[], ki
   return unique(figures);
 }
 
-/** Figures with ids made unique (two node ids may sanitise alike): the second of an id gets "-2", and so on. */
-function unique(figures: Figure[]): Figure[] {
-  const seen = new Map<string, number>();
+/** Figures with ids made unique (two node ids may sanitise alike): a taken id gets the first free "-2", "-3", ... */
+export function unique(figures: Figure[]): Figure[] {
+  const taken = new Set<string>();
   return figures.map((f) => {
-    const n = (seen.get(f.id) ?? 0) + 1;
-    seen.set(f.id, n);
-    return n === 1 ? f : { ...f, id: `${f.id}-${n}` };
+    let id = f.id;
+    for (let n = 2; taken.has(id); n++) id = `${f.id}-${n}`;
+    taken.add(id);
+    return id === f.id ? f : { ...f, id };
   });
 }
