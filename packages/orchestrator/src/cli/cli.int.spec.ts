@@ -18,8 +18,14 @@ function write(name: string, pipeline: object): string {
 }
 
 function rtlab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 }) // a hang fails the test, not CI;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** node -> status in the record of the run the CLI named on stderr. */
+function statusesOf(stderr: string): Record<string, string> {
+  const lines = fs.readFileSync(/record: (.*record\.jsonl)/.exec(stderr)![1], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return Object.fromEntries(lines.filter((l) => l.type === 'node').map((l) => [l.node, l.status]));
 }
 
 function invocations(): string[] {
@@ -107,6 +113,20 @@ describe('rtlab CLI', () => {
     invocations();
     rtlab('run', 'fail.json');
     expect(invocations()).toEqual(['bad']);
+  });
+
+  it('a plugin that ends its worker thread fails its node alone: the thread is replaced and the other nodes run', () => {
+    write('exit.json', { name: 'exit', seed: 0, nodes: {
+      numbers: { kind: 'load', plugin: 'range', params: { count: 7, start: 40 } }, // keys of no other test
+      ends: { kind: 'score', plugin: 'exit', inputs: { x: 'numbers' } },
+      fine: { kind: 'score', plugin: 'scale', inputs: { x: 'numbers' } },
+      total: { kind: 'score', plugin: 'sum', inputs: { parts: ['fine'] } },
+    } });
+    const r = rtlab('run', 'exit.json', '--workers', '1', '--concurrency', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: node "ends" failed: worker thread crashed: the thread exited with code 3');
+    expect(statusesOf(r.stderr)).toEqual({ numbers: 'computed', ends: 'failed', fine: 'computed', total: 'computed' });
+    expect(invocations()).toEqual(['ends', 'fine', 'numbers', 'total']);
   });
 
   it('usage errors exit 2; --help exits 0', () => {
