@@ -1,5 +1,5 @@
 import { Artifact, datasetView, targetColumn, standaloneContext } from '@rtlab/sdk';
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -86,6 +86,24 @@ describe('load/dsprites (npz)', () => {
       expect(a.labels![i]).toBe(classes[0]);
     }
     expect(a.meta.factors).toEqual(['shape', 'scale', 'orientation', 'posX', 'posY']);
+  });
+
+  it('streams sprites into files beyond --part-bytes (the same bytes as in memory), and reads any integer or float dtype of imgs as binary', async () => {
+    writeNpz(path.join(dir, 'tiny.npz'), 2000);
+    const inMemory = datasetView(await run({ split: 'all', count: 40, source: 'npz', file: 'tiny.npz' }, 3, dir));
+    const ctx = standaloneContext({ seed: 3, dataRoot: dir, partBytes: 4096 * 16, scratchDir: path.join(dir, 'scratch') });
+    const inFiles = await dspritesPlugin.run({}, params({ split: 'all', count: 40, source: 'npz', file: 'tiny.npz' }), ctx);
+    expect(inFiles.files!.images.parts.map((part) => part.rows)).toEqual([16, 16, 8]);
+    expect(Buffer.from(datasetView(inFiles).images.read(0, 40)).equals(Buffer.from(inMemory.images.read(0, 40)))).toBe(true);
+
+    const zip = fs.readFileSync(path.join(dir, 'tiny.npz'));
+    const asFloat = (bytes: Uint8Array) => new Uint8Array(Float32Array.from(bytes, (v) => v * 0.5).buffer); // 0 and 0.5
+    const arrays = unzipSync(zip);
+    const imgs = arrays['imgs.npy'];
+    const data = imgs.subarray(imgs.length - 2000 * 4096);
+    fs.writeFileSync(path.join(dir, 'float.npz'), zipSync({ ...arrays, 'imgs.npy': npy('<f4', [2000, 64, 64], asFloat(data)) }));
+    const fromFloat = datasetView(await run({ split: 'all', count: 40, source: 'npz', file: 'float.npz' }, 3, dir));
+    expect(Buffer.from(fromFloat.images.read(0, 40)).equals(Buffer.from(inMemory.images.read(0, 40)))).toBe(true);
   });
 
   it('names the missing file and where to get it', async () => {

@@ -2,7 +2,7 @@ import { Artifact, datasetArtifact, Plugin, PluginContext, RtlabError } from '@r
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ImageSink } from '../formats/image-sink';
-import { readElement } from '../formats/npy';
+import { NpyHeader, readElement } from '../formats/npy';
 import { readNpzRows, readNpzShape } from '../formats/npz-rows';
 import { FACTORS, factorClasses, factorValues, IMAGE_SIZE, scaledTargets, SHAPES } from './dsprites-factors';
 import { sampleCombinations, Split } from './dsprites-sample';
@@ -54,13 +54,23 @@ async function fromNpz(file: string, p: DspritesParams, ctx: PluginContext): Pro
   ctx.progress(0, 1, 'reading npz');
   const [rows] = await readNpzShape(file, 'imgs', ctx.signal);
   const indices = sampleCombinations(p.count, p.split, p.splitSeed, p.testFraction, ctx.rng, rows);
-  const { imgs, latents_classes: latents } = await readNpzRows(file, ['imgs', 'latents_classes'], indices, ctx.signal);
-  if (imgs.header.shape.join() !== `${imgs.header.shape[0]},64,64` || latents.header.shape[1] !== 6) {
-    throw new RtlabError('input', `${file}: expected imgs [N,64,64] and latents_classes [N,6], got [${imgs.header.shape}] and [${latents.header.shape}]`);
+  const sink = new ImageSink(ctx, indices.length, [IMAGE_SIZE, IMAGE_SIZE, 1]);
+  try {
+    // each sprite goes to the sink as it is inflated: memory holds one image however many are asked for
+    const image = (position: number, bytes: Uint8Array, header: NpyHeader) => {
+      if (header.shape.join() !== `${header.shape[0]},${IMAGE_SIZE},${IMAGE_SIZE}`) throw new RtlabError('input', `${file}: expected imgs [N,64,64], got [${header.shape}]`);
+      const at = sink.offset(position);
+      for (let i = 0; i < IMAGE_SIZE * IMAGE_SIZE; i++) sink.out[at + i] = readElement(header, bytes, i) ? 255 : 0;
+      sink.written();
+      if (position % 2000 === 0) ctx.progress(position, indices.length, 'reading sprites');
+    };
+    const { latents_classes: latents } = await readNpzRows(file, ['imgs', 'latents_classes'], indices, ctx.signal, { imgs: image });
+    if (latents.header.shape.join() !== `${rows},6`) throw new RtlabError('input', `${file}: expected latents_classes [${rows},6], got [${latents.header.shape}]`);
+    const classesOf = (row: number) => [1, 2, 3, 4, 5].map((c) => readElement(latents.header, latents.rows, row * 6 + c));
+    return datasetArtifact({ images: sink.finish(), imageShape: [IMAGE_SIZE, IMAGE_SIZE, 1], ...withTargets(indices, classesOf), meta: { ...meta, source: path.basename(file) } });
+  } finally {
+    sink.close();
   }
-  const images = imgs.rows.map((v) => (v ? 255 : 0));
-  const classesOf = (row: number) => [1, 2, 3, 4, 5].map((c) => readElement(latents.header, latents.rows, row * 6 + c));
-  return datasetArtifact({ images, imageShape: [IMAGE_SIZE, IMAGE_SIZE, 1], ...withTargets(indices, classesOf), meta: { ...meta, source: path.basename(file) } });
 }
 
 /** `load/dsprites`: the dSprites factors, rendered procedurally (no download) or read from the official .npz. */

@@ -1,18 +1,23 @@
 import { RtlabError } from '@rtlab/sdk';
 import { NpyHeader, parseNpyHeader, rowBytes } from './npy';
 
+/** Takes each wanted row as it completes: its position among the wanted rows, its bytes (reused for the next row). */
+export type RowConsumer = (position: number, bytes: Uint8Array, header: NpyHeader) => void;
+
 /**
  * Consumes a .npy file chunk by chunk and keeps only the wanted rows (sorted indices), so a 3 GB
- * array can be sampled in constant memory beyond the rows kept.
+ * array can be sampled in constant memory beyond the rows kept; with `onRow`, it keeps none and hands
+ * each row over as it completes.
  */
 export class NpyRowCollector {
   header?: NpyHeader;
+  /** The wanted rows, in order; with `onRow`, only the row being read. */
   rows?: Uint8Array;
   private pending: Uint8Array = new Uint8Array(0);
   private dataSeen = 0;
   private next = 0;
 
-  constructor(private readonly source: string, private readonly wanted: Int32Array) {}
+  constructor(private readonly source: string, private readonly wanted: Int32Array, private readonly onRow?: RowConsumer) {}
 
   push(chunk: Uint8Array): void {
     if (!this.header) {
@@ -21,7 +26,7 @@ export class NpyRowCollector {
       if (!this.header) return;
       const last = this.wanted.length ? this.wanted[this.wanted.length - 1] : -1;
       if (last >= this.header.shape[0]) throw new RtlabError('input', `${this.source}: has ${this.header.shape[0]} rows, row ${last} was asked for`);
-      this.rows = new Uint8Array(this.wanted.length * rowBytes(this.header));
+      this.rows = new Uint8Array((this.onRow ? 1 : this.wanted.length) * rowBytes(this.header));
       chunk = this.pending.subarray(this.header.dataOffset);
       this.pending = new Uint8Array(0);
     }
@@ -37,8 +42,9 @@ export class NpyRowCollector {
       if (rowStart >= end) break;
       const from = Math.max(rowStart, start);
       const to = Math.min(rowStart + size, end);
-      this.rows!.set(chunk.subarray(from - start, to - start), this.next * size + (from - rowStart));
+      this.rows!.set(chunk.subarray(from - start, to - start), (this.onRow ? 0 : this.next * size) + (from - rowStart));
       if (rowStart + size > end) break;
+      this.onRow?.(this.next, this.rows!, this.header!);
       this.next++;
     }
     this.dataSeen = end;

@@ -2,7 +2,7 @@ import { RtlabError } from '@rtlab/sdk';
 import { Unzip, UnzipInflate } from 'fflate';
 import * as fs from 'node:fs';
 import { NpyHeader } from './npy';
-import { NpyRowCollector } from './npy-row-collector';
+import { NpyRowCollector, RowConsumer } from './npy-row-collector';
 
 type Rows = { header: NpyHeader; rows: Uint8Array };
 
@@ -68,9 +68,12 @@ export async function readNpzShape(file: string, array: string, signal?: AbortSi
   return collector.header.shape;
 }
 
-/** The wanted rows (sorted indices) of the named arrays, in one streaming pass. */
-export async function readNpzRows(file: string, arrays: string[], wanted: Int32Array, signal?: AbortSignal): Promise<Record<string, Rows>> {
-  const collectors = new Map(arrays.map((a) => [npyName(a), new NpyRowCollector(`${file}:${npyName(a)}`, wanted)]));
+/**
+ * The wanted rows (sorted indices) of the named arrays, in one streaming pass. An array given a consumer
+ * in `onRow` hands it each row instead of keeping them (its `rows` then hold only the last).
+ */
+export async function readNpzRows(file: string, arrays: string[], wanted: Int32Array, signal?: AbortSignal, onRow: Record<string, RowConsumer> = {}): Promise<Record<string, Rows>> {
+  const collectors = new Map(arrays.map((a) => [npyName(a), new NpyRowCollector(`${file}:${npyName(a)}`, wanted, onRow[a])]));
   await streamNpz(file, collectors, () => false, signal);
   const out: Record<string, Rows> = {};
   for (const a of arrays) {
