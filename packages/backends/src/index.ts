@@ -2,3 +2,4 @@
 export { describeBackend } from './describe-backend';
 export { selectBackend } from './select-backend';
 export { releaseBackend } from './release-backend';
+export { throwDeviceErrors } from './webgpu/device-errors';

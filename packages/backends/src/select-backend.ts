@@ -4,6 +4,7 @@ import { BACKEND_ORDER, BackendInfo, BackendName, RtlabError } from '@rtlab/sdk'
 import { registerGradients } from './tfjs-gradients';
 import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels';
 import { registerWebgpuKernels } from './webgpu/register-webgpu-kernels';
+import { watchDeviceErrors } from './webgpu/device-errors';
 import { describeAdapter, openWebgpu } from './webgpu/webgpu-adapter';
 
 interface Candidate {
@@ -13,13 +14,23 @@ interface Candidate {
    * returns the device it found, if it names one. `auto`: the backend was not asked for by name.
    */
   load(auto: boolean): void | Promise<string | void>;
+  /** Once tfjs runs on it: throws when it is not what was asked for; may start watching its device. */
+  started?(): void;
   threads(): number;
 }
 
 /** How each backend is loaded; wasm also gets rtlab's kernels. */
 const candidates: Record<BackendName, Candidate> = {
-  'node-gpu': { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node-gpu'), threads: () => 0 },
-  node: { tfBackend: 'tensorflow', load: () => require('@tensorflow/tfjs-node'), threads: () => 0 },
+  'node-gpu': {
+    tfBackend: 'tensorflow',
+    load: () => void require('@tensorflow/tfjs-node-gpu'),
+    // without exactly the CUDA and cuDNN it was built for, TensorFlow loads anyway and runs on the CPU
+    started() {
+      if ((tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice !== true) throw new Error('tfjs-node-gpu loaded, but TensorFlow sees no GPU (it needs CUDA 11.2 and cuDNN 8.1; see the README, "GPUs")');
+    },
+    threads: () => 0,
+  },
+  node: { tfBackend: 'tensorflow', load: () => void require('@tensorflow/tfjs-node'), threads: () => 0 },
   webgpu: {
     tfBackend: 'webgpu',
     async load(auto) {
@@ -29,6 +40,7 @@ const candidates: Record<BackendName, Candidate> = {
       registerWebgpuKernels();
       return describeAdapter(adapter);
     },
+    started: watchDeviceErrors,
     threads: () => 1,
   },
   wasm: {
@@ -39,7 +51,7 @@ const candidates: Record<BackendName, Candidate> = {
     },
     threads: () => 1,
   },
-  cpu: { tfBackend: 'cpu', load: () => require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
+  cpu: { tfBackend: 'cpu', load: () => void require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
 };
 
 async function tryBackend(name: BackendName, auto: boolean): Promise<{ failure?: string; device?: string }> {
@@ -49,6 +61,7 @@ async function tryBackend(name: BackendName, auto: boolean): Promise<{ failure?:
     const device = (await c.load(auto)) ?? undefined;
     if (!(await tf.setBackend(c.tfBackend))) return { failure: `tfjs could not initialise the '${c.tfBackend}' backend` };
     await tf.ready();
+    c.started?.();
     silenceFirstUseBanner();
     return { device };
   } catch (e) {

@@ -11,7 +11,8 @@ export interface AdapterInfo {
 }
 
 interface GpuAdapterLike {
-  info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>>;
+  /** Dawn's Node binding says whether it is a fallback (CPU) adapter here; browsers on the adapter itself. */
+  info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>> & { isFallbackAdapter?: boolean };
   isFallbackAdapter?: boolean;
 }
 
@@ -42,7 +43,7 @@ export async function openWebgpu(): Promise<AdapterInfo> {
   const text = [i.vendor, i.architecture, i.device, i.description].join(' ');
   return {
     vendor: i.vendor ?? '', architecture: i.architecture ?? '', device: i.device ?? '', description: i.description ?? '',
-    software: Boolean(adapter.isFallbackAdapter) || SOFTWARE.test(text),
+    software: Boolean(i.isFallbackAdapter ?? adapter.isFallbackAdapter) || i.architecture === 'software' || SOFTWARE.test(text),
   };
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { releaseBackend } from '../release-backend';
 import { selectBackend } from '../select-backend';
+import { throwDeviceErrors } from './device-errors';
 import { compareWithCpu, wave } from '../wasm-kernels/test-support/compare-backends';
 import { useSoftwareAdapter } from './test-support/software-adapter';
 
@@ -34,7 +35,8 @@ describe('the webgpu backend (software adapter) against cpu', () => {
     useSoftwareAdapter();
     await selectBackend('cpu');
     const info = await selectBackend('webgpu');
-    if (process.env.RTLAB_WEBGPU_ADAPTER !== 'system') expect(info.device).toMatch(/llvmpipe/);
+    if (process.env.RTLAB_WEBGPU_ADAPTER !== 'system') expect(info.device).toMatch(/llvmpipe.*\(software\)$/);
+    else expect(info.device).not.toMatch(/\(software\)/); // tools/gpu-check.sh: the machine's GPU, not an emulation
     process.stdout.write(`webgpu adapter: ${info.device}\n`);
   });
   afterAll(() => releaseBackend());
@@ -44,5 +46,15 @@ describe('the webgpu backend (software adapter) against cpu', () => {
     expect(shapes[1]).toEqual(shapes[0]);
     expect(error).toBeLessThanOrEqual(1e-5);
     expect(leaked).toBe(0);
+  });
+
+  it('work the GPU rejects (a tensor over the storage binding limit) is an error naming the limit, not zeros; the next check is clean', async () => {
+    tf.setBackend('webgpu');
+    await throwDeviceErrors();
+    const limit = (tf.backend() as unknown as { device: { limits: { maxStorageBufferBindingSize: number } } }).device.limits.maxStorageBufferBindingSize;
+    const big = tf.mul(tf.fill([Math.floor(limit / 4) + 1024], 1), 2); // on lavapipe tfjs then reads zeros, without an exception
+    tf.dispose(big);
+    await expect(throwDeviceErrors()).rejects.toThrow(new RegExp(`^the GPU rejected work, so these results would be wrong: .*storage binding limit \\(${limit} bytes\\)`));
+    await expect(throwDeviceErrors()).resolves.toBeUndefined();
   });
 });

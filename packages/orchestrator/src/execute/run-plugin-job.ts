@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendInfo, Plugin, RtlabError } from '@rtlab/sdk';
+import { throwDeviceErrors } from '@rtlab/backends';
 import { ProgressReporter } from '../progress/progress-reporter';
 import { nodeContext } from './node-context';
 import { JobResult, PluginJob } from './plugin-job';
@@ -20,6 +21,11 @@ export async function runPluginJob(job: PluginJob, plugins: PluginFinder, backen
   if (!plugin) throw new RtlabError('plugin', `no plugin ${job.kind}/${job.plugin} is installed here`);
   const ctx = nodeContext(job.nodeId, job.key, signal, { backend, reporter, dataRoot: job.dataRoot, modelRoot: job.modelRoot, scratchDir: job.scratchDir, partBytes: job.partBytes, inputNodes: job.inputNodes }, job.firstSample);
   const before = tf.memory().numTensors;
-  const artifact = await plugin.run(job.inputs, job.params, ctx).catch(explainWasmFailure);
+  let artifact;
+  try {
+    artifact = await plugin.run(job.inputs, job.params, ctx).catch(explainWasmFailure);
+  } finally {
+    await throwDeviceErrors(); // work the GPU rejected explains a wrong result, or a failure, better than anything else
+  }
   return { artifact, leaked: tf.memory().numTensors - before };
 }
