@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { nodeRecords, ROOT, rtlab, startRtlab, Started, until, workspace } from './rtlab-cli';
+import { nodeRecords, ROOT, rtlab, startRtlab, Started, untagged, until, workspace } from './rtlab-cli';
 import { RedisServer, startRedis } from './redis-server';
 
 // Coordinators (rtlab run --queue) and worker processes (rtlab worker) on a Redis started for the test.
@@ -13,8 +13,6 @@ const TINY = [
 ];
 const sets = (...s: string[]) => s.flatMap((x) => ['--set', x]);
 const SHARED = 'shared-cache';
-/** A part file's name without its writer's tag: f0.1.<tag>.bin -> f0.1.bin. */
-const untagged = (name: string) => name.replace(/\.[0-9a-f]{8}\.bin$/, '.bin');
 
 describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a shared cache', () => {
   const dir = workspace();

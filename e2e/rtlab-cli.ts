@@ -19,6 +19,9 @@ export function rtlab(cwd: string, ...args: string[]): { code: number | null; st
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A cache part file's name without its writer's tag: f0.1.<tag>.bin -> f0.1.bin. */
+export const untagged = (name: string) => name.replace(/\.[0-9a-f]{8}\.bin$/, '.bin');
+
 /** The node lines of the run whose record the CLI named on stderr. */
 export function nodeRecords(stderr: string): { node: string; key: string; plugin: string; status: string; workers?: string[]; error?: string }[] {
   const file = /record: (.*record\.jsonl)/.exec(stderr)![1];

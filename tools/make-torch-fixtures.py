@@ -15,7 +15,6 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torchvision.models.resnet import Bottleneck
 
 ROOT = os.path.join(os.path.dirname(__file__), '..', 'packages')
 OUT = os.path.join(ROOT, 'plugin-models', 'fixtures', 'torch')
@@ -87,6 +86,7 @@ class WideResNet(nn.Module):
 # torchvision's ResNet built from its own Bottleneck blocks, with a small first-stage width.
 class BottleneckResNet(nn.Module):
     def __init__(self, blocks, planes, width_per_group, classes):
+        from torchvision.models.resnet import Bottleneck  # here, so that torch-bench.py needs no torchvision
         super().__init__()
         self.conv1 = nn.Conv2d(3, planes, 7, 2, 3, bias=False)
         self.bn1, self.relu = nn.BatchNorm2d(planes), nn.ReLU(inplace=True)

@@ -12,7 +12,8 @@ Networks are randomly initialised and in inference mode (weights do not change t
 Each workload runs once to warm up, then `--repeats` times; the median time gives images per second.
 
 Needs Debian's PyTorch:  apt-get install -y python3-torch python3-torchvision
-Run:                     /usr/bin/python3 tools/torch-bench.py [--threads N] [--repeats R] [--only NAME] [--device cpu|cuda] [--json]
+Run:                     /usr/bin/python3 tools/torch-bench.py [--threads N] [--repeats R] [--only NAME,...] [--device cpu|cuda] [--json]
+On CUDA, TF32 is switched off for convolutions and matmuls, so that PyTorch computes in float32 as tfjs does.
 """
 import argparse
 import importlib.util
@@ -128,20 +129,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--threads', type=int, default=0, help='torch threads (default: torch decides)')
     parser.add_argument('--repeats', type=int, default=3, help='timed runs after the warm-up')
-    parser.add_argument('--only', default='', help='one workload name')
+    parser.add_argument('--only', default='', help='workload names, comma-separated (default: all)')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'], help='where PyTorch runs')
     parser.add_argument('--json', action='store_true', help='print one JSON line')
     args = parser.parse_args()
     global DEVICE
     DEVICE = torch.device(args.device)
+    if DEVICE.type == 'cuda':
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    chosen = {n: w for n, w in workloads().items() if not args.only or n == args.only}
-    if not chosen:
-        parser.error(f'--only: no workload {args.only!r}')
+    only = [n for n in args.only.split(',') if n]
+    unknown = [n for n in only if n not in workloads()]
+    if unknown:
+        parser.error(f'--only: no workload {", ".join(unknown)} (there are {", ".join(workloads())})')
+    chosen = {n: w for n, w in workloads().items() if not only or n in only}
     results = {name: images_per_second(*build(), args.repeats) for name, build in chosen.items()}
-    results.update(threads=torch.get_num_threads(), torch=torch.__version__, device=args.device)
+    results.update(threads=torch.get_num_threads(), torch=torch.__version__, device=args.device, tf32=False)
     if args.json:
         print(json.dumps(results))
     else:

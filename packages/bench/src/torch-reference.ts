@@ -2,25 +2,33 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const PYTHON = '/usr/bin/python3';
-
 /** The repository's PyTorch reference: tools/torch-bench.py times the same workloads and shapes. */
 export function defaultReferenceScript(): string {
   return path.resolve(__dirname, '../../../tools/torch-bench.py');
 }
 
-/** Whether the system Python can import torch (and reach `device`), and why not. */
-export function torchAvailable(script: string, device = 'cpu'): string | undefined {
-  if (!fs.existsSync(script)) return `reference script not found at ${script}`;
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (r.status !== 0) return `${PYTHON} cannot import torch (apt-get install -y python3-torch)`;
-  if (device === 'cuda' && spawnSync(PYTHON, ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)']).status !== 0) return 'torch.cuda.is_available() is false';
-  return undefined;
+/** Where to look for a Python with torch: $RTLAB_PYTHON alone when set, else python3 on the PATH (a venv), then Debian's. */
+function pythonCandidates(): string[] {
+  return process.env.RTLAB_PYTHON ? [process.env.RTLAB_PYTHON] : ['python3', '/usr/bin/python3'];
 }
 
-/** Runs the reference for one workload with the given thread count; images/s by workload name. */
-export function runTorchReference(script: string, workload: string, threads: number, repeats: number, device = 'cpu'): Record<string, number> {
-  const r = spawnSync(PYTHON, [script, '--threads', String(threads), '--repeats', String(repeats), '--only', workload, '--device', device, '--json'], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+export type TorchReference = { python: string } | { skipped: string };
+
+/** The first Python that can import torch (and reach `device`), or why none can run the reference. */
+export function findTorch(script: string, device = 'cpu'): TorchReference {
+  if (!fs.existsSync(script)) return { skipped: `reference script not found at ${script}` };
+  const reasons: string[] = [];
+  for (const python of pythonCandidates()) {
+    const r = spawnSync(python, ['-c', 'import torch, sys; sys.exit(0 if sys.argv[1] != "cuda" or torch.cuda.is_available() else 3)', device], { encoding: 'utf8' });
+    if (r.status === 0) return { python };
+    reasons.push(r.status === 3 ? `${python}: torch.cuda.is_available() is false` : `${python} cannot import torch`);
+  }
+  return { skipped: `${reasons.join('; ')} (apt-get install -y python3-torch, or set RTLAB_PYTHON to a Python with torch)` };
+}
+
+/** Runs the reference for the given workloads in one process with the given thread count; images/s by workload name. */
+export function runTorchReference(python: string, script: string, workloads: string[], threads: number, repeats: number, device = 'cpu'): Record<string, number> {
+  const r = spawnSync(python, [script, '--threads', String(threads), '--repeats', String(repeats), '--only', workloads.join(','), '--device', device, '--json'], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
   if (r.status !== 0) throw new Error(`torch reference failed: ${r.stderr.trim().split('\n').pop()}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
