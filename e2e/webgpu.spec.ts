@@ -91,6 +91,26 @@ describe('--backend webgpu on a software adapter', () => {
     expect(differences.filter((d) => !(d <= 1e-4))).toEqual([]);
   }, 300_000);
 
+  it('a script that uses webgpu and releases it exits with 0 (Dawn crashed an exit that followed the release at once)', () => {
+    const script = `const { selectBackend, releaseBackend } = require('./packages/backends/dist/index.js');
+      const tf = require('@tensorflow/tfjs-core');
+      selectBackend('webgpu').then(async () => { await tf.add(tf.scalar(1), 1).data(); await releaseBackend(); });`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect([r.status, r.signal]).toEqual([0, null]);
+  });
+
+  it('tools/gpu-check.sh --software rehearses the GPU checks here: every step passes and the JSON says they are no GPU figures', () => {
+    const out = path.join(dir, 'gpu-check.json');
+    const r = spawnSync('bash', [path.join(ROOT, 'tools/gpu-check.sh'), out, '--software'], { encoding: 'utf8', timeout: 300_000 });
+    expect(r.stdout).toMatch(/^passed; wrote /m);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(report).toMatchObject({ passed: true, rehearsal: expect.stringContaining('not GPU figures'), steps: { adapter: 0, kernels: 0, 'bench-webgpu': 0 }, adapter: { software: true, limits: { maxStorageBufferBindingSize: expect.any(Number) } } });
+    expect(report.kernelTests).toMatchObject({ success: true, failed: 0 });
+    expect(report.kernelTests.passed).toBeGreaterThan(10);
+    expect(report.bench.webgpu.rows).toEqual([expect.objectContaining({ workload: 'dsprites-encode', rtlab: expect.any(Number) })]);
+  }, 300_000);
+
   it('fails with a clear message, and no fallback, where no adapter exists', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'packages/orchestrator/bin/rtlab.js'), 'run', PIPELINE, ...TINY, '--backend', 'webgpu'], {
       cwd: dir, encoding: 'utf8', env: { ...process.env, VK_DRIVER_FILES: '/nonexistent/icd.json', FORCE_COLOR: '0' },

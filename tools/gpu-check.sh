@@ -1,41 +1,101 @@
 #!/usr/bin/env bash
 # The GPU checks in one command, for a GPU machine without network that has this repository with its
-# node_modules copied in (built: npm run build). Writes one JSON file (default gpu-check.json):
-#   1. the WebGPU adapter rtlab finds (the machine's own, not a software one);
+# node_modules copied in, built (npm ci && npm run build on any machine, then copy). Writes one JSON file
+# (default gpu-check.json, relative to where it is called from) and exits 0 only when every check passed:
+#   0. the machine: Node, glibc, Vulkan drivers, nvidia-smi;
+#   1. the WebGPU adapter rtlab finds and its limits: it must be the machine's GPU, not a software one;
 #   2. the webgpu kernel tests against the cpu backend on that adapter;
-#   3. the benchmark on webgpu, with PyTorch's reference on CUDA when torch.cuda.is_available();
-#   4. the same benchmark on tfjs-node-gpu where that loads.
-# Usage: tools/gpu-check.sh [OUT.json] [--only workload,...]   (about 2-4 minutes on one GPU)
+#   3. the benchmark on webgpu, beside PyTorch on CUDA ($RTLAB_PYTHON, else the first python3 with torch);
+#   4. the same benchmark on tfjs-node-gpu, where that is installed.
+# Each step has a time limit; together they stay under 5 minutes (about 2 on one GPU).
+# Usage: tools/gpu-check.sh [OUT.json] [--software]
+#   --software: a rehearsal on Mesa's software device (lavapipe) where there is no GPU; its figures are
+#   not GPU figures, and the JSON says so.
 set -uo pipefail
+software=false
+out=gpu-check.json
+for arg in "$@"; do
+  case "$arg" in
+    --software) software=true ;;
+    -*) echo "gpu-check: unknown option $arg (usage: tools/gpu-check.sh [OUT.json] [--software])" >&2; exit 2 ;;
+    *) out=$arg ;;
+  esac
+done
+out=$(realpath -m "$out")
 cd "$(dirname "$0")/.."
-out=$(realpath -m "${1:-gpu-check.json}")
-shift || true
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export RTLAB_WEBGPU_ADAPTER=system
+if $software; then
+  for icd in /usr/share/vulkan/icd.d/lvp_icd.json /usr/share/vulkan/icd.d/lvp_icd.x86_64.json; do [ -e "$icd" ] && export VK_DRIVER_FILES=$icd; done
+else
+  export RTLAB_WEBGPU_ADAPTER=system
+fi
 
-node -e "require('@rtlab/backends').selectBackend('webgpu').then((b) => { console.log(JSON.stringify({ device: b.device })); require('@rtlab/backends').releaseBackend(); }, (e) => { console.log(JSON.stringify({ error: e.message })); })" > "$work/adapter.json"
-echo "adapter: $(cat "$work/adapter.json")"
-
-timeout 120 npx jest packages/backends/src/webgpu --json --outputFile="$work/kernels.json" > "$work/kernels.log" 2>&1
-echo "kernel tests: exit $? ($(grep -o 'Tests:.*' "$work/kernels.log" | head -1))"
-
-torch_device=cpu
-/usr/bin/python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null && torch_device=cuda
-for backend in webgpu node-gpu; do
-  timeout 150 node packages/bench/dist/main.js --backend "$backend" --repeats 3 --torch-device "$torch_device" --out "$work/bench-$backend.json" "$@" > "$work/bench-$backend.log" 2>&1
-  echo "bench on $backend: exit $? (log: $(tail -n 1 "$work/bench-$backend.log"))"
+for f in node_modules/.bin/jest packages/backends/dist/index.js packages/bench/dist/main.js; do
+  if [ ! -e "$f" ]; then
+    echo "gpu-check: $f is missing: copy this repository after npm ci && npm run build" >&2
+    exit 2
+  fi
 done
 
-node -e "
+# step NAME SECONDS COMMAND...: runs it with its output in $work/NAME.log and its exit status in $work/NAME.rc
+step() {
+  local name=$1 limit=$2
+  shift 2
+  timeout "$limit" "$@" > "$work/$name.log" 2>&1
+  echo $? > "$work/$name.rc"
+  echo "$name: exit $(cat "$work/$name.rc")$( [ "$(cat "$work/$name.rc")" = 124 ] && echo " (timed out after ${limit}s)")"
+}
+
+{ echo "node $(node --version)"; ldd --version 2>&1 | head -n 1; ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>&1; nvidia-smi -L 2>&1 | head -n 8; } > "$work/machine.log"
+
+step adapter 30 node -e "
+const { selectBackend, releaseBackend } = require('./packages/backends/dist/index.js');
+const tf = require('@tensorflow/tfjs-core');
+selectBackend('webgpu').then(async (b) => {
+  const { maxStorageBufferBindingSize, maxBufferSize } = tf.backend().device.limits;
+  require('fs').writeFileSync(process.argv[1], JSON.stringify({ device: b.device, software: / \(software\)\$/.test(b.device), limits: { maxStorageBufferBindingSize, maxBufferSize } }));
+  await releaseBackend();
+  if (/ \(software\)\$/.test(b.device) && process.argv[2] !== 'true') { console.error('a software adapter: not this machine\'s GPU'); process.exitCode = 1; }
+}, async (e) => { console.error(e.message); await releaseBackend(); process.exitCode = 1; });
+" "$work/adapter.json" "$software"
+echo "  $(cat "$work/adapter.json" 2>/dev/null || tail -n 1 "$work/adapter.log")"
+
+step kernels 60 node_modules/.bin/jest packages/backends/src/webgpu --json --outputFile="$work/kernels.json"
+echo "  $(grep -o 'Tests:.*' "$work/kernels.log" | head -n 1)"
+
+sizes=(--repeats 3)
+$software && sizes=(--repeats 1 --only dsprites-encode) # the attacks and WideResNet-34-10 take minutes on a software device
+step bench-webgpu 150 node packages/bench/dist/main.js --backend webgpu "${sizes[@]}" --torch-device cuda --out "$work/bench-webgpu.json"
+tail -n 12 "$work/bench-webgpu.log" | sed 's/^/  /'
+
+if node -e "require.resolve('@tensorflow/tfjs-node-gpu')" 2> /dev/null; then
+  step bench-node-gpu 60 node packages/bench/dist/main.js --backend node-gpu --repeats 3 --only dsprites-encode,dsprites-pgd,wrn-encode,wrn-pgd-step --torch-device cuda --out "$work/bench-node-gpu.json"
+  tail -n 12 "$work/bench-node-gpu.log" | sed 's/^/  /'
+else
+  echo "bench-node-gpu: skipped, @tensorflow/tfjs-node-gpu is not installed"
+fi
+
+node - "$work" "$out" "$software" <<'EOF'
 const fs = require('fs');
-const read = (f) => { try { return JSON.parse(fs.readFileSync(f, 'utf8')); } catch { return null; } };
-const kernels = read('$work/kernels.json');
-fs.writeFileSync('$out', JSON.stringify({
-  date: new Date().toISOString(), adapter: read('$work/adapter.json'), torchDevice: '$torch_device',
-  kernelTests: kernels && { passed: kernels.numPassedTests, failed: kernels.numFailedTests, failures: kernels.testResults.flatMap((r) => r.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName)) },
-  bench: { webgpu: read('$work/bench-webgpu.json'), 'node-gpu': read('$work/bench-node-gpu.json') },
-  logs: Object.fromEntries(['kernels', 'bench-webgpu', 'bench-node-gpu'].map((n) => [n, fs.readFileSync('$work/' + n + '.log', 'utf8').split('\n').slice(-20).join('\n')])),
+const path = require('path');
+const [work, out, software] = process.argv.slice(2);
+const read = (f) => { try { return JSON.parse(fs.readFileSync(path.join(work, f), 'utf8')); } catch { return null; } };
+const text = (f) => { try { return fs.readFileSync(path.join(work, f), 'utf8'); } catch { return null; } };
+const steps = Object.fromEntries(['adapter', 'kernels', 'bench-webgpu', 'bench-node-gpu'].map((s) => [s, text(`${s}.rc`) === null ? 'skipped' : Number(text(`${s}.rc`))]));
+const k = read('kernels.json');
+const kernelTests = k && {
+  success: k.success, passed: k.numPassedTests, failed: k.numFailedTests, failedSuites: k.numFailedTestSuites,
+  failures: k.testResults.flatMap((r) => r.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName)),
+  suiteErrors: k.testResults.map((r) => r.message).filter(Boolean),
+};
+const adapter = read('adapter.json');
+const passed = Object.values(steps).every((rc) => rc === 0 || rc === 'skipped') && adapter !== null && (software === 'true' || !adapter.software) && kernelTests?.success === true;
+fs.writeFileSync(out, JSON.stringify({
+  date: new Date().toISOString(), passed, ...(software === 'true' ? { rehearsal: 'on a software adapter (--software): not GPU figures' } : {}), steps, machine: text('machine.log'), adapter, kernelTests,
+  bench: { webgpu: read('bench-webgpu.json'), 'node-gpu': read('bench-node-gpu.json') },
+  logs: Object.fromEntries(Object.keys(steps).filter((s) => text(`${s}.log`) !== null).map((s) => [s, text(`${s}.log`).split('\n').slice(-30).join('\n')])),
 }, null, 2) + '\n');
-console.log('wrote $out');
-"
+console.log(`${passed ? 'passed' : 'FAILED'}; wrote ${out}`);
+process.exitCode = passed ? 0 : 1;
+EOF

@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Removes tfjs's webgpu backend, destroys its device and drops `navigator.gpu` (Dawn's instance), so
- * that the process can exit: a live Dawn device or instance keeps Node's event loop alive.
+ * that the process can exit: a live Dawn device or instance keeps Node's event loop alive. The device's
+ * queue is drained first: Dawn crashes the exiting process (SIGSEGV, SIGABRT) when it is destroyed
+ * with work or callbacks in flight.
  */
-export function releaseWebgpu(): void {
-  const backend = tf.findBackend('webgpu') as unknown as { device?: { destroy(): void } } | null;
+export async function releaseWebgpu(): Promise<void> {
+  const backend = tf.findBackend('webgpu') as unknown as { device?: { destroy(): void; queue: { onSubmittedWorkDone(): Promise<void> } } } | null;
   if (backend) {
+    await backend.device?.queue.onSubmittedWorkDone();
     tf.removeBackend('webgpu');
     backend.device?.destroy();
   }

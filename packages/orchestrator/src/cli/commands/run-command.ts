@@ -87,7 +87,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   try {
     return await runOn(backend, file, pipeline, opts, config, registry);
   } finally {
-    releaseBackend();
+    await releaseBackend();
   }
 }
 

@@ -67,7 +67,7 @@ async function workerAction(opts: WorkerCommandOptions): Promise<number> {
     return stop === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
   } finally {
     await executor?.close();
-    releaseBackend();
+    await releaseBackend();
   }
 }
 
