@@ -18,7 +18,7 @@ function write(name: string, pipeline: object): string {
 }
 
 function rtlab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 }) // a hang fails the test, not CI;
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 }); // a hang fails the test, not CI
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -230,7 +230,9 @@ describe('rtlab CLI', () => {
     expect(compared.code).toBe(0);
     expect(compared.stdout).toMatch(/^ {2}numbers\.count: \S+ -> 5$/m);
     expect(compared.stdout).toContain('tables not compared (their plugin stores no cells): table\n');
-    expect(rtlab('compare', path.dirname(a), old).stdout).toContain('params: not recorded');
+    const unrecorded = rtlab('compare', path.dirname(a), old).stdout;
+    expect(unrecorded).toContain('params: not recorded');
+    expect(unrecorded).not.toContain('nodes only in');
     const empty = rtlab('compare', path.dirname(a), path.dirname(b), '--cache-dir', 'no-cache-here');
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^error: table table of .* is not in the cache at .*no-cache-here: pass the cache that run used with --cache-dir, or rerun it\n$/);

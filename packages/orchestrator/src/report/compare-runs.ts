@@ -58,7 +58,8 @@ export function compareRuns(a: RunFolder, b: RunFolder, cacheA: ArtifactCache, c
     if (ta && tb) cells.push(...movedCells(na.node, ta, tb));
     else uncompared.push(na.node);
   }
-  return { params: a.pipeline && b.pipeline ? params : undefined, cells, uncompared, onlyInA: [...nodesA.keys()].filter((id) => !nodesB.has(id)), onlyInB: [...nodesB.keys()].filter((id) => !nodesA.has(id)) };
+  if (!a.pipeline || !b.pipeline) return { cells, uncompared, onlyInA: [], onlyInB: [] }; // what ran is not recorded: no params, no node lists
+  return { params, cells, uncompared, onlyInA: [...nodesA.keys()].filter((id) => !nodesB.has(id)), onlyInB: [...nodesB.keys()].filter((id) => !nodesA.has(id)) };
 }
 
 function tableOf(cache: ArtifactCache, key: string, node: string, run: RunFolder): TableCells | undefined {
