@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Artifact } from '@rtlab/sdk';
 import { filesUnder, tempDir } from '../test-support/temp-dir';
 import { ArtifactCache } from './artifact-cache';
-import { TENSORS_FILE } from './cache-entry';
+import { ENTRY_FILE, TENSORS_FILE } from './cache-entry';
 
 const producer = { node: 'n', plugin: 'score/x', version: '1.0.0', canonical: '{}' };
 const artifact = (n = 1000): Artifact => ({
@@ -88,12 +88,12 @@ describe('ArtifactCache', () => {
     expect(warnings).toEqual([expect.stringMatching(/damaged \(metadata sha256 does not match the entry\)/)]);
   });
 
-  it('treats an entry of another format as damage, naming the format', async () => {
+  it('treats an entry of an older format as damage, naming the format', async () => {
     await cache.put(KEY, artifact(), producer);
     const file = path.join(cache.entryDir(KEY), 'entry.json');
     fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), format: 1 }));
     expect(await cache.get(KEY)).toBeUndefined();
-    expect(warnings).toEqual([expect.stringMatching(/written in entry format 1 by another rtlab version/)]);
+    expect(warnings).toEqual([expect.stringMatching(/written in entry format 1, which this rtlab no longer reads \(it reads 2 and 4\)/)]);
   });
 
   it('does not delete an entry it cannot read: the read fails and names the folder', async () => {
@@ -119,5 +119,22 @@ describe('ArtifactCache', () => {
     await cache.put(KEY, { ...artifact(), meta: { note: 'new' } }, producer, { replace: true });
     expect((await cache.get(KEY))!.meta).toEqual({ note: 'new' });
     expect(filesUnder(root).sort()).toEqual([`ab/${KEY}/entry.json`, `ab/${KEY}/${TENSORS_FILE}`]);
+  });
+
+  it('stores an entry over the debris of an interrupted removal (a key folder without entry.json)', async () => {
+    fs.mkdirSync(cache.entryDir(KEY), { recursive: true });
+    fs.writeFileSync(path.join(cache.entryDir(KEY), TENSORS_FILE), 'half');
+    expect(cache.has(KEY)).toBe(false);
+    await cache.put(KEY, artifact(), producer);
+    expect((await cache.get(KEY))!.meta).toEqual(artifact().meta);
+  });
+
+  it('leaves an entry of a newer rtlab in place and says so, rather than removing it as damage', async () => {
+    await cache.put(KEY, artifact(), producer);
+    const file = path.join(cache.entryDir(KEY), ENTRY_FILE);
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), format: 99 }));
+    await expect(cache.get(KEY)).rejects.toThrow(/^cache entry .* was written by a newer rtlab \(entry format 99; this one reads 2 and 4\): run that version, or use another --cache-dir; it was left in place$/);
+    expect(fs.existsSync(file)).toBe(true);
+    expect(warnings).toEqual([]);
   });
 });

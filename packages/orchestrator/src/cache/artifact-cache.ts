@@ -6,9 +6,12 @@ import { CacheEntryFile, CacheEntryInfo, ENTRY_FILE, ENTRY_FORMAT, ENTRY_FORMAT_
 import { Damaged } from './damaged';
 import { readFileTensors, rememberVerified, storeFileTensors } from './stored-files';
 import { isStale, temporaryName } from './cache-temporaries';
-import { canonicalJson } from './canonical-json';
+import { metaDigest } from './meta-digest';
 
 const TMP_DIR = 'tmp';
+
+/** An entry a newer rtlab wrote: neither read nor removed (that version may share the cache). */
+class NewerFormat extends Error {}
 
 
 /**
@@ -66,6 +69,7 @@ export class ArtifactCache {
       if (!entry.files) return { type: entry.type, meta: entry.meta, tensors };
       return { type: entry.type, meta: entry.meta, tensors, files: await readFileTensors(dir, entry.files, this.verified) };
     } catch (e) {
+      if (e instanceof NewerFormat) throw new RtlabError('cache', `cache entry ${dir} was written by a newer rtlab (${e.message}): run that version, or use another --cache-dir; it was left in place`);
       if (!(e instanceof Damaged || e instanceof RtlabError)) throw unreadable(dir, e);
       this.warn(`cache entry ${key.slice(0, 12)} is damaged (${(e as Error).message}); removed, it will be recomputed`);
       await fs.promises.rm(dir, { recursive: true, force: true });
@@ -97,7 +101,7 @@ export class ArtifactCache {
       const dir = this.entryDir(key);
       await fs.promises.mkdir(path.dirname(dir), { recursive: true });
       if (await renamed(tmp, dir)) return rememberVerified(dir, files, this.verified);
-      if (!o.replace) return;
+      if (!o.replace && fs.existsSync(path.join(dir, ENTRY_FILE))) return; // a folder without entry.json is debris of a removal: replaced
       const old = path.join(tmpRoot, `${temporaryName(key)}~old`);
       await renamed(dir, old);
       if (await renamed(tmp, dir)) rememberVerified(dir, files, this.verified); // else yet another writer's entry stays
@@ -214,7 +218,8 @@ export class ArtifactCache {
       throw new Damaged(`entry.json is not JSON: ${(e as Error).message}`);
     }
     if (!entry || typeof entry !== 'object') throw new Damaged('entry.json holds no entry');
-    if (entry.format !== ENTRY_FORMAT && entry.format !== ENTRY_FORMAT_WITH_FILES) throw new Damaged(`written in entry format ${entry.format} by another rtlab version (this one reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES})`);
+    if (entry.format > ENTRY_FORMAT_WITH_FILES) throw new NewerFormat(`entry format ${entry.format}; this one reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES}`);
+    if (entry.format !== ENTRY_FORMAT && entry.format !== ENTRY_FORMAT_WITH_FILES) throw new Damaged(`written in entry format ${entry.format}, which this rtlab no longer reads (it reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES})`);
     if ((entry.format === ENTRY_FORMAT_WITH_FILES) !== (entry.files !== undefined)) throw new Damaged(`entry format ${entry.format} ${entry.files ? 'cannot have' : 'needs'} tensor files`);
     if (entry.key !== key) throw new Damaged(`entry.json names key ${entry.key}`);
     if (entry.metaSha256 !== metaDigest(entry)) throw new Damaged('metadata sha256 does not match the entry');
@@ -289,10 +294,6 @@ function duOf(p: string): number {
   return safeReaddir(p).reduce((sum, name) => sum + duOf(path.join(p, name)), 0);
 }
 
-/** The digest of what an entry returns besides its tensors: type, metadata and the description of its tensor files. */
-function metaDigest(e: Pick<CacheEntryFile, 'type' | 'meta' | 'files'>): string {
-  return createHash('sha256').update(canonicalJson(e.files ? { type: e.type, meta: e.meta, files: e.files } : { type: e.type, meta: e.meta })).digest('hex');
-}
 
 /** Renames, or reports false when the target is a non-empty folder already (another writer's entry). */
 async function renamed(from: string, to: string): Promise<boolean> {

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { Artifact, datasetView, FileTensorWriter, imageBatch, sliceDataset } from '@rtlab/sdk';
 import { filesUnder, tempDir } from '../test-support/temp-dir';
 import { ArtifactCache } from './artifact-cache';
-import { ENTRY_FILE } from './cache-entry';
+import { ENTRY_FILE, StoredFileTensor } from './cache-entry';
+import { metaDigest } from './meta-digest';
 
 const producer = { node: 'load', plugin: 'load/x', version: '1.0.0', canonical: '{}' };
 const KEY = 'cd'.repeat(32);
@@ -107,39 +108,35 @@ describe('ArtifactCache: tensors kept in files', () => {
     expect(() => d.images.gather([10])).toThrow('rows [10, 11) are outside the 10 rows of a tensor');
   });
 
+  /** Edits entry.json's description of its files and signs it again: a faulty writer, which only the structural checks catch. */
+  const rewrite = (dir: string, edit: (images: StoredFileTensor) => void) => {
+    const file = path.join(dir, ENTRY_FILE);
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(entry.files.images);
+    fs.writeFileSync(file, JSON.stringify({ ...entry, metaSha256: metaDigest(entry) }));
+  };
+
   it.each([
-    ['a flipped byte in a part', (dir: string) => { const f = partFile(dir, 1); const b = fs.readFileSync(f); b[5] ^= 0xff; fs.writeFileSync(f, b); }],
-    ['a truncated part', (dir: string) => fs.truncateSync(partFile(dir, 2), 10)],
-    ['a missing part', (dir: string) => fs.rmSync(partFile(dir, 3))],
-    ['a part named outside the entry', (dir: string) => {
-      const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
-      entry.files.images.parts[0].name = '../../../../etc/passwd';
-      fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
-    }],
-    ['parts holding fewer rows than the shape', (dir: string) => {
-      const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
+    ['a flipped byte in a part', /f0\.1\.[0-9a-f]{8}\.bin sha256 does not match the entry/, (dir: string) => { const f = partFile(dir, 1); const b = fs.readFileSync(f); b[5] ^= 0xff; fs.writeFileSync(f, b); }],
+    ['a truncated part', /f0\.2\.[0-9a-f]{8}\.bin has 10 bytes, entry says 144/, (dir: string) => fs.truncateSync(partFile(dir, 2), 10)],
+    ['a missing part', /tensor file f0\.3\.[0-9a-f]{8}\.bin is missing/, (dir: string) => fs.rmSync(partFile(dir, 3))],
+    ['an edited description not signed again', /metadata sha256 does not match the entry/, (dir: string) => {
+      const file = path.join(dir, ENTRY_FILE);
+      const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
       entry.files.images.shape[0] = 11;
-      fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
+      fs.writeFileSync(file, JSON.stringify(entry));
     }],
-    ['a shape that lies, its bytes kept (twice the rows, each half as wide)', (dir: string) => {
-      const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
-      const images = entry.files.images;
-      [images.shape[0], images.shape[1]] = [images.shape[0] * 2, images.shape[1] / 2];
-      for (const p of images.parts) p.rows *= 2;
-      fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
-    }],
-    ['a fractional row count', (dir: string) => {
-      const entry = JSON.parse(fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8'));
-      entry.files.images.parts[0].rows = 2.5;
-      entry.files.images.parts[1].rows = 3.5;
-      fs.writeFileSync(path.join(dir, ENTRY_FILE), JSON.stringify(entry));
-    }],
-  ])('treats %s as damage: warns, removes the entry, returns nothing', async (_what, damage) => {
+    ['a part named outside the entry', /names a part "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd"/, (dir: string) => rewrite(dir, (t) => (t.parts[0].name = '../../../../etc/passwd'))],
+    ['parts holding fewer rows than the shape', /has 10 rows in its parts, its shape says 11/, (dir: string) => rewrite(dir, (t) => (t.shape[0] = 11))],
+    ['a fractional row count', /part f0\.0\.[0-9a-f]{8}\.bin of "images" has 2\.5 rows/, (dir: string) => rewrite(dir, (t) => ([t.parts[0].rows, t.parts[1].rows] = [2.5, 3.5]))],
+    ['a fractional dimension', /file tensor "images" is malformed/, (dir: string) => rewrite(dir, (t) => (t.shape[1] = 4.5))],
+  ])('treats %s as damage: warns with the reason, removes the entry, returns nothing', async (_what, reason, damage) => {
     await cache.put(KEY, datasetInFiles(cache.scratchDir(KEY)), producer);
     damage(cache.entryDir(KEY));
-    expect(await cache.get(KEY)).toBeUndefined();
+    expect(await new ArtifactCache(root, (m) => warnings.push(m)).get(KEY)).toBeUndefined(); // a new process: nothing hashed yet
     expect(fs.existsSync(cache.entryDir(KEY))).toBe(false);
     expect(warnings).toEqual([expect.stringMatching(/^cache entry cdcdcdcdcdcd is damaged \(.+\); removed, it will be recomputed$/)]);
+    expect(warnings[0]).toMatch(reason);
   });
 
   it('hashes a part once per process: a part changed in place with its size and time kept is caught by a new process', async () => {

@@ -237,6 +237,19 @@ describe('rtlab CLI', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^error: table table of .* is not in the cache at .*no-cache-here: pass the cache that run used with --cache-dir, or rerun it\n$/);
   });
+
+  it('compare passes over a table that a failure upstream skipped', () => {
+    write('skipped.json', { name: 'skipped', seed: 0, nodes: {
+      numbers: { kind: 'load', plugin: 'range', params: { count: 3, start: 70 } },
+      bad: { kind: 'score', plugin: 'fail', inputs: { x: 'numbers' } },
+      table: { kind: 'table', plugin: 'toy-table', inputs: { rows: 'bad' } },
+    } });
+    const [a, b] = [rtlab('run', 'skipped.json'), rtlab('run', 'skipped.json')].map((r) => path.dirname(/record: (.*record\.jsonl)/.exec(r.stderr)![1]));
+    const compared = rtlab('compare', a, b);
+    expect(compared.stderr).not.toMatch(/error/);
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toContain('tables: none finished in both runs');
+  });
 });
 
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {

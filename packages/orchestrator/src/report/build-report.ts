@@ -4,9 +4,8 @@ import { Artifact, Plugin, RtlabError, standaloneContext } from '@rtlab/sdk';
 import { ArtifactCache } from '../cache/artifact-cache';
 import { PluginFinder } from '../execute/run-plugin-job';
 import { writeAtomically } from '../files/write-atomically';
-import { NodeRecord } from '../run/run-record';
 import { reportPage } from './report-page';
-import { REPORT_FILE, RunFolder } from './run-folder';
+import { finished, REPORT_FILE, RunFolder } from './run-folder';
 
 /** The plugin a run without a report node is reported with. */
 export const DEFAULT_REPORT = { kind: 'report', name: 'html' };
@@ -20,7 +19,6 @@ export interface BuiltReport {
   pngs: string[];
 }
 
-const finished = (n: NodeRecord) => n.status === 'computed' || n.status === 'hit' || n.status === 'joined';
 
 /**
  * Writes `report.html` into a run's folder from its record and the cache: the run's own report nodes

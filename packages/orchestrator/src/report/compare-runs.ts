@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { escapeHtml, RtlabError, TableCells, tableCells } from '@rtlab/sdk';
 import { ArtifactCache } from '../cache/artifact-cache';
-import { RunFolder } from './run-folder';
+import { finished, RunFolder } from './run-folder';
 
 export interface ParamChange {
   node: string;
@@ -22,6 +22,8 @@ export interface RunComparison {
   /** Undefined when a run's record has no pipeline line (records written before rtlab recorded it). */
   params?: ParamChange[];
   cells: CellChange[];
+  /** Table nodes finished in both runs whose cells were compared. */
+  compared: number;
   /** Table nodes whose plugin stores no cells (no `formats.json`), so that nothing of them was compared. */
   uncompared: string[];
   onlyInA: string[];
@@ -51,15 +53,20 @@ export function compareRuns(a: RunFolder, b: RunFolder, cacheA: ArtifactCache, c
   }
   const cells: CellChange[] = [];
   const uncompared: string[] = [];
-  for (const na of a.nodes.filter((n) => n.plugin.startsWith('table/') && n.status !== 'failed')) {
-    const nb = b.nodes.find((n) => n.node === na.node && n.status !== 'failed');
+  let compared = 0;
+  for (const na of a.nodes.filter((n) => n.plugin.startsWith('table/') && finished(n))) {
+    const nb = b.nodes.find((n) => n.node === na.node && finished(n));
     if (!nb) continue;
     const [ta, tb] = [tableOf(cacheA, na.key, na.node, a), tableOf(cacheB, nb.key, nb.node, b)];
-    if (ta && tb) cells.push(...movedCells(na.node, ta, tb));
-    else uncompared.push(na.node);
+    if (ta && tb) {
+      cells.push(...movedCells(na.node, ta, tb));
+      compared++;
+    } else {
+      uncompared.push(na.node);
+    }
   }
-  if (!a.pipeline || !b.pipeline) return { cells, uncompared, onlyInA: [], onlyInB: [] }; // what ran is not recorded: no params, no node lists
-  return { params, cells, uncompared, onlyInA: [...nodesA.keys()].filter((id) => !nodesB.has(id)), onlyInB: [...nodesB.keys()].filter((id) => !nodesA.has(id)) };
+  if (!a.pipeline || !b.pipeline) return { cells, compared, uncompared, onlyInA: [], onlyInB: [] }; // what ran is not recorded: no params, no node lists
+  return { params, cells, compared, uncompared, onlyInA: [...nodesA.keys()].filter((id) => !nodesB.has(id)), onlyInB: [...nodesB.keys()].filter((id) => !nodesA.has(id)) };
 }
 
 function tableOf(cache: ArtifactCache, key: string, node: string, run: RunFolder): TableCells | undefined {
@@ -95,7 +102,7 @@ export function comparisonText(c: RunComparison, a: RunFolder, b: RunFolder): st
   if (c.onlyInA.length) lines.push(`nodes only in A: ${c.onlyInA.join(', ')}`);
   if (c.onlyInB.length) lines.push(`nodes only in B: ${c.onlyInB.join(', ')}`);
   if (c.uncompared.length) lines.push(`tables not compared (their plugin stores no cells): ${c.uncompared.join(', ')}`);
-  lines.push(c.cells.length ? `table cells that moved (${c.cells.length}):` : `tables: every cell ${c.uncompared.length ? 'of the others ' : ''}the same`);
+  lines.push(c.cells.length ? `table cells that moved (${c.cells.length}):` : c.compared ? `tables: every cell ${c.uncompared.length ? 'of the others ' : ''}the same` : 'tables: none finished in both runs');
   for (const cell of c.cells) lines.push(`  ${cell.table}: ${cell.row} / ${cell.column}: ${cell.a} -> ${cell.b}`);
   return lines.join('\n') + '\n';
 }
@@ -113,7 +120,7 @@ export function comparisonPage(c: RunComparison, a: RunFolder, b: RunFolder): st
     ...(c.onlyInA.length || c.onlyInB.length ? [`<p>Nodes only in A: ${e(c.onlyInA.join(', ') || 'none')}; only in B: ${e(c.onlyInB.join(', ') || 'none')}.</p>`] : []),
     '<h2>Table cells that moved</h2>',
     ...(c.uncompared.length ? [`<p>Not compared (their plugin stores no cells): ${e(c.uncompared.join(', '))}.</p>`] : []),
-    c.cells.length ? table('cells', ['table', 'row', 'column', 'A', 'B'], c.cells.map((x) => [x.table, x.row, x.column, x.a, x.b])) : '<p>None: every cell is the same.</p>',
+    c.cells.length ? table('cells', ['table', 'row', 'column', 'A', 'B'], c.cells.map((x) => [x.table, x.row, x.column, x.a, x.b])) : c.compared ? '<p>None: every cell is the same.</p>' : '<p>No table finished in both runs.</p>',
     '</body>', '</html>', '',
   ].join('\n');
 }

@@ -16,6 +16,9 @@ export interface RunFolder {
   end?: EndLine;
 }
 
+/** Whether a node's result exists: computed by the run, found in the cache, or computed by another run it joined. */
+export const finished = (n: NodeRecord) => n.status === 'computed' || n.status === 'hit' || n.status === 'joined';
+
 /** A run folder from a path to it (or to its record.jsonl), else a one-line error naming the path. */
 export function readRunFolder(where: string): RunFolder {
   const dir = path.resolve(where.endsWith(RECORD_FILE) ? path.dirname(where) : where);
