@@ -11,8 +11,8 @@ The workloads match packages/bench/src/workloads.ts shape for shape:
 Networks are randomly initialised and in inference mode (weights do not change the arithmetic).
 Each workload runs once to warm up, then `--repeats` times; the median time gives images per second.
 
-Needs Debian's PyTorch:  apt-get install -y python3-torch python3-torchvision
-Run:                     /usr/bin/python3 tools/torch-bench.py [--threads N] [--repeats R] [--only NAME,...] [--device cpu|cuda] [--json]
+Needs PyTorch (here Debian's: apt-get install -y python3-torch; torchvision is not needed)
+Run:                     python3 tools/torch-bench.py [--threads N] [--repeats R] [--only NAME,...] [--device cpu|cuda] [--json]
 On CUDA, TF32 is switched off for convolutions and matmuls, so that PyTorch computes in float32 as tfjs does.
 """
 import argparse

@@ -10,6 +10,8 @@ interface WatchedDevice {
 
 let device: WatchedDevice | undefined;
 let firstError: string | undefined;
+/** A lost device stays lost: every later check fails too. */
+let lost: string | undefined;
 
 /**
  * Keeps the first error the webgpu device reports. Dawn rejects invalid work (a tensor larger than a
@@ -17,14 +19,19 @@ let firstError: string | undefined;
  * Call once the backend is set.
  */
 export function watchDeviceErrors(): void {
-  device = (tf.backend() as unknown as { device: WatchedDevice }).device;
-  firstError = undefined;
-  device.addEventListener('uncapturederror', (e) => {
-    firstError ??= (e.error?.message ?? 'unknown error').split('\n')[0];
+  const watched = (tf.backend() as unknown as { device: WatchedDevice }).device;
+  [device, firstError, lost] = [watched, undefined, undefined];
+  watched.addEventListener('uncapturederror', (e) => {
+    if (device === watched) firstError ??= (e.error?.message ?? 'unknown error').split('\n')[0];
   });
-  void device.lost.then((info) => {
-    if (info.reason !== 'destroyed') firstError ??= `the device was lost (${info.message ?? info.reason})`;
+  void watched.lost.then((info) => {
+    if (device === watched && info.reason !== 'destroyed') lost ??= `the device was lost (${info.message ?? info.reason})`;
   });
+}
+
+/** Stops checking the device (it is being released): its later events concern no job. */
+export function forgetDevice(): void {
+  [device, firstError, lost] = [undefined, undefined, undefined];
 }
 
 /**
@@ -35,7 +42,7 @@ export async function throwDeviceErrors(): Promise<void> {
   if (!device || tf.getBackend() !== 'webgpu') return;
   await device.queue.onSubmittedWorkDone();
   await new Promise((resolve) => setImmediate(resolve)); // the error event comes after the work it rejected
-  const error = firstError;
+  const error = lost ?? firstError;
   if (error === undefined) return;
   firstError = undefined;
   throw new RtlabError('plugin', `the GPU rejected work, so these results would be wrong: ${error} A tensor larger than the device's storage binding limit (${device.limits.maxStorageBufferBindingSize} bytes) is the usual cause: lower the node's batchSize or gradientBatch`);

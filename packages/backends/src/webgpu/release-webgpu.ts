@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { forgetDevice } from './device-errors';
 
 /**
  * Removes tfjs's webgpu backend, destroys its device and drops `navigator.gpu` (Dawn's instance), so
@@ -8,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export async function releaseWebgpu(): Promise<void> {
   const backend = tf.findBackend('webgpu') as unknown as { device?: { destroy(): void; queue: { onSubmittedWorkDone(): Promise<void> } } } | null;
+  forgetDevice();
   if (backend) {
     await backend.device?.queue.onSubmittedWorkDone();
     tf.removeBackend('webgpu');

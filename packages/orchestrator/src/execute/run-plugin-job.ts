@@ -25,7 +25,8 @@ export async function runPluginJob(job: PluginJob, plugins: PluginFinder, backen
   try {
     artifact = await plugin.run(job.inputs, job.params, ctx).catch(explainWasmFailure);
   } finally {
-    await throwDeviceErrors(); // work the GPU rejected explains a wrong result, or a failure, better than anything else
+    // work the GPU rejected explains a wrong result, or a failure, better than anything else (an abort aside)
+    if (!signal.aborted) await throwDeviceErrors();
   }
   return { artifact, leaked: tf.memory().numTensors - before };
 }

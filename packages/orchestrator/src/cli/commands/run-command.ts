@@ -87,7 +87,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   try {
     return await runOn(backend, file, pipeline, opts, config, registry);
   } finally {
-    await releaseBackend();
+    await releaseBackend().catch((e) => process.stderr.write(`warning: could not release the ${backend.name} backend: ${(e as Error).message}\n`));
   }
 }
 

@@ -67,7 +67,7 @@ async function workerAction(opts: WorkerCommandOptions): Promise<number> {
     return stop === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
   } finally {
     await executor?.close();
-    await releaseBackend();
+    await releaseBackend().catch((e) => process.stderr.write(`warning: could not release the tensor backend: ${(e as Error).message}\n`));
   }
 }
 
