@@ -30,7 +30,8 @@ const candidates: Record<BackendName, Candidate> = {
     },
     threads: () => 0,
   },
-  node: { tfBackend: 'tensorflow', load: () => void require('@tensorflow/tfjs-node'), threads: () => 0 },
+  // where tfjs-node-gpu loaded but saw no GPU, its TensorFlow is the CPU one: a second libtensorflow must not load beside it
+  node: { tfBackend: 'tensorflow', load: () => void (tf.engine().registryFactory.tensorflow ? undefined : require('@tensorflow/tfjs-node')), threads: () => 0 },
   webgpu: {
     tfBackend: 'webgpu',
     async load(auto) {
