@@ -23,7 +23,8 @@ for arg in "$@"; do
   esac
 done
 out=$(realpath -m "$out")
-if ! mkdir -p "$(dirname "$out")" || ! touch "$out"; then
+# before any device time is spent: a result that cannot be written is lost with the temporary folder
+if ! mkdir -p "$(dirname "$out")" 2> /dev/null || ! probe=$(mktemp -p "$(dirname "$out")" .gpu-check-XXXXXX 2> /dev/null) || ! rm -f "$probe"; then
   echo "gpu-check: cannot write $out" >&2
   exit 2
 fi
