@@ -43,9 +43,13 @@ export function zoomLinear(img: Float32Array, [h, w, c]: [number, number, number
     const { i0: y0, i1: y1, t: v } = ty[y];
     for (let x = 0; x < ow; x++) {
       const { i0: x0, i1: x1, t: u } = tx[x];
+      // the four neighbours' offsets: every output value of every zoom of every image passes here
+      const a = (y0 * w + x0) * c;
+      const b = (y0 * w + x1) * c;
+      const d = (y1 * w + x0) * c;
+      const e = (y1 * w + x1) * c;
       for (let k = 0; k < c; k++) {
-        const at = (yy: number, xx: number) => img[(yy * w + xx) * c + k];
-        data[(y * ow + x) * c + k] = (1 - v) * ((1 - u) * at(y0, x0) + u * at(y0, x1)) + v * ((1 - u) * at(y1, x0) + u * at(y1, x1));
+        data[(y * ow + x) * c + k] = (1 - v) * ((1 - u) * img[a + k] + u * img[b + k]) + v * ((1 - u) * img[d + k] + u * img[e + k]);
       }
     }
   }
