@@ -20,8 +20,9 @@ describe('fine-tuning against PyTorch, on wasm', () => {
     const io = decodeSafetensors(fs.readFileSync(path.join(FIXTURES, 'wrn-10-2.sgd.io.safetensors'))).tensors;
     const optimizer = new SgdMomentum(0.9, 5e-4);
     const before = tf.memory().numTensors;
+    const batch = 8 * 32 * 32 * 3; // the fixture's batches: 8 CIFAR images each
     for (let s = 0; s < 2; s++) {
-      const x = tf.tensor4d(io.input.data.subarray(s * 8 * 3072, (s + 1) * 8 * 3072) as Float32Array, [8, 32, 32, 3]);
+      const x = tf.tensor4d(io.input.data.subarray(s * batch, (s + 1) * batch) as Float32Array, [8, 32, 32, 3]);
       const y = tf.tensor1d(io.labels.data.subarray(s * 8, (s + 1) * 8) as Int32Array, 'int32');
       await finetuneStep(net, { part: 'all', batchNormTraining: true }, optimizer, x, y, 'classification', 0.05);
       tf.dispose([x, y]);
