@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, rtlab, statuses, workspace } from './rtlab-cli';
+import { ROOT, rtlab, set, statuses, workspace } from './rtlab-cli';
 
-const set = (...s: string[]) => s.flatMap((x) => ['--set', x]);
 /** The shared nodes at the sizes of the other dSprites specs; training and attacks shortened. */
 const SMALL = set(
   'train.count=160', 'test.count=12', 'net-{pre}.epochs=2', 'net-{pre}.batchSize=64', 'net-{pre}.adversarial.steps=1', 'probe-{pre}.epochs=3',

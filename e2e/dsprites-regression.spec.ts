@@ -1,14 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, rtlab, statuses, workspace } from './rtlab-cli';
+import { ROOT, rtlab, set, statuses, workspace } from './rtlab-cli';
 
 const PIPELINE = path.join(ROOT, 'pipelines/dsprites-regression.json');
 /** The default experiment at a tiny size: same graph, fewer samples, epochs and steps. */
-const TINY = [
-  'train.count=160', 'test.count=12',
+const TINY = set('train.count=160', 'test.count=12',
   'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.adversarial.steps=1',
-  'probe-{pre}-{fov}.epochs=2', 'as-{pre}-{attack}.steps=3', 'loss-{pre}-{fov}-{attack}.steps=3',
-].flatMap((s) => ['--set', s]);
+  'probe-{pre}-{fov}.epochs=2', 'as-{pre}-{attack}.steps=3', 'loss-{pre}-{fov}-{attack}.steps=3');
 
 describe('pipelines/dsprites-regression.json at a tiny size', () => {
   const dir = workspace();

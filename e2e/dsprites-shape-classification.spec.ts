@@ -1,7 +1,6 @@
 import * as path from 'node:path';
-import { ROOT, rtlab, statuses, workspace } from './rtlab-cli';
+import { ROOT, rtlab, set, statuses, workspace } from './rtlab-cli';
 
-const set = (...s: string[]) => s.flatMap((x) => ['--set', x]);
 /** The shared nodes at the sizes of dsprites-regression.spec.ts, so the two pipelines share cache entries. */
 const SHARED = set('train.count=160', 'test.count=12', 'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.adversarial.steps=1', 'as-{pre}-{attack}.steps=3');
 

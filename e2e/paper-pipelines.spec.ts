@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { ROOT, rtlab, workspace } from './rtlab-cli';
-import { CIFAR100_NET, dataFolder, FIXTURES, IMAGENET_NET, set } from './transfer-data';
+import { ROOT, rtlab, set, workspace } from './rtlab-cli';
+import { CIFAR100_NET, dataFolder, FIXTURES, IMAGENET_NET } from './transfer-data';
 
 // The paper's fine-tuning, distribution-shift and weight-decay pipelines end to end on tiny real-format
 // files and the fixture networks, at a few samples, epochs and steps.

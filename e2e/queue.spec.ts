@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { nodeRecords, ROOT, rtlab, startRtlab, Started, untagged, until, workspace } from './rtlab-cli';
+import { nodeRecords, ROOT, rtlab, set, Started, startRtlab, untagged, until, workspace } from './rtlab-cli';
 import { RedisServer, startRedis } from './redis-server';
 
 // Coordinators (rtlab run --queue) and worker processes (rtlab worker) on a Redis started for the test.
@@ -11,7 +11,6 @@ const TINY = [
   'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.adversarial.steps=1',
   'probe-{pre}-{fov}.epochs=2', 'as-{pre}-{attack}.steps=3', 'loss-{pre}-{fov}-{attack}.steps=3',
 ];
-const sets = (...s: string[]) => s.flatMap((x) => ['--set', x]);
 const SHARED = 'shared-cache';
 
 describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a shared cache', () => {
@@ -39,9 +38,9 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
   });
 
   it('a coordinator and three workers print the table of a local run', async () => {
-    const local = rtlab(dir, 'run', PIPELINE, ...sets(...TINY), '--cache-dir', 'local-cache');
+    const local = rtlab(dir, 'run', PIPELINE, ...set(...TINY), '--cache-dir', 'local-cache');
     expect(local.code).toBe(0);
-    const run = await finished(coordinate(...sets(...TINY)));
+    const run = await finished(coordinate(...set(...TINY)));
     expect([run.code, run.stderr]).toEqual([0, expect.not.stringMatching(/warning|error/)]);
     expect(run.stdout).toBe(local.stdout);
     const records = nodeRecords(run.stderr);
@@ -53,7 +52,7 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
 
   it('--force runs a node again on the queue, although its finished job is still kept', async () => {
     const before = workers.map((w) => w.stderr().length);
-    const run = await finished(coordinate(...sets(...TINY), '--only', 'as-random-linf', '--force', 'as-random-linf'));
+    const run = await finished(coordinate(...set(...TINY), '--only', 'as-random-linf', '--force', 'as-random-linf'));
     expect(run.code).toBe(0);
     expect(nodeRecords(run.stderr).find((r) => r.node === 'as-random-linf')!.status).toBe('computed');
     const ran = workers.flatMap((w, i) => w.stderr().slice(before[i]).split('\n')).filter((l) => l.startsWith('✓ as-random-linf computed'));
@@ -62,8 +61,8 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
 
   it('a sharded node on the queue, its data kept in files (--part-bytes), stores the bytes of one local run', async () => {
     const only = ['--only', 'as-random-linf'];
-    const local = rtlab(dir, 'run', PIPELINE, ...sets(...TINY, 'as-{pre}-{attack}.steps=4'), ...only, '--cache-dir', 'local-cache');
-    const run = await finished(coordinate(...sets(...TINY, 'as-{pre}-{attack}.steps=4'), ...only, '--shards', '3', '--force', 'test', '--part-bytes', '20000'));
+    const local = rtlab(dir, 'run', PIPELINE, ...set(...TINY, 'as-{pre}-{attack}.steps=4'), ...only, '--cache-dir', 'local-cache');
+    const run = await finished(coordinate(...set(...TINY, 'as-{pre}-{attack}.steps=4'), ...only, '--shards', '3', '--force', 'test', '--part-bytes', '20000'));
     expect([local.code, run.code]).toEqual([0, 0]);
     const entry = (cache: string, node: string) => {
       const key = nodeRecords(run.stderr).find((r) => r.node === node)!.key;
@@ -76,7 +75,7 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
   }, 180_000);
 
   it('a worker SIGKILLed mid-node: its job goes back to the queue, another worker finishes it, the table is identical', async () => {
-    const slow = sets(...TINY, 'net-{pre}.epochs=6');
+    const slow = set(...TINY, 'net-{pre}.epochs=6');
     const local = rtlab(dir, 'run', PIPELINE, ...slow, '--cache-dir', 'local-cache');
     expect(local.code).toBe(0);
     const before = workers.map((w) => w.stderr().length);
@@ -96,7 +95,7 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
   }, 240_000);
 
   it('a coordinator killed mid-run: rerun, it takes what is cached and joins the jobs still queued', async () => {
-    const changed = sets(...TINY, 'loss-{pre}-{fov}-{attack}.steps=4');
+    const changed = set(...TINY, 'loss-{pre}-{fov}-{attack}.steps=4');
     const local = rtlab(dir, 'run', PIPELINE, ...changed, '--cache-dir', 'local-cache');
     const first = coordinate(...changed);
     await until(() => /✓ loss-/.test(first.stderr()), 120_000);
@@ -111,7 +110,7 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
   }, 240_000);
 
   it('two coordinators started together compute every node once', async () => {
-    const changed = sets(...TINY, 'probe-{pre}-{fov}.epochs=3');
+    const changed = set(...TINY, 'probe-{pre}-{fov}.epochs=3');
     const before = workers.map((w) => w.stderr().length);
     const [a, b] = await Promise.all([finished(coordinate(...changed)), finished(coordinate(...changed))]);
     expect([a.code, b.code]).toEqual([0, 0]);
@@ -132,7 +131,7 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
   }, 240_000);
 
   it('a node failing on a worker names the node, the cause and the worker; its descendants are skipped', async () => {
-    const run = await finished(coordinate(...sets(...TINY, 'net-{pre}.lr=1e38'), '--only', 'features-standard'));
+    const run = await finished(coordinate(...set(...TINY, 'net-{pre}.lr=1e38'), '--only', 'features-standard'));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`error: node "net-standard" failed: .*(NaN|Infinity).*learning rate.* \\(on worker ${os.hostname()}:\\d+\\)`));
     expect(run.stderr).toContain('- features-standard skipped: "net-standard" failed');

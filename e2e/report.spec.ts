@@ -4,11 +4,10 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { Browser } from 'puppeteer-core';
 import { launchChromium, openFile } from './browser';
-import { nodeRecords, ROOT, rtlab, workspace } from './rtlab-cli';
+import { nodeRecords, ROOT, rtlab, set, workspace } from './rtlab-cli';
 
 // Reports opened in a real browser (Debian's headless chromium): the default experiment's and the shape
 // pipeline's at a tiny size, and the page comparing two runs.
-const set = (...s: string[]) => s.flatMap((x) => ['--set', x]);
 const SHARED = set('train.count=160', 'test.count=12', 'net-{pre}.epochs=2', 'net-{pre}.batchSize=64', 'net-{pre}.adversarial.steps=1', 'as-{pre}-{attack}.steps=3');
 const REGRESSION = [path.join(ROOT, 'pipelines/dsprites-regression.json'), ...SHARED, ...set('probe-{pre}-{fov}.epochs=2', 'loss-{pre}-{fov}-{attack}.steps=1')];
 const SHAPE = [path.join(ROOT, 'pipelines/dsprites-shape-classification.json'), ...SHARED, ...set('probe-{pre}.epochs=3', 'ce-{pre}-{attack}.steps=3')];

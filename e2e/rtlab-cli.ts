@@ -19,6 +19,9 @@ export function rtlab(cwd: string, ...args: string[]): { code: number | null; st
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `--set` options: set('a.b=1', 'c.d=2') -> ['--set', 'a.b=1', '--set', 'c.d=2']. */
+export const set = (...s: string[]) => s.flatMap((x) => ['--set', x]);
+
 /** A cache part file's name without its writer's tag: f0.1.<tag>.bin -> f0.1.bin. */
 export const untagged = (name: string) => name.replace(/\.[0-9a-f]{8}\.bin$/, '.bin');
 

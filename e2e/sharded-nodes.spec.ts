@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, rtlab, workspace } from './rtlab-cli';
+import { ROOT, rtlab, set, workspace } from './rtlab-cli';
 
 // A per-sample node (an attack) split into shards that run at once on the workers gives the bytes of one run.
 const PIPELINE = path.join(ROOT, 'pipelines/dsprites-regression.json');
-const SMALL = ['train.count=64', 'test.count=14', 'as-{pre}-{attack}.steps=3', 'as-{pre}-{attack}.batchSize=3'].flatMap((s) => ['--set', s]);
+const SMALL = set('train.count=64', 'test.count=14', 'as-{pre}-{attack}.steps=3', 'as-{pre}-{attack}.batchSize=3');
 const NODES = ['as-random-linf', 'as-random-l2'];
 
 describe('sharded attack nodes', () => {

@@ -1,11 +1,9 @@
 import * as path from 'node:path';
 import { writeCifar10, writeCifar100, writeFashionMnist, writeImagenetFolder, writeIntelImage } from '../packages/plugin-datasets/src/test-support/dataset-files';
-import { ROOT } from './rtlab-cli';
+import { ROOT, set } from './rtlab-cli';
 
 /** Tiny PyTorch checkpoints of the paper's network families (tools/make-torch-fixtures.py). */
 export const FIXTURES = path.join(ROOT, 'packages/plugin-models/fixtures/torch');
-
-export const set = (...s: string[]) => s.flatMap((x) => ['--set', x]);
 
 /** The CIFAR-100 pipelines' WideResNet-34-10 as a WideResNet-10-1 fixture of the same family. */
 export const CIFAR100_NET = set('net.depth=10', 'net.widen=1', 'net.checkpoint=wrn-10-1-c100.pt');

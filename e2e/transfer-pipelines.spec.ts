@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, rtlab, statuses, untagged, workspace } from './rtlab-cli';
-import { CIFAR100_NET, dataFolder, FIXTURES, IMAGENET_NET, set } from './transfer-data';
+import { ROOT, rtlab, set, statuses, untagged, workspace } from './rtlab-cli';
+import { CIFAR100_NET, dataFolder, FIXTURES, IMAGENET_NET } from './transfer-data';
 
 // The paper's pipelines end to end on tiny files in the real formats (written here) and tiny networks of the
 // same families (PyTorch checkpoints from tools/make-torch-fixtures.py), at a few samples, epochs and steps.

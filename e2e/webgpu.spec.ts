@@ -3,16 +3,14 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { useSoftwareAdapter } from '../packages/backends/src/webgpu/test-support/software-adapter';
 import { ArtifactCache } from '../packages/orchestrator/src/cache/artifact-cache';
-import { nodeRecords, ROOT, rtlab, workspace } from './rtlab-cli';
+import { nodeRecords, ROOT, rtlab, set, workspace } from './rtlab-cli';
 
 // The GPU path on Mesa's software device (lavapipe), which `npm test` installs: the default experiment
 // at a tiny size on webgpu beside the same run on wasm. Pretraining uses SGD, whose step is a continuous
 // function of the gradient; Adam's first steps are sign steps, like Linf-PGD's (see below).
 const PIPELINE = path.join(ROOT, 'pipelines/dsprites-regression.json');
-const TINY = [
-  'train.count=160', 'test.count=12', 'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.optimizer=sgd', 'net-{pre}.adversarial.steps=1',
-  'probe-{pre}-{fov}.epochs=2', 'as-{pre}-{attack}.steps=3', 'loss-{pre}-{fov}-{attack}.steps=3',
-].flatMap((s) => ['--set', s]);
+const TINY = set('train.count=160', 'test.count=12', 'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.optimizer=sgd', 'net-{pre}.adversarial.steps=1',
+  'probe-{pre}-{fov}.epochs=2', 'as-{pre}-{attack}.steps=3', 'loss-{pre}-{fov}-{attack}.steps=3');
 
 type Row = { pre: string; attack: string; fov: string; lhs: number; rhs: number; holds: boolean };
 const scoresOf = (stderr: string): Row[] => {
@@ -75,7 +73,7 @@ describe('--backend webgpu on a software adapter', () => {
   }, 300_000);
 
   it('fine-tunes every parameter of a network (SGD, batch norm in training mode) as wasm does', async () => {
-    const ft = [path.join(ROOT, 'pipelines/dsprites-finetune.json'), '--only', 'tuned-standard-ft', ...['train.count=160', 'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.optimizer=sgd', 'tuned-{pre}-{mode}.batchSize=32'].flatMap((s) => ['--set', s])];
+    const ft = [path.join(ROOT, 'pipelines/dsprites-finetune.json'), '--only', 'tuned-standard-ft', ...set('train.count=160', 'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.optimizer=sgd', 'tuned-{pre}-{mode}.batchSize=32')];
     const gpu = rtlab(dir, 'run', ...ft, '--backend', 'webgpu', '--cache-dir', 'cache-webgpu');
     expect(gpu.stderr).not.toMatch(/leaked|warning:/);
     expect(gpu.code).toBe(0);
