@@ -5,15 +5,16 @@ import { registerGradients } from './tfjs-gradients';
 import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels';
 import { registerWebgpuKernels } from './webgpu/register-webgpu-kernels';
 import { watchDeviceErrors } from './webgpu/device-errors';
-import { describeAdapter, openWebgpu } from './webgpu/webgpu-adapter';
+import { AdapterInfo, describeAdapter, openWebgpu } from './webgpu/webgpu-adapter';
+import { probeAdapter } from './webgpu/probe-adapter';
 
 interface Candidate {
   tfBackend: string;
   /**
    * Registers the backend with tfjs (throws when its package, native library or device is missing);
-   * returns the device it found, if it names one. `auto`: the backend was not asked for by name.
+   * returns the device it found, if it names one.
    */
-  load(auto: boolean): void | Promise<string | void>;
+  load(how: SelectOptions & { auto: boolean }): void | Promise<string | void>;
   /** Once tfjs runs on it: throws when it is not what was asked for; may start watching its device. */
   started?(): void;
   threads(): number;
@@ -34,9 +35,13 @@ const candidates: Record<BackendName, Candidate> = {
   node: { tfBackend: 'tensorflow', load: () => void (tf.engine().registryFactory.tensorflow ? undefined : require('@tensorflow/tfjs-node')), threads: () => 0 },
   webgpu: {
     tfBackend: 'webgpu',
-    async load(auto) {
+    async load({ auto, debug }) {
+      // asked by name, Dawn's own messages may say why it fails; under auto a child looks first, quietly
+      const probed = auto ? probeAdapter(debug ?? false) : undefined;
+      if (probed && 'failure' in probed) throw new Error(probed.failure);
+      if (probed?.software) throw new Error(softwareOnly(probed));
       const adapter = await openWebgpu();
-      if (auto && adapter.software) throw new Error(`only a software adapter (${describeAdapter(adapter)}), slower than wasm; ask for it with --backend webgpu`);
+      if (auto && adapter.software) throw new Error(softwareOnly(adapter));
       require('@tensorflow/tfjs-backend-webgpu');
       registerWebgpuKernels();
       return describeAdapter(adapter);
@@ -55,11 +60,18 @@ const candidates: Record<BackendName, Candidate> = {
   cpu: { tfBackend: 'cpu', load: () => void require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
 };
 
-async function tryBackend(name: BackendName, auto: boolean): Promise<{ failure?: string; device?: string }> {
+const softwareOnly = (a: AdapterInfo) => `only a software adapter (${describeAdapter(a)}), slower than wasm; ask for it with --backend webgpu`;
+
+export interface SelectOptions {
+  /** Show Dawn's native messages even where `auto` only probes the WebGPU adapter. */
+  debug?: boolean;
+}
+
+async function tryBackend(name: BackendName, how: SelectOptions & { auto: boolean }): Promise<{ failure?: string; device?: string }> {
   const c = candidates[name];
   try {
     registerGradients();
-    const device = (await c.load(auto)) ?? undefined;
+    const device = (await c.load(how)) ?? undefined;
     if (!(await tf.setBackend(c.tfBackend))) return { failure: `tfjs could not initialise the '${c.tfBackend}' backend` };
     await tf.ready();
     c.started?.();
@@ -77,11 +89,11 @@ async function tryBackend(name: BackendName, auto: boolean): Promise<{ failure?:
  * were skipped. A backend asked for by name either starts or fails: there is no silent fallback.
  * @example const info = await selectBackend('auto'); console.log(describeBackend(info));
  */
-export async function selectBackend(preferred: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
+export async function selectBackend(preferred: BackendName | 'auto' = 'auto', options: SelectOptions = {}): Promise<BackendInfo> {
   const order: readonly BackendName[] = preferred === 'auto' ? BACKEND_ORDER : [preferred];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
-    const { failure, device } = await tryBackend(name, preferred === 'auto');
+    const { failure, device } = await tryBackend(name, { ...options, auto: preferred === 'auto' });
     if (failure === undefined) {
       const c = candidates[name];
       return { name, tfBackend: c.tfBackend, threads: c.threads() || defaultThreads(), skipped, ...(device ? { device } : {}) };

@@ -10,8 +10,8 @@ export interface AdapterInfo {
   software: boolean;
 }
 
-interface GpuAdapterLike {
-  /** Dawn's Node binding says whether it is a fallback (CPU) adapter here; browsers on the adapter itself. */
+/** What an adapter tells about itself: Dawn's Node binding says whether it is a fallback (CPU) adapter in `info`, browsers on the adapter. */
+export interface GpuAdapterLike {
   info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>> & { isFallbackAdapter?: boolean };
   isFallbackAdapter?: boolean;
 }
@@ -22,13 +22,18 @@ interface GpuLike {
 
 const SOFTWARE = /llvmpipe|lavapipe|swiftshader|software rasterizer|\bcpu\b/i;
 
+/** The options tfjs's backend asks for its adapter with, so that the adapter described is the one it will use. */
+export const ADAPTER_OPTIONS = { powerPreference: 'high-performance' };
+
+export const NO_ADAPTER = 'no WebGPU adapter (install a GPU driver with Vulkan support; see the README, "GPUs")';
+
 /**
  * Gives Node the browser's `navigator.gpu` from Dawn's Node binding (the `webgpu` package, whose
  * binaries come inside it) and asks for an adapter. It must run before tfjs's webgpu backend module
  * loads: that module looks for `navigator.gpu` when it is first required.
  */
 export async function openWebgpu(): Promise<AdapterInfo> {
-  const dawn = loadDawn();
+  const dawn = require(dawnAddonPath()) as { create(flags: string[]): GpuLike; globals: object };
   const g = globalThis as unknown as { navigator?: { gpu?: GpuLike } };
   if (!g.navigator?.gpu) {
     Object.assign(globalThis, dawn.globals);
@@ -36,9 +41,12 @@ export async function openWebgpu(): Promise<AdapterInfo> {
     if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     else g.navigator = { gpu };
   }
-  // The options tfjs's backend asks with, so that the adapter described is the one it will use.
-  const adapter = await g.navigator!.gpu!.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('no WebGPU adapter (install a GPU driver with Vulkan support; see the README, "GPUs")');
+  const adapter = await g.navigator!.gpu!.requestAdapter(ADAPTER_OPTIONS);
+  if (!adapter) throw new Error(NO_ADAPTER);
+  return adapterInfo(adapter);
+}
+
+export function adapterInfo(adapter: GpuAdapterLike): AdapterInfo {
   const i = adapter.info ?? {};
   const text = [i.vendor, i.architecture, i.device, i.description].join(' ');
   return {
@@ -48,13 +56,13 @@ export async function openWebgpu(): Promise<AdapterInfo> {
 }
 
 /**
- * Dawn's Node addon from the `webgpu` package. The package's own entry is an ES module (import.meta),
+ * Dawn's Node addon in the `webgpu` package. The package's own entry is an ES module (import.meta),
  * which CommonJS loaders such as jest's cannot take, so the addon it wraps is loaded directly.
  */
-function loadDawn(): { create(flags: string[]): GpuLike; globals: object } {
+export function dawnAddonPath(): string {
   const root = path.dirname(require.resolve('webgpu/package.json'));
   const arch = process.platform === 'darwin' ? 'universal' : process.arch;
-  return require(path.join(root, 'dist', `${process.platform}-${arch}`, 'dawn.node'));
+  return path.join(root, 'dist', `${process.platform}-${arch}`, 'dawn.node');
 }
 
 export function describeAdapter(a: AdapterInfo): string {

@@ -83,7 +83,7 @@ async function runAction(file: string, opts: RunCommandOptions): Promise<number>
   }
   const pipeline = opts.only.length ? withAncestors(validated.pipeline, opts.only) : validated.pipeline;
   if (opts.queue) await checkRedis(opts.queue); // before the backends load: a wrong URL fails at once
-  const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
+  const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto', { debug: opts.debug });
   try {
     return await runOn(backend, file, pipeline, opts, config, registry);
   } finally {

@@ -39,7 +39,7 @@ async function workerAction(opts: WorkerCommandOptions): Promise<number> {
   const { config, registry } = openWorkspace(opts);
   const lockSeconds = positiveInteger('--lock-seconds', opts.lockSeconds, 1);
   await checkRedis(opts.queue); // before the backends load: a wrong URL fails at once
-  const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto');
+  const backend = await selectBackend((opts.backend ?? config.backend ?? 'auto') as BackendName | 'auto', { debug: opts.debug });
   const threaded = backend.name === 'wasm' || backend.name === 'cpu';
   const threads = opts.threads === undefined ? (threaded ? os.availableParallelism() : 1) : positiveInteger('--threads', opts.threads, 1);
   if (!threaded && threads > 1) throw new RtlabError('usage', `--threads ${threads}: ${backend.name} has one device per process; start one worker per device instead`);
