@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../select-backend';
-import { relativeError, wave } from '../wasm-kernels/test-support/compare-backends';
+import { relativeError, wave } from '../kernel-check/compare-backends';
 
 describe('BatchMatMul on wasm with transposed operands', () => {
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../select-backend';
-import { relativeError } from './test-support/compare-backends';
+import { relativeError } from '../kernel-check/compare-backends';
 
 /**
  * Activations as batch norm averages them after ReLU and pooling over mostly empty images: one value

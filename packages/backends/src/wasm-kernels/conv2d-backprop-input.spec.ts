@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../select-backend';
-import { relativeError, wave } from './test-support/compare-backends';
+import { relativeError, wave } from '../kernel-check/compare-backends';
 
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
 const CASES: { x: [number, number, number, number]; k: [number, number]; co: number; strides: number | [number, number]; pad: Pad }[] = [

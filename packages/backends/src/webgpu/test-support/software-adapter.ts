@@ -8,7 +8,6 @@ const LAVAPIPE_ICDS = ['/usr/share/vulkan/icd.d/lvp_icd.json', '/usr/share/vulka
  * same on every machine. Call before the first webgpu backend selection in a process.
  */
 export function useSoftwareAdapter(): void {
-  if (process.env.RTLAB_WEBGPU_ADAPTER === 'system') return; // tools/gpu-check.sh: the machine's own GPU
   const icd = LAVAPIPE_ICDS.find((f) => fs.existsSync(f));
   if (!icd) {
     throw new Error('lavapipe (Mesa >= 24, mesa-vulkan-drivers from bookworm-backports) is not installed: run `bash tools/install-test-deps.sh` (as root), as `npm test` does');
