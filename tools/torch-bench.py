@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""PyTorch timings of rtlab's benchmark workloads, so `npm run bench` can print rtlab/PyTorch ratios.
+"""PyTorch timings of rtlab's benchmark workloads, so that `npm run bench` and the GPU check print rtlab/PyTorch ratios.
 
-The workloads match packages/bench/src/workloads.ts shape for shape:
-  dsprites-encode  g(x) of the dSprites CNN (paper Tab. 6), 512 images of 64x64x1
-  dsprites-pgd     Linf-PGD on ||g(x') - g(x)||_2 (the AS attack): 20 steps, eps 16/255, step 0.7 eps,
-                   random start, 512 images
-  wrn-encode       g(x) of WideResNet-34-10 (RobustBench's CIFAR layout), 64 images of 32x32x3
-  wrn-pgd-step     one PGD step's work on WRN-34-10: forward to the 100-class logits and the input
-                   gradient of the summed per-sample cross-entropy, 64 images
-Networks are randomly initialised and in inference mode (weights do not change the arithmetic).
-Each workload runs once to warm up, then `--repeats` times; the median time gives images per second.
+The workloads come as JSON specs from packages/bench/src/workloads.ts (WorkloadSpec), so both sides time
+the same networks, shapes, batch sizes and steps:
+  encode      g(x) for a batch
+  pgd-step    one PGD step's work: forward to the logits and the input gradient of the summed per-sample
+              cross-entropy
+  as-attack   Linf-PGD on ||g(x') - g(x)||_2 (the AS attack): `steps` steps, eps 16/255, step 0.7 eps,
+              random start
+Networks (dSprites CNN, RobustBench's WideResNet, torchvision's Bottleneck ResNet) are randomly
+initialised and in inference mode (weights do not change the arithmetic). Each workload runs once to warm
+up, then `--repeats` times; the median time gives images per second. A workload that fails (out of memory,
+say) gets {"error": ...} and the others still run.
 
-Needs PyTorch (here Debian's: apt-get install -y python3-torch; torchvision is not needed)
-Run:                     python3 tools/torch-bench.py [--threads N] [--repeats R] [--only NAME,...] [--device cpu|cuda] [--json]
+Needs PyTorch (here Debian's: apt-get install -y python3-torch); torchvision only for Bottleneck ResNets.
+Run:  python3 tools/torch-bench.py --workloads specs.json [--threads N] [--repeats R] [--device cpu|cuda] [--json]
 On CUDA, TF32 is switched off for convolutions and matmuls, so that PyTorch computes in float32 as tfjs does.
 """
 import argparse
@@ -20,6 +22,7 @@ import importlib.util
 import json
 import os
 import statistics
+import sys
 import time
 
 import torch
@@ -27,13 +30,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def robustbench_wide_resnet():
-    """The WideResNet class of tools/make-torch-fixtures.py (the one the checkpoint tests compare with)."""
+def fixture_class(name):
+    """A network class of tools/make-torch-fixtures.py (the ones the checkpoint tests compare with)."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make-torch-fixtures.py')
     spec = importlib.util.spec_from_file_location('make_torch_fixtures', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.WideResNet
+    return getattr(module, name)
 
 
 class DSpritesCnn(nn.Module):
@@ -78,34 +81,37 @@ def as_attack(g, x, eps, steps, step_size):
     return adv
 
 
-def rand(*shape):
-    return torch.rand(*shape, device=DEVICE)
+def network(spec, classes):
+    """The network a workload names (packages/bench/src/workloads.ts, NetworkSpec)."""
+    n = spec['network']
+    if n['family'] == 'dsprites-cnn':
+        return DSpritesCnn()
+    if n['family'] == 'wide-resnet':
+        return fixture_class('WideResNet')(n['depth'], n['widen'], classes)
+    if n['family'] == 'resnet-bottleneck':
+        return fixture_class('BottleneckResNet')(n['blocks'], n['planes'], n['widthPerGroup'], classes)
+    raise ValueError(f"{spec['name']}: unknown network family {n['family']}")
 
 
-def workloads():
-    """name -> (images, a function doing the work once); built lazily so --only builds one network."""
-    def dsprites_encode():
-        g, x = frozen(DSpritesCnn()), rand(512, 1, 64, 64)
-        return 512, lambda: torch.no_grad()(g.features)(x)
-
-    def dsprites_pgd():
-        g, x, eps = frozen(DSpritesCnn()), rand(512, 1, 64, 64), 16 / 255
-        return 512, lambda: as_attack(g.features, x, eps, 20, 0.7 * eps)
-
-    def wrn_encode():
-        net, x = frozen(robustbench_wide_resnet()(34, 10, 100)), rand(64, 3, 32, 32)
-        return 64, lambda: torch.no_grad()(net.features)(x)
-
-    def wrn_pgd_step():
-        net, x = frozen(robustbench_wide_resnet()(34, 10, 100)), rand(64, 3, 32, 32)
-        labels = torch.tensor([(i * 37) % 100 for i in range(64)], device=DEVICE)
+def build(spec):
+    """(images, a function doing the work once) for one WorkloadSpec; NCHW, as PyTorch takes images."""
+    h, w, c = spec['input']
+    batch, classes = spec['batch'], spec.get('classes', 10)
+    net = frozen(network(spec, classes))
+    x = torch.rand(batch, c, h, w, device=DEVICE)
+    if spec['kind'] == 'encode':
+        return batch, lambda: torch.no_grad()(net.features)(x)
+    if spec['kind'] == 'as-attack':
+        eps = 16 / 255
+        return batch, lambda: as_attack(net.features, x, eps, spec.get('steps', 20), 0.7 * eps)
+    if spec['kind'] == 'pgd-step':
+        labels = torch.tensor([(i * 37) % classes for i in range(batch)], device=DEVICE)
 
         def step():
             xa = x.clone().requires_grad_(True)
             return torch.autograd.grad(F.cross_entropy(net(xa), labels, reduction='sum'), xa)
-        return 64, step
-
-    return {'dsprites-encode': dsprites_encode, 'dsprites-pgd': dsprites_pgd, 'wrn-encode': wrn_encode, 'wrn-pgd-step': wrn_pgd_step}
+        return batch, step
+    raise ValueError(f"{spec['name']}: unknown kind {spec['kind']}")
 
 
 def synchronize():
@@ -125,11 +131,22 @@ def images_per_second(images, work, repeats):
     return images / statistics.median(times)
 
 
+def measure(spec, repeats):
+    """Images per second, or why the workload could not run (CUDA out of memory, say): one failure loses no other row."""
+    try:
+        return images_per_second(*build(spec), repeats)
+    except Exception as e:  # noqa: BLE001 - reported per workload, in the JSON
+        return {'error': f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'}
+    finally:
+        if DEVICE.type == 'cuda':
+            torch.cuda.empty_cache()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--workloads', required=True, help="a JSON file of workload specs (packages/bench/src/workloads.ts), or - for stdin")
     parser.add_argument('--threads', type=int, default=0, help='torch threads (default: torch decides)')
     parser.add_argument('--repeats', type=int, default=3, help='timed runs after the warm-up')
-    parser.add_argument('--only', default='', help='workload names, comma-separated (default: all)')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'], help='where PyTorch runs')
     parser.add_argument('--json', action='store_true', help='print one JSON line')
     args = parser.parse_args()
@@ -141,13 +158,10 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    only = [n for n in args.only.split(',') if n]
-    unknown = [n for n in only if n not in workloads()]
-    if unknown:
-        parser.error(f'--only: no workload {", ".join(unknown)} (there are {", ".join(workloads())})')
-    chosen = {n: w for n, w in workloads().items() if not only or n in only}
-    results = {name: images_per_second(*build(), args.repeats) for name, build in chosen.items()}
-    results.update(threads=torch.get_num_threads(), torch=torch.__version__, device=args.device, tf32=False)
+    specs = json.load(sys.stdin if args.workloads == '-' else open(args.workloads))
+    results = {spec['name']: measure(spec, args.repeats) for spec in specs}
+    results.update(threads=torch.get_num_threads(), torch=torch.__version__, device=args.device, tf32=False,
+                   gpu=torch.cuda.get_device_name() if DEVICE.type == 'cuda' else None)
     if args.json:
         print(json.dumps(results))
     else:

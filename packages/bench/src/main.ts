@@ -1,11 +1,11 @@
 import { describeBackend, releaseBackend, selectBackend } from '@rtlab/backends';
 import { BackendName } from '@rtlab/sdk';
-import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultReferenceScript, findTorch, runTorchReference } from './torch-reference';
 import { benchShardedAttack, ShardedRow } from './sharded-attack';
-import { WORKLOADS } from './workloads';
+import { BENCH_WORKLOADS } from './workloads';
+import { measureWorkload, median } from './measure-workload';
 
 /** The name `--only` selects the sharded row by. */
 const SHARDED = 'sharded-wrn-pgd';
@@ -21,30 +21,6 @@ interface Row {
 function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** Median images/s over `repeats` timed runs after a warm-up run, which also measures the tfjs peak bytes. */
-async function measure(name: string, repeats: number): Promise<{ imagesPerSecond: number; peakBytes: number }> {
-  const w = WORKLOADS[name]();
-  try {
-    const profile = await tf.profile(async () => {
-      await w.run();
-    });
-    const times: number[] = [];
-    for (let i = 0; i < repeats; i++) {
-      const t = process.hrtime.bigint();
-      await w.run();
-      times.push(Number(process.hrtime.bigint() - t) / 1e9);
-    }
-    return { imagesPerSecond: w.images / median(times), peakBytes: profile.peakBytes };
-  } finally {
-    w.dispose();
-  }
 }
 
 /** What `--out` holds: written after every row, and with `error` when the run stops early, so no finished row is lost. */
@@ -80,20 +56,22 @@ async function main(args: string[], results: Results, out: string): Promise<void
   const torch = findTorch(script, torchDevice);
   console.log('skipped' in torch ? `PyTorch reference: skipped (${torch.skipped})` : `PyTorch reference: ${script} with ${torch.python} on ${torchDevice}, ${backend.threads} thread(s)`);
   results.torch = 'skipped' in torch ? torch : { python: torch.python, device: torchDevice };
-  for (const name of Object.keys(WORKLOADS).filter((n) => !only.length || only.includes(n))) {
-    const before = tf.memory().numTensors;
-    const { imagesPerSecond, peakBytes } = await measure(name, results.repeats);
-    const leaked = tf.memory().numTensors - before;
-    if (leaked) throw new Error(`${name} leaked ${leaked} tensors`);
-    results.rows.push({ workload: name, rtlab: imagesPerSecond, tfPeakMB: peakBytes / 2 ** 20 });
-    console.log(`${name.padEnd(16)} rtlab ${show(imagesPerSecond).padStart(8)} img/s   tfjs peak ${(peakBytes / 2 ** 20).toFixed(0)} MiB`);
+  const unknown = only.filter((n) => n !== SHARDED && !BENCH_WORKLOADS.some((w) => w.name === n));
+  if (unknown.length) throw new Error(`--only: no workload ${unknown.join(', ')} (there are ${[...BENCH_WORKLOADS.map((w) => w.name), SHARDED].join(', ')})`);
+  const specs = BENCH_WORKLOADS.filter((w) => !only.length || only.includes(w.name));
+  for (const spec of specs) {
+    const { imagesPerSecond, peakBytes } = await measureWorkload(spec, results.repeats);
+    results.rows.push({ workload: spec.name, rtlab: imagesPerSecond, tfPeakMB: peakBytes / 2 ** 20 });
+    console.log(`${spec.name.padEnd(16)} rtlab ${show(imagesPerSecond).padStart(8)} img/s   tfjs peak ${(peakBytes / 2 ** 20).toFixed(0)} MiB`);
     save(out, results);
   }
   if (!('skipped' in torch) && results.rows.length) {
     // one PyTorch process for every workload, after rtlab's: a failure there loses none of rtlab's rows
     try {
-      const reference = runTorchReference(torch.python, script, results.rows.map((r) => r.workload), backend.threads, results.repeats, torchDevice);
-      for (const r of results.rows) Object.assign(r, { torch: reference[r.workload], ratio: r.rtlab / reference[r.workload] });
+      const reference = runTorchReference(torch.python, script, specs, backend.threads, results.repeats, torchDevice);
+      const failed = results.rows.filter((r) => typeof reference[r.workload] !== 'number').map((r) => `${r.workload}: ${(reference[r.workload] as { error?: string })?.error ?? 'no result'}`);
+      for (const r of results.rows) if (typeof reference[r.workload] === 'number') Object.assign(r, { torch: reference[r.workload], ratio: r.rtlab / (reference[r.workload] as number) });
+      if (failed.length) results.torch = { python: torch.python, device: torchDevice, error: `torch reference failed on ${failed.join('; ')}` };
     } catch (e) {
       results.torch = { python: torch.python, device: torchDevice, error: (e as Error).message };
     }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { WorkloadSpec } from './workloads';
 
 /** The repository's PyTorch reference: tools/torch-bench.py times the same workloads and shapes. */
 export function defaultReferenceScript(): string {
@@ -26,9 +27,15 @@ export function findTorch(script: string, device = 'cpu'): TorchReference {
   return { skipped: `${reasons.join('; ')} (apt-get install -y python3-torch, or set RTLAB_PYTHON to a Python with torch)` };
 }
 
-/** Runs the reference for the given workloads in one process with the given thread count; images/s by workload name. */
-export function runTorchReference(python: string, script: string, workloads: string[], threads: number, repeats: number, device = 'cpu'): Record<string, number> {
-  const r = spawnSync(python, [script, '--threads', String(threads), '--repeats', String(repeats), '--only', workloads.join(','), '--device', device, '--json'], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+/** What the reference measured: images/s by workload name, or why that workload failed there. */
+export type TorchRates = Record<string, number | { error: string }>;
+
+/** Runs the reference for the given workloads in one process with the given thread count (0: torch decides). */
+export function runTorchReference(python: string, script: string, specs: WorkloadSpec[], threads: number, repeats: number, device = 'cpu', timeoutMs?: number): TorchRates & { gpu?: string | null; torch?: string } {
+  const threadEnv = threads ? { OMP_NUM_THREADS: String(threads) } : {};
+  const args = [script, '--workloads', '-', '--threads', String(threads), '--repeats', String(repeats), '--device', device, '--json'];
+  const r = spawnSync(python, args, { input: JSON.stringify(specs), encoding: 'utf8', env: { ...process.env, ...threadEnv }, timeout: timeoutMs, maxBuffer: 64 * 2 ** 20 });
+  if (r.error) throw new Error(`torch reference failed: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`torch reference failed: ${r.stderr.trim().split('\n').pop()}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }

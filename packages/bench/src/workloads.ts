@@ -1,59 +1,94 @@
 import { HEAD_BIAS, HEAD_WEIGHT, SeededRng } from '@rtlab/sdk';
 import { inputGradient, OBJECTIVES, pgdLinf, runPgd } from '@rtlab/plugin-attacks';
-import { dspritesCnn, initHead, Network, wideResNet } from '@rtlab/plugin-models';
+import { Architecture, dspritesCnn, initHead, Network, resnetBottleneck, wideResNet } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** One timed unit of work and how many images it processes. */
+/** A network family and its size, as tools/torch-bench.py builds the same one in PyTorch. */
+export type NetworkSpec =
+  | { family: 'dsprites-cnn' }
+  | { family: 'wide-resnet'; depth: number; widen: number }
+  | { family: 'resnet-bottleneck'; blocks: [number, number, number, number]; planes: number; widthPerGroup: number };
+
+/**
+ * One timed unit of work, described as data so that the PyTorch reference times exactly the same shapes:
+ * - `encode`: g(x) for a batch;
+ * - `pgd-step`: one PGD step's work on the CE: forward to the logits of a `classes`-way head and the input
+ *   gradient of the summed per-sample cross-entropy (what every PGD step costs, on any objective);
+ * - `as-attack`: a whole Linf-PGD attack on ||g(x') - g(x)||_2 (the AS attack), `steps` steps, eps 16/255,
+ *   step 0.7 eps, random start.
+ */
+export interface WorkloadSpec {
+  name: string;
+  kind: 'encode' | 'pgd-step' | 'as-attack';
+  network: NetworkSpec;
+  /** [H, W, C] of one image. */
+  input: [number, number, number];
+  batch: number;
+  classes?: number;
+  steps?: number;
+  /** Input gradients in chunks of this many images (wasm's 4 GiB heap); the same arithmetic as one batch. */
+  gradientBatch?: number;
+}
+
+/** One workload built on the current backend: run it, count its images, free it. */
 export interface Workload {
   name: string;
   images: number;
-  run(): void | Promise<void>;
+  run(): Promise<void>;
   dispose(): void;
 }
 
-/** The four benchmark workloads; tools/torch-bench.py times the same shapes, batch sizes and steps in PyTorch. */
-export const WORKLOADS: Record<string, () => Workload> = {
-  'dsprites-encode': () => {
-    const net = Network.fresh(dspritesCnn, new SeededRng(0));
-    const x = tf.randomUniform([512, 64, 64, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-    return { name: 'dsprites-encode', images: 512, run: () => read(() => net.features(x)), dispose: () => { x.dispose(); net.dispose(); } };
-  },
-  'dsprites-pgd': () => {
-    const net = Network.fresh(dspritesCnn, new SeededRng(0));
-    const x = tf.randomUniform([512, 64, 64, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+const WRN_34_10: NetworkSpec = { family: 'wide-resnet', depth: 34, widen: 10 };
+const DSPRITES: NetworkSpec = { family: 'dsprites-cnn' };
+
+/** `npm run bench`: sized for a CPU (WideResNet-34-10's gradient in chunks of 16 for wasm's heap). */
+export const BENCH_WORKLOADS: WorkloadSpec[] = [
+  { name: 'dsprites-encode', kind: 'encode', network: DSPRITES, input: [64, 64, 1], batch: 512 },
+  { name: 'dsprites-pgd', kind: 'as-attack', network: DSPRITES, input: [64, 64, 1], batch: 512, steps: 20 },
+  { name: 'wrn-encode', kind: 'encode', network: WRN_34_10, input: [32, 32, 3], batch: 64 },
+  { name: 'wrn-pgd-step', kind: 'pgd-step', network: WRN_34_10, input: [32, 32, 3], batch: 64, classes: 100, gradientBatch: 16 },
+];
+
+export function architectureOf(n: NetworkSpec): Architecture {
+  if (n.family === 'dsprites-cnn') return dspritesCnn;
+  if (n.family === 'wide-resnet') return wideResNet(n.depth, n.widen);
+  return resnetBottleneck({ blocks: n.blocks, planes: n.planes, widthPerGroup: n.widthPerGroup });
+}
+
+/** Builds a workload on the current backend: a randomly initialised network in inference mode, random images. */
+export function buildWorkload(spec: WorkloadSpec): Workload {
+  const arch = architectureOf(spec.network);
+  const net = Network.fresh(arch, new SeededRng(0));
+  const x = tf.randomUniform([spec.batch, ...spec.input], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const base = { name: spec.name, images: spec.batch };
+  if (spec.kind === 'encode') {
+    return { ...base, run: () => read(() => net.features(x)), dispose: () => { x.dispose(); net.dispose(); } };
+  }
+  if (spec.kind === 'as-attack') {
     const clean = tf.tidy(() => net.features(x));
     const eps = 16 / 255;
     const loss = (xa: tf.Tensor4D) => OBJECTIVES.representation(net, xa, { cleanFeatures: clean });
-    return {
-      name: 'dsprites-pgd', images: 512,
-      run: async () => {
-        const adversarial = await runPgd(pgdLinf, loss, x, { eps, steps: 20, stepSize: 0.7 * eps, randomStart: true, bounds: [0, 1], seed: 2 });
-        await read(() => adversarial);
-      },
-      dispose: () => { tf.dispose([x, clean]); net.dispose(); },
-    };
-  },
-  'wrn-encode': () => {
-    const net = Network.fresh(wideResNet(34, 10), new SeededRng(0));
-    const x = tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    return { name: 'wrn-encode', images: 64, run: () => read(() => net.features(x)), dispose: () => { x.dispose(); net.dispose(); } };
-  },
-  'wrn-pgd-step': () => {
-    const net = Network.fresh(wideResNet(34, 10), new SeededRng(0));
-    const head = initHead(640, 100, new SeededRng(1));
-    net.setHead(tf.tensor2d(head[HEAD_WEIGHT].data, [100, 640]), tf.tensor1d(head[HEAD_BIAS].data as Float32Array), { task: 'classification' });
-    const x = tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const labels = tf.tensor1d(Int32Array.from({ length: 64 }, (_, i) => (i * 37) % 100), 'int32');
-    // Per-sample CE (the mean's 1/64 does not change the step direction); the input gradient is taken
-    // over chunks of 16 samples to stay inside wasm's 4 GiB heap: the same arithmetic as one batch of 64.
-    const loss = (xa: tf.Tensor4D, start: number) => OBJECTIVES.ce(net, xa, { cleanFeatures: tf.zeros([xa.shape[0], 640]) as tf.Tensor2D, labels: tf.slice(labels, [start], [xa.shape[0]]) });
-    return { name: 'wrn-pgd-step', images: 64, run: () => read(() => inputGradient(loss, x, 16)), dispose: () => { tf.dispose([x, labels]); net.dispose(); } };
-  },
-};
+    const settings = { eps, steps: spec.steps ?? 20, stepSize: 0.7 * eps, randomStart: true, bounds: [0, 1] as [number, number], seed: 2, gradientBatch: spec.gradientBatch };
+    return { ...base, run: async () => read(await runPgd(pgdLinf, loss, x, settings)), dispose: () => { tf.dispose([x, clean]); net.dispose(); } };
+  }
+  const classes = spec.classes ?? 10;
+  const head = initHead(arch.featureDim, classes, new SeededRng(1));
+  net.setHead(tf.tensor2d(head[HEAD_WEIGHT].data, [classes, arch.featureDim]), tf.tensor1d(head[HEAD_BIAS].data as Float32Array), { task: 'classification' });
+  const labels = tf.tensor1d(Int32Array.from({ length: spec.batch }, (_, i) => (i * 37) % classes), 'int32');
+  // per-sample CE: the mean's 1/batch does not change the step direction
+  const noFeatures = tf.zeros([spec.batch, arch.featureDim]) as tf.Tensor2D;
+  const loss = (xa: tf.Tensor4D, start: number) =>
+    OBJECTIVES.ce(net, xa, { cleanFeatures: tf.slice(noFeatures, [start], [xa.shape[0]]), labels: tf.slice(labels, [start], [xa.shape[0]]) });
+  return {
+    ...base,
+    run: () => read(() => inputGradient(loss, x, spec.gradientBatch ?? spec.batch)),
+    dispose: () => { tf.dispose([x, labels, noFeatures]); net.dispose(); },
+  };
+}
 
-/** Runs f, reads the result to the host (so asynchronous backends such as webgpu finish), and frees everything. */
-async function read(f: () => tf.Tensor): Promise<void> {
-  const t = tf.tidy(f);
+/** Reads the result to the host (so asynchronous backends such as webgpu finish) and frees it. */
+async function read(result: tf.Tensor | (() => tf.Tensor)): Promise<void> {
+  const t = typeof result === 'function' ? tf.tidy(result) : result;
   await t.data();
   t.dispose();
 }
