@@ -1,0 +1,26 @@
+import { workloadGroups } from './paper-workloads';
+
+/** One step of the GPU check: a process of its own under `timeout`, so a hang in a driver costs only its limit. */
+export interface PlannedStep {
+  name: string;
+  limitS: number;
+}
+
+/**
+ * The steps in order, with limits that sum to under 8 minutes (the whole check must fit a short slot
+ * on a borrowed GPU); the time a workload group may spend measuring is its limit less start-up.
+ */
+export function plan(rehearsal: boolean): PlannedStep[] {
+  const groupLimits: Record<string, number> = { 'wrn-34-10': 130, 'wrn-50-2': 60, dsprites: 30 };
+  return [
+    { name: 'machine', limitS: 10 },
+    { name: 'adapter', limitS: 20 },
+    { name: 'kernels', limitS: 45 },
+    ...workloadGroups(rehearsal).map((g) => ({ name: `workloads-${g.name}`, limitS: groupLimits[g.name] ?? 30 })),
+    { name: 'torch', limitS: 90 },
+    { name: 'pipeline', limitS: 75 },
+  ];
+}
+
+/** Seconds a step keeps for starting (Node, Dawn, the device) and writing its result. */
+export const START_UP_S = 15;
