@@ -7,6 +7,7 @@ import { Damaged } from './damaged';
 import { readFileTensors, rememberVerified, storeFileTensors } from './stored-files';
 import { isStale, temporaryName } from './cache-temporaries';
 import { metaDigest } from './meta-digest';
+import { checkCacheKey } from './cache-key';
 
 const TMP_DIR = 'tmp';
 
@@ -33,7 +34,7 @@ export class ArtifactCache {
   ) {}
 
   entryDir(key: string): string {
-    return path.join(this.root, key.slice(0, 2), key);
+    return path.join(this.root, key.slice(0, 2), checkCacheKey(key));
   }
 
   has(key: string): boolean {
@@ -117,7 +118,7 @@ export class ArtifactCache {
    * and `removeStaleTemporaries` does so for a writer that died. Not created here.
    */
   scratchDir(key: string): string {
-    return path.join(this.root, TMP_DIR, `${temporaryName(key)}~scratch`);
+    return path.join(this.root, TMP_DIR, `${temporaryName(checkCacheKey(key))}~scratch`);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RtlabError } from '@rtlab/sdk';
 import { canonicalJson } from './canonical-json';
 
 /** Everything a node's output depends on. Same description -> same key -> same artifact. */
@@ -13,6 +14,14 @@ export interface KeyDescription {
   files?: Record<string, string>;
   /** The ids of the input nodes, for a plugin whose output shows them (`Plugin.namesInputs`); absent otherwise. */
   inputNodes?: Record<string, string | string[]>;
+}
+
+/** What every cache key is: a sha256 in hex. Keys become folder names, so nothing else may pass for one. */
+export const CACHE_KEY = /^[0-9a-f]{64}$/;
+
+export function checkCacheKey(key: string): string {
+  if (typeof key !== 'string' || !CACHE_KEY.test(key)) throw new RtlabError('cache', `not a cache key (64 hex digits): ${JSON.stringify(String(key).slice(0, 80))}`);
+  return key;
 }
 
 export interface CacheKey {

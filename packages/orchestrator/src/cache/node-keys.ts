@@ -1,7 +1,29 @@
-import { cacheKey, CacheKey } from './cache-key';
+import { Plugin } from '@rtlab/sdk';
+import { cacheKey, CacheKey, KeyDescription } from './cache-key';
 import { fingerprint, Roots } from './file-fingerprint';
 import { FileHashes } from './file-hashes';
 import { ResolvedPipeline } from '../validate/resolved-pipeline';
+
+/** What a node is, before its key: the coordinator describes each node so, and a queue worker describes a job so to check its key. */
+export interface NodeSpec {
+  kind: string;
+  plugin: Plugin;
+  /** With the schema's defaults applied. */
+  params: Record<string, unknown>;
+  seed: number;
+  /** port -> the cache key(s) of its input(s). */
+  inputs: Record<string, string | string[]>;
+  /** port -> the id(s) of the node(s) feeding it. */
+  inputNodes: Record<string, string | string[]>;
+}
+
+/** The description a node's key hashes: the plugin's version, and the fingerprints of the files it reads under `roots`. */
+export function keyDescription(n: NodeSpec, roots: Roots, hashes: FileHashes): KeyDescription {
+  const reads = n.plugin.reads?.(n.params) ?? [];
+  const files = reads.length ? { files: Object.fromEntries(reads.map((r) => [`${r.root}:${r.path}`, fingerprint(r, roots, hashes)])) } : {};
+  const named = n.plugin.namesInputs ? { inputNodes: n.inputNodes } : {};
+  return { kind: n.kind, plugin: n.plugin.name, version: n.plugin.version, params: n.params, seed: n.seed, inputs: n.inputs, ...files, ...named };
+}
 
 /**
  * The cache key of every node, computed before anything runs: a node's key depends only on its own
@@ -14,10 +36,7 @@ export function nodeKeys(pipeline: ResolvedPipeline, roots: Roots, hashes: FileH
     const inputs = Object.fromEntries(
       Object.entries(n.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map((r) => keys.get(r)!.key) : keys.get(ref)!.key]),
     );
-    const reads = n.plugin.reads?.(n.params) ?? [];
-    const files = reads.length ? { files: Object.fromEntries(reads.map((r) => [`${r.root}:${r.path}`, fingerprint(r, roots, hashes)])) } : {};
-    const named = n.plugin.namesInputs ? { inputNodes: n.inputs } : {};
-    keys.set(n.id, cacheKey({ kind: n.kind, plugin: n.plugin.name, version: n.plugin.version, params: n.params, seed: pipeline.seed, inputs, ...files, ...named }));
+    keys.set(n.id, cacheKey(keyDescription({ kind: n.kind, plugin: n.plugin, params: n.params, seed: pipeline.seed, inputs, inputNodes: n.inputs }, roots, hashes)));
   }
   return keys;
 }
