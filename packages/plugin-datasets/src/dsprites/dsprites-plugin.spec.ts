@@ -117,6 +117,9 @@ describe('load/dsprites (npz)', () => {
     const whole = fs.readFileSync(path.join(dir, 'cut.npz'));
     fs.writeFileSync(path.join(dir, 'cut.npz'), whole.subarray(0, whole.length / 2));
     await expect(run({ source: 'npz', file: 'cut.npz', split: 'all', count: 5 }, 1, dir)).rejects.toThrow(/truncated|has no array/);
+    const lying = zipSync({ 'imgs.npy': npy('|u1', [800, 64, 64], new Uint8Array(200 * 4096)), 'latents_classes.npy': npy('<i8', [800, 6], int64(Array(200 * 6).fill(0))) });
+    fs.writeFileSync(path.join(dir, 'lying.npz'), lying);
+    await expect(run({ source: 'npz', file: 'lying.npz', split: 'all', count: 100 }, 1, dir)).rejects.toThrow(/lying\.npz:imgs\.npy: its header claims 800 rows, the file holds 200 \(819200 of 3276800 data bytes\)/);
     fs.writeFileSync(path.join(dir, 'noimgs.npz'), zipSync({ 'latents_classes.npy': npy('<i8', [1, 6], int64([0, 0, 0, 0, 0, 0])) }));
     await expect(run({ source: 'npz', file: 'noimgs.npz', split: 'all', count: 5 }, 1, dir)).rejects.toThrow(/has no array imgs/);
   });

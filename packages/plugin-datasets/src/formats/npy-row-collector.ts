@@ -54,7 +54,10 @@ export class NpyRowCollector {
   finish(): { header: NpyHeader; rows: Uint8Array } {
     if (!this.header) throw new RtlabError('input', `${this.source}: truncated before the end of its .npy header`);
     const expected = this.header.shape[0] * rowBytes(this.header);
-    if (this.dataSeen < expected) throw new RtlabError('input', `${this.source}: truncated: ${this.dataSeen} of ${expected} data bytes`);
+    if (this.dataSeen < expected) {
+      const held = Math.floor(this.dataSeen / rowBytes(this.header));
+      throw new RtlabError('input', `${this.source}: its header claims ${this.header.shape[0]} rows, the file holds ${held} (${this.dataSeen} of ${expected} data bytes): truncated, or the header lies`);
+    }
     return { header: this.header, rows: this.rows! };
   }
 }

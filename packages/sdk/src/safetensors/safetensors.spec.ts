@@ -72,6 +72,12 @@ describe('safetensors', () => {
     expect(() => decodeSafetensors(Buffer.from('<!DOCTYPE html><html>not a tensor file</html>'))).toThrow(/header length \d+ exceeds the file/);
   });
 
+  it('says a header that fits in the file but is over the 100 MB limit is over the limit, not beyond the file', () => {
+    const file = Buffer.alloc(8 + 100_000_001);
+    file.writeBigUInt64LE(100_000_001n, 0);
+    expect(() => decodeSafetensors(file, 'big.safetensors')).toThrow('big.safetensors: not a valid safetensors file: header length 100000001 is over the 100000000-byte limit on safetensors headers');
+  });
+
   it('widens the checkpoint formats F16, BF16, F64 to float32 and I64 to int32, values checked by hand', () => {
     const data = Buffer.alloc(2 * 2 + 2 * 2 + 2 * 8 + 2 * 8);
     data.writeUInt16LE(0x3c00, 0); // F16 1.0

@@ -58,9 +58,8 @@ function corrupt(source: string, why: string): RtlabError {
 function readHeader(buf: Buffer, source: string): { header: Record<string, unknown>; dataStart: number } {
   if (buf.length < 8) throw corrupt(source, `file has ${buf.length} bytes, shorter than the 8-byte header length`);
   const n = buf.readBigUInt64LE(0);
-  if (n > BigInt(Math.min(MAX_HEADER_BYTES, buf.length - 8))) {
-    throw corrupt(source, `header length ${n} exceeds the file (${buf.length} bytes): truncated or not safetensors`);
-  }
+  if (n > BigInt(buf.length - 8)) throw corrupt(source, `header length ${n} exceeds the file (${buf.length} bytes): truncated or not safetensors`);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw corrupt(source, `header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit on safetensors headers`);
   const text = buf.subarray(8, 8 + Number(n)).toString('utf8');
   if (!text.startsWith('{')) throw corrupt(source, 'header does not start with "{"');
   try {
