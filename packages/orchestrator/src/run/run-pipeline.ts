@@ -218,7 +218,7 @@ export class PipelineRun {
    */
   private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
     const key = this.key(node.id);
-    const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], nodeId: node.id, key, inputKeys: this.inputKeysOf(node), inputNodes: node.inputs, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, ...(this.opts.partBytes ? { partBytes: this.opts.partBytes } : {}), producer: this.producer(node) };
+    const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], seed: this.pipeline.seed, nodeId: node.id, key, inputKeys: this.inputKeysOf(node), inputNodes: node.inputs, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, ...(this.opts.partBytes ? { partBytes: this.opts.partBytes } : {}), producer: this.producer(node) };
     const force = this.forced(node);
     const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node), { signal, started, force });
     this.remote.set(node.id, done);

@@ -21,6 +21,7 @@ interface WorkerCommandOptions extends GlobalOptions {
   backend?: BackendName | 'auto';
   threads?: string;
   lockSeconds: string;
+  allowDir: string[];
 }
 
 export function workerCommand(program: Command, exit: ExitHolder): void {
@@ -32,6 +33,7 @@ export function workerCommand(program: Command, exit: ExitHolder): void {
     .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_ORDER]))
     .option('--threads <n>', 'jobs run at once, each on its own worker thread (default: one per core on wasm/cpu, else 1)')
     .option('--lock-seconds <s>', 'a job whose worker is silent this long (killed, network lost) goes back to the queue', '60')
+    .option('--allow-dir <dir>', 'a folder besides the data and model roots that jobs may read (repeatable)', (d: string, all: string[]) => [...all, path.resolve(d)], [])
     .action(act(exit, (_o: unknown, cmd: Command) => workerAction(cmd.optsWithGlobals<WorkerCommandOptions>())));
 }
 
@@ -53,10 +55,10 @@ async function workerAction(opts: WorkerCommandOptions): Promise<number> {
     const unfitness = new Promise<string>((resolve) => (unfit = resolve));
     const { worker, executor: started } = await startQueueWorker({
       url: opts.queue, cache, executor: executorOn, plugins: registry, unfit, backend: backend.name, lockMs: lockSeconds * 1000, reporter,
-      ...(opts.dataRoot ? { dataRoot: config.dataRoot } : {}), ...(opts.modelRoot ? { modelRoot: config.modelRoot } : {}),
+      roots: { dataRoot: config.dataRoot, modelRoot: config.modelRoot, allowed: opts.allowDir },
     });
     executor = started;
-    reporter.info(`rtlab worker ${WORKER_NAME}: ${threads} job(s) at once from ${redactPassword(opts.queue)} — ${describeBackend(backend)}, cache ${cache.root}`);
+    reporter.info(`rtlab worker ${WORKER_NAME}: ${threads} job(s) at once from ${redactPassword(opts.queue)} — ${describeBackend(backend)}, cache ${cache.root}, data ${config.dataRoot}, models ${config.modelRoot}${opts.allowDir.length ? `, also ${opts.allowDir.join(', ')}` : ''}`);
     const stop = await Promise.race([stopSignal(), unfitness.then((why) => ({ why }))]);
     if (typeof stop === 'object') {
       await worker.close(true);

@@ -7,7 +7,7 @@ import { checkRedis, QUEUE_NAME, redactPassword, redisOptions } from './redis-co
 import { QueueJobData, QueueJobProgress, QueueJobResult } from './queue-job';
 
 /** How often a wait checks that its job still exists (Redis restarted without persistence loses jobs, and missed events are not replayed). */
-const POLL_MS = 30_000;
+const POLL_MS = 5_000;
 
 /** Finished jobs stay this long, so that a coordinator arriving late joins the finished job instead of pushing it again. */
 const KEEP_FINISHED_S = 7 * 24 * 3600;

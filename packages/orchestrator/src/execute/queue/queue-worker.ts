@@ -1,17 +1,21 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { Job, WaitingError, Worker } from 'bullmq';
+import { Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Artifact, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
 import { checkArtifact } from '../../artifacts/check-artifact';
 import { ArtifactCache } from '../../cache/artifact-cache';
+import { CACHE_KEY } from '../../cache/cache-key';
+import { FileHashes } from '../../cache/file-hashes';
+import { PluginRegistry } from '../../plugins/plugin-registry';
 import { ProgressReporter } from '../../progress/progress-reporter';
 import { Executor } from '../executor';
 import { wholeInputKeys } from '../plugin-job';
-import { PluginFinder } from '../run-plugin-job';
 import { checkRedis, QUEUE_NAME, redisOptions } from './redis-connection';
 import { JobProgress } from './job-progress';
 import { QueueJobData, QueueJobResult } from './queue-job';
 import { VISIBLE_MS } from './run-on-queue';
+import { VerifiedJob, verifyJob } from './verify-job';
+import { WorkerRoots } from './worker-roots';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -21,7 +25,8 @@ export interface QueueWorkerOptions {
    * BullMQ's job locks), given the reporter that publishes its progress to the jobs.
    */
   executor: (reporter: ProgressReporter) => Executor;
-  plugins: PluginFinder;
+  /** The plugins this worker runs, and their params schemas, which every job's params must pass. */
+  plugins: PluginRegistry;
   backend: string;
   /** A job whose worker stops renewing its lock for this long goes back to the queue. */
   lockMs: number;
@@ -31,9 +36,8 @@ export interface QueueWorkerOptions {
    * worker threads that keep crashing): the job has gone back to the queue, and this worker should stop.
    */
   unfit(why: string): void;
-  /** Overrides the data and model roots the coordinator sent (machines that mount them elsewhere). */
-  dataRoot?: string;
-  modelRoot?: string;
+  /** Where this worker reads datasets and checkpoints: its own, whatever a job says (see verify-job.ts). */
+  roots: WorkerRoots;
 }
 
 /** A job that stalls (its worker died) more often than this fails instead of going back to the queue: a second loss fails it. */
@@ -50,7 +54,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ worker:
   await checkRedis(o.url);
   const progress = new JobProgress(o.reporter);
   const executor = o.executor(progress);
-  const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, (job, token) => runJob(job, token, o, executor, progress, () => void worker.pause(true).catch(() => undefined)), {
+  const hashes = new FileHashes(o.cache.root);
+  const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, (job, token) => runJob(job, token, { ...o, hashes }, executor, progress, () => void worker.pause(true).catch(() => undefined)), {
     connection: redisOptions(o.url),
     concurrency: executor.size,
     lockDuration: o.lockMs,
@@ -71,10 +76,10 @@ function labelOf(d: QueueJobData): string {
   return d.shard ? `${d.nodeId}[${d.shard.start}-${d.shard.end}]` : d.nodeId;
 }
 
-async function runJob(job: Job<QueueJobData>, token: string | undefined, o: QueueWorkerOptions, executor: Executor, progress: JobProgress, stopFetching: () => void): Promise<QueueJobResult> {
+async function runJob(job: Job<QueueJobData>, token: string | undefined, o: QueueWorkerOptions & { hashes: FileHashes }, executor: Executor, progress: JobProgress, stopFetching: () => void): Promise<QueueJobResult> {
   const d = job.data;
   const { id, unwatch } = progress.watch(labelOf(d), job);
-  const scratchDir = o.cache.scratchDir(d.outputKey);
+  const scratchDir = o.cache.scratchDir(CACHE_KEY.test(String(d.outputKey)) ? d.outputKey : 'malformed');
   const handBack = async (why: string): Promise<never> => {
     stopFetching(); // before the job is back in the queue, so that this worker does not take it again
     await job.moveToWait(token);
@@ -84,23 +89,37 @@ async function runJob(job: Job<QueueJobData>, token: string | undefined, o: Queu
   try {
     const plugin = o.plugins.find(d.kind, d.plugin);
     if (!plugin) return await handBack(`${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which this worker does not have (list its module in rtlab.config.json "plugins", as the coordinator does)`);
+    let verified: VerifiedJob;
+    try {
+      verified = verifyJob(d, plugin, (p, params) => o.plugins.checkParams(p, params), o.roots, o.hashes);
+    } catch (e) {
+      throw new UnrecoverableError(`${(e as Error).message} (on worker ${WORKER_NAME}${rootsHint(d, o.roots)})`); // no retry: the job itself is wrong for this worker
+    }
     const inputs = await loadInputs(o.cache, d);
     const { artifact, leaked } = await executor.run(
-      { kind: d.kind, plugin: d.plugin, params: d.params, inputs, nodeId: id, key: d.key, dataRoot: o.dataRoot ?? d.dataRoot, modelRoot: o.modelRoot ?? d.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port), scratchDir, partBytes: d.partBytes, inputNodes: d.inputNodes },
+      { kind: d.kind, plugin: d.plugin, params: verified.params, inputs, nodeId: id, key: d.key, ...o.roots, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port), scratchDir, partBytes: positiveOrUndefined(d.partBytes), inputNodes: d.inputNodes },
       new AbortController().signal,
       () => progress.nodeStarted(id),
     );
     checkArtifact(artifact, plugin);
-    await o.cache.put(d.outputKey, artifact, { ...d.producer, backend: o.backend }, { scratchDir, replace: d.replace });
+    await o.cache.put(d.outputKey, artifact, { ...verified.producer, backend: o.backend }, { scratchDir, replace: d.replace === true });
     return { worker: WORKER_NAME, backend: o.backend, leaked };
   } catch (e) {
-    if (e instanceof WaitingError) throw e;
+    if (e instanceof WaitingError || e instanceof UnrecoverableError) throw e;
     if (executor.broken) return await handBack(`its worker threads keep crashing (last job: ${d.nodeId}: ${(e as Error)?.message ?? e})`);
     throw new Error(`${(e as Error)?.message ?? String(e)} (on worker ${WORKER_NAME})`);
   } finally {
     unwatch();
     await fs.promises.rm(scratchDir, { recursive: true, force: true });
   }
+}
+
+const positiveOrUndefined = (n: unknown) => (Number.isSafeInteger(n) && (n as number) > 0 ? (n as number) : undefined);
+
+/** Where the coordinator's roots differ from this worker's, they are named: often why a file differs. */
+function rootsHint(d: QueueJobData, roots: WorkerRoots): string {
+  const hints = [d.dataRoot !== roots.dataRoot ? `data root here ${roots.dataRoot}, the coordinator's ${d.dataRoot}` : '', d.modelRoot !== roots.modelRoot ? `model root here ${roots.modelRoot}, the coordinator's ${d.modelRoot}` : ''].filter(Boolean);
+  return hints.length ? `; ${hints.join('; ')}` : '';
 }
 
 /** The job's inputs from the shared cache; a shard gets its range of the split port. */
