@@ -117,6 +117,11 @@ describe('the queue trusts no job: workers check every key, and survive load and
       expect(outside.failed).toContain(`nums reads "${file}" (${fs.realpathSync(path.join(dir, 'outside.bin'))}), outside this worker's data root ${fs.realpathSync(dataRoot)}`);
       expect(fs.existsSync(path.join(cacheDir, outside.job.id!.slice(0, 2), outside.job.id!))).toBe(false);
     }
+    // the honest key of a description that feeds a Table where score/scale takes Scores
+    const wrongInput = { ...twice, inputKeys: { x: keyOf(honest.stderr, 'table') } };
+    const { key, canonical } = cacheKey(keyDescription({ kind: 'score', plugin: pluginNamed('scale'), params: twice.params, seed: 3, inputs: wrongInput.inputKeys, inputNodes: { x: 'table' } }, { dataRoot, modelRoot: dataRoot }, new FileHashes(path.join(dir, 'attacker'))));
+    const typed = await push({ ...wrongInput, key, outputKey: key, producer: { ...twice.producer, canonical } });
+    expect(typed.failed).toMatch(/refused: its input "x" is a Table, and score\/scale takes a Scores/);
     expect(snapshot(cacheDir)).toEqual(before);
 
     // a forged replace on a correct description only recomputes the honest result

@@ -14,7 +14,7 @@ import { checkRedis, QUEUE_NAME, redisOptions } from './redis-connection';
 import { JobProgress } from './job-progress';
 import { QueueJobData, QueueJobResult } from './queue-job';
 import { VISIBLE_MS } from './run-on-queue';
-import { VerifiedJob, verifyJob } from './verify-job';
+import { checkInputTypes, checkJobShape, verifyJob } from './verify-job';
 import { WorkerRoots } from './worker-roots';
 
 export interface QueueWorkerOptions {
@@ -71,8 +71,13 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ worker:
   return { worker, executor };
 }
 
-/** The node, and its sample range for a shard: what this worker's lines and progress name. */
+/** The node, and its sample range for a shard: what this worker's lines and progress name (nothing a forged job could print). */
 function labelOf(d: QueueJobData): string {
+  try {
+    checkJobShape(d);
+  } catch {
+    return '(a malformed job)';
+  }
   return d.shard ? `${d.nodeId}[${d.shard.start}-${d.shard.end}]` : d.nodeId;
 }
 
@@ -87,17 +92,15 @@ async function runJob(job: Job<QueueJobData>, token: string | undefined, o: Queu
     throw new WaitingError();
   };
   try {
+    refuseUnless(() => checkJobShape(d));
     const plugin = o.plugins.find(d.kind, d.plugin);
     if (!plugin) return await handBack(`${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which this worker does not have (list its module in rtlab.config.json "plugins", as the coordinator does)`);
-    let verified: VerifiedJob;
-    try {
-      verified = verifyJob(d, plugin, (p, params) => o.plugins.checkParams(p, params), o.roots, o.hashes);
-    } catch (e) {
-      throw new UnrecoverableError(`${(e as Error).message} (on worker ${WORKER_NAME}${rootsHint(d, o.roots)})`); // no retry: the job itself is wrong for this worker
-    }
+    const verified = refuseUnless(() => verifyJob(d, plugin, (p, params) => o.plugins.checkParams(p, params), o.roots, o.hashes), rootsHint(d, o.roots));
     const inputs = await loadInputs(o.cache, d);
+    refuseUnless(() => checkInputTypes(d, plugin, inputs));
+    if (d.shard) inputs[d.shard.port] = sliceDataset(inputs[d.shard.port] as Artifact, d.shard.start, d.shard.end);
     const { artifact, leaked } = await executor.run(
-      { kind: d.kind, plugin: d.plugin, params: verified.params, inputs, nodeId: id, key: d.key, ...o.roots, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port), scratchDir, partBytes: positiveOrUndefined(d.partBytes), inputNodes: d.inputNodes },
+      { kind: d.kind, plugin: d.plugin, params: verified.params, inputs, nodeId: id, key: d.key, dataRoot: o.roots.dataRoot, modelRoot: o.roots.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port), scratchDir, partBytes: positiveOrUndefined(d.partBytes), inputNodes: d.inputNodes },
       new AbortController().signal,
       () => progress.nodeStarted(id),
     );
@@ -114,6 +117,15 @@ async function runJob(job: Job<QueueJobData>, token: string | undefined, o: Queu
   }
 }
 
+/** A job this worker refuses fails at once, without retries: it is wrong for this worker, whichever tries it. */
+function refuseUnless<T>(check: () => T, hint = ''): T {
+  try {
+    return check();
+  } catch (e) {
+    throw new UnrecoverableError(`${(e as Error).message} (on worker ${WORKER_NAME}${hint})`);
+  }
+}
+
 const positiveOrUndefined = (n: unknown) => (Number.isSafeInteger(n) && (n as number) > 0 ? (n as number) : undefined);
 
 /** Where the coordinator's roots differ from this worker's, they are named: often why a file differs. */
@@ -122,7 +134,7 @@ function rootsHint(d: QueueJobData, roots: WorkerRoots): string {
   return hints.length ? `; ${hints.join('; ')}` : '';
 }
 
-/** The job's inputs from the shared cache; a shard gets its range of the split port. */
+/** The job's inputs from the shared cache (a shard's split port whole). */
 async function loadInputs(cache: ArtifactCache, d: QueueJobData): Promise<PluginInputs> {
   const read = async (key: string): Promise<Artifact> => {
     const artifact = (await cache.get(key)) ?? ((await cache.appears(key, VISIBLE_MS)) ? await cache.get(key) : undefined);
@@ -131,6 +143,5 @@ async function loadInputs(cache: ArtifactCache, d: QueueJobData): Promise<Plugin
   };
   const inputs: PluginInputs = {};
   for (const [port, keys] of Object.entries(d.inputKeys)) inputs[port] = Array.isArray(keys) ? await Promise.all(keys.map(read)) : await read(keys);
-  if (d.shard) inputs[d.shard.port] = sliceDataset(inputs[d.shard.port] as Artifact, d.shard.start, d.shard.end);
   return inputs;
 }

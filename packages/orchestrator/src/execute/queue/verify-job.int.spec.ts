@@ -82,9 +82,10 @@ describe('verifyJob: a worker computes the key itself and refuses a job whose ke
   });
 
   it.each([
-    ['beside the data root', '../outside'],
-    ['an absolute path', path.join('/', 'etc')],
-  ])('refuses a path %s, whatever its key', (_what, dir) => {
+    ['beside the data root', () => '../outside'],
+    ['given as an absolute path', () => path.join(base, 'outside')],
+  ])('refuses a path %s, whatever its key', (_what, dirOf) => {
+    const dir = dirOf();
     const job = honestJob({ ...roots, dataRoot: base }, hashes, { dir });
     expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(new RegExp(`train reads "${dir.replace(/[./]/g, '\\$&')}" .*, outside this worker's data root ${roots.dataRoot}`));
   });
@@ -110,5 +111,17 @@ describe('verifyJob: a worker computes the key itself and refuses a job whose ke
     expect(() => verifyJob({ ...job, outputKey: '../../victim' }, reader, check, roots, hashes)).toThrow(/refused: malformed outputKey$/);
     expect(() => verifyJob({ ...job, inputKeys: { data: '../x' } }, reader, check, roots, hashes)).toThrow(/malformed inputKeys/);
     expect(() => verifyJob({ ...job, seed: 0.5 }, reader, check, roots, hashes)).toThrow(/malformed seed/);
+    expect(() => verifyJob({ ...job, nodeId: 'x\u001b[2J' }, reader, check, roots, hashes)).toThrow(/refused: malformed nodeId$/);
+    expect(() => verifyJob({ ...job, plugin: '../reader' }, reader, check, roots, hashes)).toThrow(/refused: malformed plugin$/);
+    expect(() => verifyJob({ ...job, partBytes: -1 }, reader, check, roots, hashes)).toThrow(/refused: malformed partBytes$/);
+  });
+
+  it('refuses inputs on ports the plugin does not have, a list where it takes one, and a port left without input', () => {
+    const scale: Plugin = { ...reader, kind: 'score', name: 'scale', reads: undefined, shards: undefined, params: { type: 'object' }, inputs: { x: { type: 'Scores', description: 'x' } }, output: 'Scores' };
+    const job = { ...honestJob(roots, hashes, { dir: 'set' }), kind: 'score', plugin: 'scale' };
+    const key = 'cd'.repeat(32);
+    expect(() => verifyJob({ ...job, inputKeys: { x: key, y: key } }, scale, check, roots, hashes)).toThrow(/it feeds port "y", which score\/scale does not have/);
+    expect(() => verifyJob({ ...job, inputKeys: { x: [key] } }, scale, check, roots, hashes)).toThrow(/port "x" takes one artifact/);
+    expect(() => verifyJob({ ...job, inputKeys: {} }, scale, check, roots, hashes)).toThrow(/port\(s\) x of score\/scale get no input/);
   });
 });
