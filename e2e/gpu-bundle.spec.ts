@@ -44,6 +44,8 @@ describe('the GPU bundle', () => {
     const report = JSON.parse(fs.readFileSync(path.join(out, 'gpu-check.json'), 'utf8'));
     expect(report).toMatchObject({ passed: true, rehearsal: expect.stringContaining('not GPU figures') });
     expect(Object.values(report.steps).map((s) => (s as { status: string }).status)).toEqual(Array(8).fill('passed'));
+    // the same limits bound a GPU run: with run.sh's 5 s to kill each step, under 8 minutes
+    expect(Object.values(report.steps).reduce((sum: number, s) => sum + (s as { limitS: number }).limitS + 5, 0)).toBeLessThan(8 * 60);
     // the bundle's own Node.js and Vulkan loader (Debian 12 ships none in its base), on lavapipe
     expect(report.machine).toMatchObject({ node: process.version, vulkan: { loader: expect.stringMatching(/^the (bundle|system)'s \(/), driverFiles: expect.stringMatching(/lvp_icd/) } });
     expect(report.adapter).toMatchObject({ software: true, adapter: expect.stringMatching(/llvmpipe/), limits: { maxStorageBufferBindingSize: expect.any(Number) } });
