@@ -5,15 +5,28 @@ const tseslint = require('typescript-eslint');
 // public exports, never on the engine; the SDK depends on no rtlab package; backends only on the SDK.
 // `@typescript-eslint/no-restricted-imports` also sees `import x = require(...)`; require() and
 // import() calls are caught by `no-restricted-syntax`; relative paths into another package by pattern.
-const DEEP_IMPORT = { group: ['@rtlab/*/*'], message: 'import a package by its name (its src/index.ts is its public API), not a file inside it' };
-const OTHER_PACKAGE = { group: ['**/orchestrator/**', '**/sdk/src/**', '**/backends/src/**', '**/plugin-*/src/**', '**/bench/src/**'], message: 'import another package by its name, not by a relative path into it' };
+const DEEP_IMPORT = {
+  group: ['@rtlab/*/*'],
+  message: 'import a package by its name (its src/index.ts is its public API), not a file inside it',
+};
+const OTHER_PACKAGE = {
+  group: ['**/orchestrator/**', '**/sdk/src/**', '**/backends/src/**', '**/plugin-*/src/**', '**/bench/src/**'],
+  message: 'import another package by its name, not by a relative path into it',
+};
 const restrict = (paths, patterns = []) => ['error', { paths, patterns: [DEEP_IMPORT, ...patterns] }];
 const ENGINE_MESSAGE = 'plugins never import the engine: everything a plugin needs is in @rtlab/sdk';
 const ENGINE = { name: '@rtlab/orchestrator', message: ENGINE_MESSAGE };
-const BACKENDS = { name: '@rtlab/backends', message: 'a plugin runs on the backend the engine chose; only its tests select one' };
-const NO_DYNAMIC_ENGINE = ['error',
-  { selector: "CallExpression[callee.name='require'][arguments.0.value=/^@rtlab\\u002Forchestrator/]", message: ENGINE_MESSAGE },
-  { selector: "ImportExpression[source.value=/^@rtlab\\u002Forchestrator/]", message: ENGINE_MESSAGE },
+const BACKENDS = {
+  name: '@rtlab/backends',
+  message: 'a plugin runs on the backend the engine chose; only its tests select one',
+};
+const NO_DYNAMIC_ENGINE = [
+  'error',
+  {
+    selector: "CallExpression[callee.name='require'][arguments.0.value=/^@rtlab\\u002Forchestrator/]",
+    message: ENGINE_MESSAGE,
+  },
+  { selector: 'ImportExpression[source.value=/^@rtlab\\u002Forchestrator/]', message: ENGINE_MESSAGE },
 ];
 const PLUGIN_SRC = ['packages/plugin-*/src/**/*.ts'];
 const TESTS = ['**/*.spec.ts', '**/test-support/**'];
@@ -30,9 +43,55 @@ module.exports = tseslint.config(
     },
   },
   { files: ['packages/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict([], [OTHER_PACKAGE]) } },
-  { files: PLUGIN_SRC, ignores: TESTS, rules: { '@typescript-eslint/no-restricted-imports': restrict([ENGINE, BACKENDS], [OTHER_PACKAGE]), 'no-restricted-syntax': NO_DYNAMIC_ENGINE } },
-  { files: PLUGIN_SRC.map((g) => g.replace('**/*.ts', '**/*.spec.ts')).concat('packages/plugin-*/src/**/test-support/**'), rules: { '@typescript-eslint/no-restricted-imports': restrict([ENGINE], [OTHER_PACKAGE]), 'no-restricted-syntax': NO_DYNAMIC_ENGINE } },
-  { files: ['packages/sdk/src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict([], [OTHER_PACKAGE, { group: ['@rtlab/*'], message: 'the SDK depends on no other rtlab package' }]) } },
-  { files: ['packages/orchestrator/src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict([], [OTHER_PACKAGE, { group: ['@rtlab/plugin-*'], message: 'the engine loads plugin packages by name at run time (plugins/load-plugin-modules.ts); it never imports them' }]) } },
-  { files: ['packages/backends/src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict([ENGINE], [OTHER_PACKAGE, { group: ['@rtlab/plugin-*'], message: 'backends know no plugin' }]) } },
+  {
+    files: PLUGIN_SRC,
+    ignores: TESTS,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict([ENGINE, BACKENDS], [OTHER_PACKAGE]),
+      'no-restricted-syntax': NO_DYNAMIC_ENGINE,
+    },
+  },
+  {
+    files: PLUGIN_SRC.map((g) => g.replace('**/*.ts', '**/*.spec.ts')).concat(
+      'packages/plugin-*/src/**/test-support/**',
+    ),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict([ENGINE], [OTHER_PACKAGE]),
+      'no-restricted-syntax': NO_DYNAMIC_ENGINE,
+    },
+  },
+  {
+    files: ['packages/sdk/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        [],
+        [OTHER_PACKAGE, { group: ['@rtlab/*'], message: 'the SDK depends on no other rtlab package' }],
+      ),
+    },
+  },
+  {
+    files: ['packages/orchestrator/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        [],
+        [
+          OTHER_PACKAGE,
+          {
+            group: ['@rtlab/plugin-*'],
+            message:
+              'the engine loads plugin packages by name at run time (plugins/load-plugin-modules.ts); it never imports them',
+          },
+        ],
+      ),
+    },
+  },
+  {
+    files: ['packages/backends/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        [ENGINE],
+        [OTHER_PACKAGE, { group: ['@rtlab/plugin-*'], message: 'backends know no plugin' }],
+      ),
+    },
+  },
 );

@@ -4,14 +4,25 @@ import { ROOT, rtlab, set, statuses, workspace } from './rtlab-cli';
 
 /** The shared nodes at the sizes of the other dSprites specs; attacks and probes shortened. */
 const SMALL = set(
-  'train.count=160', 'test.count=12', 'net-{pre}.epochs=2', 'net-{pre}.batchSize=64', 'net-{pre}.adversarial.steps=1', 'probe-{pre}-scale.epochs=2',
-  'as-{pre}-linf.steps=3', 'loss-{pre}-scale-linf.steps=3', 'as-{pre}-{corruption}-{severity}.steps=3', 'loss-{pre}-{corruption}-{severity}.steps=3',
+  'train.count=160',
+  'test.count=12',
+  'net-{pre}.epochs=2',
+  'net-{pre}.batchSize=64',
+  'net-{pre}.adversarial.steps=1',
+  'probe-{pre}-scale.epochs=2',
+  'as-{pre}-linf.steps=3',
+  'loss-{pre}-scale-linf.steps=3',
+  'as-{pre}-{corruption}-{severity}.steps=3',
+  'loss-{pre}-{corruption}-{severity}.steps=3',
 );
 
 /** The cells of the table's row (pre, corruption, value name), by severity. */
 function row(stdout: string, pre: string, corruption: string, value: string): number[] {
   const line = stdout.split('\n').find((l) => l.startsWith(`| ${pre} | ${corruption} | ${value} |`))!;
-  return line.split('|').slice(4, 8).map((c) => Number(c.trim()));
+  return line
+    .split('|')
+    .slice(4, 8)
+    .map((c) => Number(c.trim()));
 }
 
 describe('pipelines/dsprites-shift.json at a tiny size', () => {
@@ -24,9 +35,11 @@ describe('pipelines/dsprites-shift.json at a tiny size', () => {
   it('corrupts the test set at severities 1, 3, 5 and prints Lemma 1 and AS beside the clean test set', () => {
     expect(run.stderr).not.toMatch(/leaked|warning|error/);
     expect(run.code).toBe(0);
-    expect(Object.keys(statuses(run.stderr)).filter((n) => n.startsWith('shifted-')).sort()).toEqual(
-      ['gaussian-noise', 'zoom-blur'].flatMap((c) => [1, 3, 5].map((s) => `shifted-${c}-${s}`)).sort(),
-    );
+    expect(
+      Object.keys(statuses(run.stderr))
+        .filter((n) => n.startsWith('shifted-'))
+        .sort(),
+    ).toEqual(['gaussian-noise', 'zoom-blur'].flatMap((c) => [1, 3, 5].map((s) => `shifted-${c}-${s}`)).sort());
     expect(run.stdout).toContain('| pre | corruption |  | 0 | 1 | 3 | 5 |');
     for (const pre of ['random', 'standard', 'adversarial']) {
       for (const corruption of ['gaussian-noise', 'zoom-blur']) {

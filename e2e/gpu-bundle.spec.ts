@@ -35,7 +35,7 @@ describe('the GPU bundle', () => {
     expect(fs.readdirSync(bundle).sort()).toEqual(['SHA256SUMS', 'VERSION', 'payload.tar.xz', 'run.sh']);
   });
 
-  it('run.sh --software rehearses every step without this machine\'s Node.js and writes one JSON that says it is no GPU figure', () => {
+  it("run.sh --software rehearses every step without this machine's Node.js and writes one JSON that says it is no GPU figure", () => {
     const out = path.join(dir, 'out');
     const r = withoutNode(`bash ${bundle}/run.sh ${out} --software`, 240_000);
     expect(r.stdout).not.toMatch(/FAILED|TIMED OUT/);
@@ -45,23 +45,46 @@ describe('the GPU bundle', () => {
     expect(report).toMatchObject({ passed: true, rehearsal: expect.stringContaining('not GPU figures') });
     expect(Object.values(report.steps).map((s) => (s as { status: string }).status)).toEqual(Array(8).fill('passed'));
     // the same limits bound a GPU run: with run.sh's 5 s to kill each step, under 8 minutes
-    expect(Object.values(report.steps).reduce((sum: number, s) => sum + (s as { limitS: number }).limitS + 5, 0)).toBeLessThan(8 * 60);
+    expect(
+      Object.values(report.steps).reduce((sum: number, s) => sum + (s as { limitS: number }).limitS + 5, 0),
+    ).toBeLessThan(8 * 60);
     // the bundle's own Node.js and Vulkan loader (Debian 12 ships none in its base), on lavapipe
-    expect(report.machine).toMatchObject({ node: process.version, vulkan: { loader: expect.stringMatching(/^the (bundle|system)'s \(/), driverFiles: expect.stringMatching(/lvp_icd/) } });
-    expect(report.adapter).toMatchObject({ software: true, adapter: expect.stringMatching(/llvmpipe/), limits: { maxStorageBufferBindingSize: expect.any(Number) } });
+    expect(report.machine).toMatchObject({
+      node: process.version,
+      vulkan: {
+        loader: expect.stringMatching(/^the (bundle|system)'s \(/),
+        driverFiles: expect.stringMatching(/lvp_icd/),
+      },
+    });
+    expect(report.adapter).toMatchObject({
+      software: true,
+      adapter: expect.stringMatching(/llvmpipe/),
+      limits: { maxStorageBufferBindingSize: expect.any(Number) },
+    });
     // auto passes a software adapter by, saying why, and runs on wasm
     expect(report.adapter.auto.picked).toBe('wasm');
-    expect(report.adapter.auto.skipped).toContainEqual({ name: 'webgpu', reason: expect.stringMatching(/^only a software adapter/) });
+    expect(report.adapter.auto.skipped).toContainEqual({
+      name: 'webgpu',
+      reason: expect.stringMatching(/^only a software adapter/),
+    });
     expect(report.kernels.kernels.length).toBeGreaterThan(10);
     expect(report.kernels.kernels.filter((k: { passed: boolean }) => !k.passed)).toEqual([]);
 
     const names = report.workloads.map((w: { name: string }) => w.name);
-    expect(names).toEqual(['wrn-10-1-32px-encode-b2', 'wrn-10-1-32px-pgd-step-b2', 'wrn-10-1-32px-encode-b8', 'wrn-10-1-32px-pgd-step-b8',
-      'resnet-1.1.1.1-p8-w64-32px-encode-b2', 'resnet-1.1.1.1-p8-w64-32px-pgd-step-b2', 'dsprites-cnn-64px-as-pgd2-b4']);
+    expect(names).toEqual([
+      'wrn-10-1-32px-encode-b2',
+      'wrn-10-1-32px-pgd-step-b2',
+      'wrn-10-1-32px-encode-b8',
+      'wrn-10-1-32px-pgd-step-b8',
+      'resnet-1.1.1.1-p8-w64-32px-encode-b2',
+      'resnet-1.1.1.1-p8-w64-32px-pgd-step-b2',
+      'dsprites-cnn-64px-as-pgd2-b4',
+    ]);
     for (const w of report.workloads) expect(w.webgpu).toBeGreaterThan(0);
     // the projection: 60 000 encodes and 2 x 20 steps on 10 000 images, at the largest batch's rates
     const rate = (name: string) => report.workloads.find((w: { name: string }) => w.name === name).webgpu;
-    const minutes = (60_000 / rate('wrn-10-1-32px-encode-b8') + (2 * 20 * 10_000) / rate('wrn-10-1-32px-pgd-step-b8')) / 60;
+    const minutes =
+      (60_000 / rate('wrn-10-1-32px-encode-b8') + (2 * 20 * 10_000) / rate('wrn-10-1-32px-pgd-step-b8')) / 60;
     expect(report.projection.webgpu.totalMinutes).toBeCloseTo(minutes, 6);
     if (report.torch.skipped) {
       expect(report.torch.skipped).toMatch(/cannot import torch/); // PyTorch is optional here; the GPU machine has it
@@ -83,8 +106,14 @@ describe('the GPU bundle', () => {
     fs.writeSync(fd, Buffer.from([0x42]), 0, 1, 1000);
     fs.closeSync(fd);
     const damaged = spawnSync('bash', [path.join(copy, 'run.sh'), path.join(dir, 'out-damaged')], { encoding: 'utf8' });
-    expect([damaged.status, damaged.stdout.trim().split('\n').pop()]).toEqual([2, 'run.sh: the bundle is damaged (a checksum differs): copy .gpu-bundle/ again']);
+    expect([damaged.status, damaged.stdout.trim().split('\n').pop()]).toEqual([
+      2,
+      'run.sh: the bundle is damaged (a checksum differs): copy .gpu-bundle/ again',
+    ]);
     const unwritable = spawnSync('bash', [path.join(bundle, 'run.sh'), '/proc/rtlab-out']);
-    expect([unwritable.status, unwritable.stderr.toString().trim()]).toEqual([2, 'run.sh: cannot write to /proc/rtlab-out']);
+    expect([unwritable.status, unwritable.stderr.toString().trim()]).toEqual([
+      2,
+      'run.sh: cannot write to /proc/rtlab-out',
+    ]);
   });
 });

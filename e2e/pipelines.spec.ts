@@ -14,15 +14,26 @@ describe('pipelines/', () => {
     expect(r.code).toBe(0);
   });
 
-  it('a bound whose loss and AS attacks search different balls is a validation error at the bound\'s inputs', () => {
-    const r = rtlab(dir, 'run', path.join(PIPELINES, 'dsprites-regression.json'), '--set', 'as-{pre}-{attack}.eps=0.03');
+  it("a bound whose loss and AS attacks search different balls is a validation error at the bound's inputs", () => {
+    const r = rtlab(
+      dir,
+      'run',
+      path.join(PIPELINES, 'dsprites-regression.json'),
+      '--set',
+      'as-{pre}-{attack}.eps=0.03',
+    );
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/dsprites-regression\.json:\d+:\d+ #\/nodes\/lemma1-\{pre\}-\{fov\}-\{attack\}\/inputs: ports "loss" and "as" attack with different eps \("loss-random-scale-linf" 0\.0627451, "as-random-linf" 0\.03\)/);
+    expect(r.stderr).toMatch(
+      /dsprites-regression\.json:\d+:\d+ #\/nodes\/lemma1-\{pre\}-\{fov\}-\{attack\}\/inputs: ports "loss" and "as" attack with different eps \("loss-random-scale-linf" 0\.0627451, "as-random-linf" 0\.03\)/,
+    );
     expect(r.stderr).not.toMatch(/ at /);
   });
 
   it('a regression probe or fine-tuning without a target is a validation error naming the param, before anything runs', () => {
-    for (const [pipeline, node] of [['dsprites-regression.json', 'probe-{pre}-{fov}'], ['dsprites-finetune.json', 'tuned-{pre}-{mode}']]) {
+    for (const [pipeline, node] of [
+      ['dsprites-regression.json', 'probe-{pre}-{fov}'],
+      ['dsprites-finetune.json', 'tuned-{pre}-{mode}'],
+    ]) {
       const pipelineFile = path.join(dir, pipeline);
       const json = JSON.parse(fs.readFileSync(path.join(PIPELINES, pipeline), 'utf8'));
       json.nodes[node].params.task = 'regression';

@@ -20,7 +20,8 @@ const toy = require(TOY_PLUGINS).plugins as Plugin[];
 const pluginNamed = (name: string) => toy.find((p) => p.name === name)!;
 
 const PIPELINE = {
-  name: 'trust', seed: 3,
+  name: 'trust',
+  seed: 3,
   nodes: {
     nums: { kind: 'load', plugin: 'file-bytes', params: { file: 'numbers.bin' } },
     other: { kind: 'load', plugin: 'range', params: { count: 3 } },
@@ -32,8 +33,18 @@ const PIPELINE = {
 
 /** Every cache entry's files and their sha256: what must not change when a forged job is refused. */
 function snapshot(cacheDir: string): Record<string, string> {
-  const files = fs.readdirSync(cacheDir, { recursive: true }).map(String).filter((f) => /^[0-9a-f]{2}\/[0-9a-f]{64}\//.test(f) && fs.statSync(path.join(cacheDir, f)).isFile());
-  return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(fs.readFileSync(path.join(cacheDir, f))).digest('hex')]));
+  const files = fs
+    .readdirSync(cacheDir, { recursive: true })
+    .map(String)
+    .filter((f) => /^[0-9a-f]{2}\/[0-9a-f]{64}\//.test(f) && fs.statSync(path.join(cacheDir, f)).isFile());
+  return Object.fromEntries(
+    files.map((f) => [
+      f,
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(cacheDir, f)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 describe('the queue trusts no job: workers check every key, and survive load and a lost Redis', () => {
@@ -49,15 +60,33 @@ describe('the queue trusts no job: workers check every key, and survive load and
   const env = { RTLAB_TOY_LOG: toyLog };
 
   const startWorker = async (cwd = dir): Promise<Started> => {
-    const w = startRtlab(cwd, 'worker', '--queue', redis.url, '--cache-dir', cacheDir, '--threads', '1', '--lock-seconds', '2', '--backend', 'cpu');
+    const w = startRtlab(
+      cwd,
+      'worker',
+      '--queue',
+      redis.url,
+      '--cache-dir',
+      cacheDir,
+      '--threads',
+      '1',
+      '--lock-seconds',
+      '2',
+      '--backend',
+      'cpu',
+    );
     workers.push(w);
     await until(() => w.stderr().includes('rtlab worker '), 60_000);
     return w;
   };
-  const coordinate = (...args: string[]) => startRtlab(dir, 'run', pipeline, '--queue', redis.url, '--cache-dir', cacheDir, '--backend', 'cpu', ...args);
+  const coordinate = (...args: string[]) =>
+    startRtlab(dir, 'run', pipeline, '--queue', redis.url, '--cache-dir', cacheDir, '--backend', 'cpu', ...args);
   const finished = async (run: Started) => ({ code: await run.exit, stdout: run.stdout(), stderr: run.stderr() });
   const keyOf = (stderr: string, node: string) => nodeRecords(stderr).find((r) => r.node === node)!.key;
-  const ranCount = (node: string) => fs.readFileSync(toyLog, 'utf8').split('\n').filter((l) => l === node).length;
+  const ranCount = (node: string) =>
+    fs
+      .readFileSync(toyLog, 'utf8')
+      .split('\n')
+      .filter((l) => l === node).length;
 
   /** Pushes a job as anyone with access to Redis can (a finished job under its id is removed first) and waits until a worker ends it. */
   async function push(data: QueueJobData): Promise<{ failed?: string; job: Job }> {
@@ -74,16 +103,35 @@ describe('the queue trusts no job: workers check every key, and survive load and
   /** A job for a node of this pipeline with a key computed honestly from its (possibly hostile) description. */
   function jobFor(node: 'nums' | 'other', params: Record<string, unknown>): QueueJobData {
     const plugin = pluginNamed(node === 'nums' ? 'file-bytes' : 'range');
-    const { key, canonical } = cacheKey(keyDescription({ kind: 'load', plugin, params, seed: 3, inputs: {}, inputNodes: {} }, { dataRoot, modelRoot: dataRoot }, new FileHashes(path.join(dir, 'attacker'))));
+    const { key, canonical } = cacheKey(
+      keyDescription(
+        { kind: 'load', plugin, params, seed: 3, inputs: {}, inputNodes: {} },
+        { dataRoot, modelRoot: dataRoot },
+        new FileHashes(path.join(dir, 'attacker')),
+      ),
+    );
     return {
-      kind: 'load', plugin: plugin.name, params: params as QueueJobData['params'], seed: 3, nodeId: node, key, outputKey: key, inputKeys: {},
-      dataRoot, modelRoot: dataRoot, producer: { node, plugin: `load/${plugin.name}`, version: plugin.version, canonical }, coordinator: 'attacker',
+      kind: 'load',
+      plugin: plugin.name,
+      params: params as QueueJobData['params'],
+      seed: 3,
+      nodeId: node,
+      key,
+      outputKey: key,
+      inputKeys: {},
+      dataRoot,
+      modelRoot: dataRoot,
+      producer: { node, plugin: `load/${plugin.name}`, version: plugin.version, canonical },
+      coordinator: 'attacker',
     };
   }
 
   beforeAll(async () => {
     Object.assign(process.env, env);
-    fs.writeFileSync(path.join(dir, 'rtlab.config.json'), JSON.stringify({ plugins: [TOY_PLUGINS], cacheDir: 'cache', runsDir: 'runs', dataRoot: 'data' }));
+    fs.writeFileSync(
+      path.join(dir, 'rtlab.config.json'),
+      JSON.stringify({ plugins: [TOY_PLUGINS], cacheDir: 'cache', runsDir: 'runs', dataRoot: 'data' }),
+    );
     fs.writeFileSync(pipeline, JSON.stringify(PIPELINE));
     fs.mkdirSync(dataRoot);
     fs.writeFileSync(path.join(dataRoot, 'numbers.bin'), Buffer.from([3, 1, 4, 1, 5, 9, 2, 6]));
@@ -101,25 +149,47 @@ describe('the queue trusts no job: workers check every key, and survive load and
     for (const k of Object.keys(env)) delete process.env[k];
   });
 
-  it('refuses forged jobs (another node\'s key, refused params, paths outside the roots), each with its message, and changes no entry', async () => {
+  it("refuses forged jobs (another node's key, refused params, paths outside the roots), each with its message, and changes no entry", async () => {
     const honest = await finished(coordinate());
     expect([honest.code, honest.stdout]).toEqual([0, expect.stringContaining('| 18 |')]);
     const before = snapshot(cacheDir);
     const twice = (await queue.getJob(keyOf(honest.stderr, 'twice')))!.data as QueueJobData;
 
     const overwrite = await push({ ...twice, outputKey: keyOf(honest.stderr, 'nums'), replace: true });
-    expect(overwrite.failed).toMatch(/^job [0-9a-f]{12} \(twice\) refused: its output key [0-9a-f]{12} is not its node's key \([0-9a-f]{12}\) \(on worker /);
-    const params = await push({ ...jobFor('other', { count: 3, delayMs: 0, start: 0 }), params: { count: -7, extra: 1 } });
-    expect(params.failed).toMatch(/refused: its params are refused by load\/range@1\.0\.0's schema: .*params\.count: must be >= 1, got -7/);
+    expect(overwrite.failed).toMatch(
+      /^job [0-9a-f]{12} \(twice\) refused: its output key [0-9a-f]{12} is not its node's key \([0-9a-f]{12}\) \(on worker /,
+    );
+    const params = await push({
+      ...jobFor('other', { count: 3, delayMs: 0, start: 0 }),
+      params: { count: -7, extra: 1 },
+    });
+    expect(params.failed).toMatch(
+      /refused: its params are refused by load\/range@1\.0\.0's schema: .*params\.count: must be >= 1, got -7/,
+    );
     expect(params.failed).toMatch(/params\.extra: unknown parameter "extra"/);
     for (const file of ['../outside.bin', path.join(dir, 'outside.bin')]) {
       const outside = await push(jobFor('nums', { file, count: 4 }));
-      expect(outside.failed).toContain(`nums reads "${file}" (${fs.realpathSync(path.join(dir, 'outside.bin'))}), outside this worker's data root ${fs.realpathSync(dataRoot)}`);
+      expect(outside.failed).toContain(
+        `nums reads "${file}" (${fs.realpathSync(path.join(dir, 'outside.bin'))}), outside this worker's data root ${fs.realpathSync(dataRoot)}`,
+      );
       expect(fs.existsSync(path.join(cacheDir, outside.job.id!.slice(0, 2), outside.job.id!))).toBe(false);
     }
     // the honest key of a description that feeds a Table where score/scale takes Scores
     const wrongInput = { ...twice, inputKeys: { x: keyOf(honest.stderr, 'table') } };
-    const { key, canonical } = cacheKey(keyDescription({ kind: 'score', plugin: pluginNamed('scale'), params: twice.params, seed: 3, inputs: wrongInput.inputKeys, inputNodes: { x: 'table' } }, { dataRoot, modelRoot: dataRoot }, new FileHashes(path.join(dir, 'attacker'))));
+    const { key, canonical } = cacheKey(
+      keyDescription(
+        {
+          kind: 'score',
+          plugin: pluginNamed('scale'),
+          params: twice.params,
+          seed: 3,
+          inputs: wrongInput.inputKeys,
+          inputNodes: { x: 'table' },
+        },
+        { dataRoot, modelRoot: dataRoot },
+        new FileHashes(path.join(dir, 'attacker')),
+      ),
+    );
     const typed = await push({ ...wrongInput, key, outputKey: key, producer: { ...twice.producer, canonical } });
     expect(typed.failed).toMatch(/refused: its input "x" is a Table, and score\/scale takes a Scores/);
     expect(snapshot(cacheDir)).toEqual(before);
@@ -164,19 +234,26 @@ describe('the queue trusts no job: workers check every key, and survive load and
     for (const { key } of nodeRecords(again.stderr)) expect(await cache.get(key)).toBeDefined();
   }, 90_000);
 
-  it('a worker whose copy of the data differs from the coordinator\'s refuses the job, naming the file, and stores nothing', async () => {
+  it("a worker whose copy of the data differs from the coordinator's refuses the job, naming the file, and stores nothing", async () => {
     for (const w of workers.splice(0)) {
       w.child.kill('SIGTERM');
       await w.exit;
     }
     const elsewhere = path.join(dir, 'elsewhere');
     fs.mkdirSync(path.join(elsewhere, 'data'), { recursive: true });
-    fs.writeFileSync(path.join(elsewhere, 'rtlab.config.json'), JSON.stringify({ plugins: [TOY_PLUGINS], dataRoot: 'data' }));
+    fs.writeFileSync(
+      path.join(elsewhere, 'rtlab.config.json'),
+      JSON.stringify({ plugins: [TOY_PLUGINS], dataRoot: 'data' }),
+    );
     fs.writeFileSync(path.join(elsewhere, 'data/numbers.bin'), Buffer.from([2, 7, 1, 8, 2, 8, 1, 8]));
     await startWorker(elsewhere);
     const run = await finished(coordinate(...set('nums.count=8')));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/error: node "nums" failed: job [0-9a-f]{12} \(nums\) refused: its key is not the key of its node as this worker describes it: data file "numbers\.bin" differs on this worker \(fingerprint [0-9a-f]{16} in the job, [0-9a-f]{16} here\) \(on worker [^;]+; data root here .*\/elsewhere\/data, the coordinator's .*\/data;/);
-    expect(fs.existsSync(path.join(cacheDir, keyOf(run.stderr, 'nums').slice(0, 2), keyOf(run.stderr, 'nums')))).toBe(false);
+    expect(run.stderr).toMatch(
+      /error: node "nums" failed: job [0-9a-f]{12} \(nums\) refused: its key is not the key of its node as this worker describes it: data file "numbers\.bin" differs on this worker \(fingerprint [0-9a-f]{16} in the job, [0-9a-f]{16} here\) \(on worker [^;]+; data root here .*\/elsewhere\/data, the coordinator's .*\/data;/,
+    );
+    expect(fs.existsSync(path.join(cacheDir, keyOf(run.stderr, 'nums').slice(0, 2), keyOf(run.stderr, 'nums')))).toBe(
+      false,
+    );
   }, 60_000);
 });

@@ -25,9 +25,16 @@ function freePort(): Promise<number> {
  * command that installs it (npm test runs tools/install-test-deps.sh first): never a silent skip.
  */
 export async function startRedis(on?: { port: number }): Promise<RedisServer> {
-  if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed: run `bash tools/install-test-deps.sh` (as root), as `npm test` does');
+  if (spawnSync('redis-server', ['--version']).error)
+    throw new Error(
+      'redis-server is not installed: run `bash tools/install-test-deps.sh` (as root), as `npm test` does',
+    );
   const port = on?.port ?? (await freePort());
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -36,10 +43,11 @@ export async function startRedis(on?: { port: number }): Promise<RedisServer> {
     });
     child.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
   });
-  const end = (signal: NodeJS.Signals) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.on('exit', () => resolve());
-    child.kill(signal);
-  });
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.on('exit', () => resolve());
+      child.kill(signal);
+    });
   return { url: `redis://127.0.0.1:${port}`, port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }

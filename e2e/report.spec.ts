@@ -8,9 +8,24 @@ import { nodeRecords, ROOT, rtlab, set, workspace } from './rtlab-cli';
 
 // Reports opened in a real browser (Debian's headless chromium): the default experiment's and the shape
 // pipeline's at a tiny size, and the page comparing two runs.
-const SHARED = set('train.count=160', 'test.count=12', 'net-{pre}.epochs=2', 'net-{pre}.batchSize=64', 'net-{pre}.adversarial.steps=1', 'as-{pre}-{attack}.steps=3');
-const REGRESSION = [path.join(ROOT, 'pipelines/dsprites-regression.json'), ...SHARED, ...set('probe-{pre}-{fov}.epochs=2', 'loss-{pre}-{fov}-{attack}.steps=1')];
-const SHAPE = [path.join(ROOT, 'pipelines/dsprites-shape-classification.json'), ...SHARED, ...set('probe-{pre}.epochs=3', 'ce-{pre}-{attack}.steps=3')];
+const SHARED = set(
+  'train.count=160',
+  'test.count=12',
+  'net-{pre}.epochs=2',
+  'net-{pre}.batchSize=64',
+  'net-{pre}.adversarial.steps=1',
+  'as-{pre}-{attack}.steps=3',
+);
+const REGRESSION = [
+  path.join(ROOT, 'pipelines/dsprites-regression.json'),
+  ...SHARED,
+  ...set('probe-{pre}-{fov}.epochs=2', 'loss-{pre}-{fov}-{attack}.steps=1'),
+];
+const SHAPE = [
+  path.join(ROOT, 'pipelines/dsprites-shape-classification.json'),
+  ...SHARED,
+  ...set('probe-{pre}.epochs=3', 'ce-{pre}-{attack}.steps=3'),
+];
 
 /** The report path a run names on its last line. */
 function reportOf(stderr: string): string {
@@ -50,13 +65,22 @@ describe('HTML reports in a real browser', () => {
     expect(errors).toEqual([]);
     const lemma1Nodes = nodeRecords(regression.stderr).filter((n) => n.plugin === 'score/lemma1').length;
     expect(lemma1Nodes).toBe(24); // 3 pretrainings x 2 attacks x 4 factors
-    expect(await page.$$eval('figure[data-plot="lemma1"] .mark-symbol.role-mark path', (p) => p.length)).toBe(lemma1Nodes);
+    expect(await page.$$eval('figure[data-plot="lemma1"] .mark-symbol.role-mark path', (p) => p.length)).toBe(
+      lemma1Nodes,
+    );
     // every table on the page holds the cells of its JSON file, as printed
-    const ids = await page.$$eval('table[data-table]', (ts) => ts.map((t) => t.getAttribute('data-table')!).filter((id) => id !== 'params' && id !== 'record'));
+    const ids = await page.$$eval('table[data-table]', (ts) =>
+      ts.map((t) => t.getAttribute('data-table')!).filter((id) => id !== 'params' && id !== 'record'),
+    );
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) {
-      const json = JSON.parse(fs.readFileSync(path.join(path.dirname(file), `${id}.json`), 'utf8')) as { header: string[]; rows: string[][] };
-      const shown = await page.$eval(`table[data-table="${id}"]`, (t) => [...t.querySelectorAll('tr')].map((r) => [...r.querySelectorAll('th,td')].map((c) => c.textContent)));
+      const json = JSON.parse(fs.readFileSync(path.join(path.dirname(file), `${id}.json`), 'utf8')) as {
+        header: string[];
+        rows: string[][];
+      };
+      const shown = await page.$eval(`table[data-table="${id}"]`, (t) =>
+        [...t.querySelectorAll('tr')].map((r) => [...r.querySelectorAll('th,td')].map((c) => c.textContent)),
+      );
       expect(shown).toEqual([json.header, ...json.rows]);
     }
     const shot = path.join(dir, 'default-report.png');
@@ -67,24 +91,35 @@ describe('HTML reports in a real browser', () => {
     await page.close();
   });
 
-  it('the shape pipeline\'s report shows a Theorem 2 plot per pretraining and attack, and training curves; --png wrote each plot', async () => {
+  it("the shape pipeline's report shows a Theorem 2 plot per pretraining and attack, and training curves; --png wrote each plot", async () => {
     expect(shape.code).toBe(0);
     const file = reportOf(shape.stderr);
     const { page, errors } = await openFile(browser, file);
     expect(errors).toEqual([]);
-    const theorem2 = await page.$$eval('figure[data-plot="theorem2"]', (fs) => fs.map((f) => [f.id, f.querySelectorAll('.mark-symbol.role-mark path').length]));
+    const theorem2 = await page.$$eval('figure[data-plot="theorem2"]', (fs) =>
+      fs.map((f) => [f.id, f.querySelectorAll('.mark-symbol.role-mark path').length]),
+    );
     expect(theorem2).toHaveLength(6);
     for (const [, points] of theorem2) expect(points).toBe(12); // every test sample
-    expect(await page.$$eval('figure[data-plot="training"] .mark-line.role-mark path', (p) => p.length)).toBeGreaterThan(0);
+    expect(
+      await page.$$eval('figure[data-plot="training"] .mark-line.role-mark path', (p) => p.length),
+    ).toBeGreaterThan(0);
     const pngs = fs.readdirSync(path.join(path.dirname(file), 'plots'));
-    expect(pngs).toEqual(expect.arrayContaining(['lemma1.png', 'training.png', ...theorem2.map(([id]) => `${id}.png`)]));
+    expect(pngs).toEqual(
+      expect.arrayContaining(['lemma1.png', 'training.png', ...theorem2.map(([id]) => `${id}.png`)]),
+    );
     await page.close();
   });
 
   it('rtlab runs lists both runs; rtlab compare prints what differs and writes a page a browser opens cleanly', async () => {
     const listed = rtlab(dir, 'runs');
     expect(listed.code).toBe(0);
-    expect(listed.stdout.trim().split('\n').map((l) => l.split(/\s+/)[1])).toEqual(['dsprites-regression', 'dsprites-shape-classification']);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[1]),
+    ).toEqual(['dsprites-regression', 'dsprites-shape-classification']);
     const again = rtlab(dir, 'run', ...SHAPE, ...set('ce-{pre}-{attack}.steps=5'));
     expect(again.code).toBe(0);
     const [a, b] = [path.dirname(reportOf(shape.stderr)), path.dirname(reportOf(again.stderr))];
@@ -114,7 +149,7 @@ describe('HTML reports in a real browser', () => {
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('rtlab report finds the run\'s own cache from anywhere; with a cache that lacks its tables it keeps the report and says so', () => {
+  it("rtlab report finds the run's own cache from anywhere; with a cache that lacks its tables it keeps the report and says so", () => {
     const file = reportOf(shape.stderr);
     const before = fs.readFileSync(file, 'utf8');
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-elsewhere-'));
@@ -123,7 +158,9 @@ describe('HTML reports in a real browser', () => {
       expect(fs.readFileSync(file, 'utf8')).toBe(before);
       const empty = rtlab(elsewhere, 'report', path.dirname(file), '--cache-dir', elsewhere);
       expect(empty.code).toBe(2);
-      expect(empty.stderr).toMatch(/^error: \d+ table and score node\(s\) of this run are not in the cache at .*rtlab-elsewhere-.*: pass the cache the run used with --cache-dir, or rerun the pipeline\n$/);
+      expect(empty.stderr).toMatch(
+        /^error: \d+ table and score node\(s\) of this run are not in the cache at .*rtlab-elsewhere-.*: pass the cache the run used with --cache-dir, or rerun the pipeline\n$/,
+      );
       expect(fs.readFileSync(file, 'utf8')).toBe(before);
       expect(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     } finally {
@@ -134,7 +171,9 @@ describe('HTML reports in a real browser', () => {
   it('rtlab compare refuses runs of two pipelines', () => {
     const r = rtlab(dir, 'compare', path.dirname(reportOf(regression.stderr)), path.dirname(reportOf(shape.stderr)));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: .* is a run of dsprites-regression and .* one of dsprites-shape-classification: compare two runs of one pipeline\n$/);
+    expect(r.stderr).toMatch(
+      /^error: .* is a run of dsprites-regression and .* one of dsprites-shape-classification: compare two runs of one pipeline\n$/,
+    );
     expect(r.stdout).toBe('');
   });
 });

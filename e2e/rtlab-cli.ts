@@ -15,7 +15,11 @@ export function workspace(): string {
 }
 
 export function rtlab(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,9 +30,16 @@ export const set = (...s: string[]) => s.flatMap((x) => ['--set', x]);
 export const untagged = (name: string) => name.replace(/\.[0-9a-f]{8}\.bin$/, '.bin');
 
 /** The node lines of the run whose record the CLI named on stderr. */
-export function nodeRecords(stderr: string): { node: string; key: string; plugin: string; status: string; workers?: string[]; error?: string }[] {
+export function nodeRecords(
+  stderr: string,
+): { node: string; key: string; plugin: string; status: string; workers?: string[]; error?: string }[] {
   const file = /record: (.*record\.jsonl)/.exec(stderr)![1];
-  return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'node');
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.type === 'node');
 }
 
 /** node -> status of the run whose record the CLI named on stderr. */
@@ -45,7 +56,11 @@ export interface Started {
 
 /** Starts the CLI without waiting; its output accumulates in `stdout()` and `stderr()`. */
 export function startRtlab(cwd: string, ...args: string[]): Started {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));

@@ -13,11 +13,32 @@ describe('sharded attack nodes', () => {
   it('1, 2 and 5 shards store bit-identical attack results', () => {
     const tensors = (shards: number): Record<string, Buffer> => {
       const cache = `cache-${shards}`;
-      const r = rtlab(dir, 'run', PIPELINE, ...SMALL, ...NODES.flatMap((n) => ['--only', n]), '--shards', String(shards), '--cache-dir', cache);
+      const r = rtlab(
+        dir,
+        'run',
+        PIPELINE,
+        ...SMALL,
+        ...NODES.flatMap((n) => ['--only', n]),
+        '--shards',
+        String(shards),
+        '--cache-dir',
+        cache,
+      );
       expect([r.code, r.stderr]).toEqual([0, expect.not.stringMatching(/warning|error/)]);
       if (shards > 1) for (const node of NODES) expect(r.stderr).toContain(`[${node}] ${shards} shards: 0-`);
-      const record = fs.readFileSync(/record: (.*record\.jsonl)/.exec(r.stderr)![1], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      return Object.fromEntries(record.filter((l) => NODES.includes(l.node)).map((l) => [l.node, fs.readFileSync(path.join(dir, cache, l.key.slice(0, 2), l.key, 'tensors.safetensors'))]));
+      const record = fs
+        .readFileSync(/record: (.*record\.jsonl)/.exec(r.stderr)![1], 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      return Object.fromEntries(
+        record
+          .filter((l) => NODES.includes(l.node))
+          .map((l) => [
+            l.node,
+            fs.readFileSync(path.join(dir, cache, l.key.slice(0, 2), l.key, 'tensors.safetensors')),
+          ]),
+      );
     };
     const [one, two, five] = [tensors(1), tensors(2), tensors(5)];
     for (const node of NODES) {
@@ -29,9 +50,26 @@ describe('sharded attack nodes', () => {
 
   it('a worker thread receives the weights once for all the shards it runs', () => {
     const copied = (shards: number): number => {
-      const r = rtlab(dir, 'run', PIPELINE, ...SMALL, '--only', 'as-random-linf', '--shards', String(shards), '--workers', '1', '--cache-dir', `cache-copies-${shards}`);
+      const r = rtlab(
+        dir,
+        'run',
+        PIPELINE,
+        ...SMALL,
+        '--only',
+        'as-random-linf',
+        '--shards',
+        String(shards),
+        '--workers',
+        '1',
+        '--cache-dir',
+        `cache-copies-${shards}`,
+      );
       expect(r.code).toBe(0);
-      const record = fs.readFileSync(/record: (.*record\.jsonl)/.exec(r.stderr)![1], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const record = fs
+        .readFileSync(/record: (.*record\.jsonl)/.exec(r.stderr)![1], 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       return record.find((l) => l.node === 'as-random-linf').copiedBytes;
     };
     // one shard copies the model and the test set; five copy the model once and the test set in five slices

@@ -9,8 +9,17 @@ import { nodeRecords, ROOT, rtlab, set, workspace } from './rtlab-cli';
 // at a tiny size on webgpu beside the same run on wasm. Pretraining uses SGD, whose step is a continuous
 // function of the gradient; Adam's first steps are sign steps, like Linf-PGD's (see below).
 const PIPELINE = path.join(ROOT, 'pipelines/dsprites-regression.json');
-const TINY = set('train.count=160', 'test.count=12', 'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.optimizer=sgd', 'net-{pre}.adversarial.steps=1',
-  'probe-{pre}-{fov}.epochs=2', 'as-{pre}-{attack}.steps=3', 'loss-{pre}-{fov}-{attack}.steps=3');
+const TINY = set(
+  'train.count=160',
+  'test.count=12',
+  'net-{pre}.epochs=1',
+  'net-{pre}.batchSize=64',
+  'net-{pre}.optimizer=sgd',
+  'net-{pre}.adversarial.steps=1',
+  'probe-{pre}-{fov}.epochs=2',
+  'as-{pre}-{attack}.steps=3',
+  'loss-{pre}-{fov}-{attack}.steps=3',
+);
 
 type Row = { pre: string; attack: string; fov: string; lhs: number; rhs: number; holds: boolean };
 const scoresOf = (stderr: string): Row[] => {
@@ -22,12 +31,16 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Ma
 /** Per tensor of two cached artifacts: max |a - b| / max |a|. */
 async function tensorDifferences(a: ArtifactCache, b: ArtifactCache, key: string): Promise<Record<string, number>> {
   const [x, y] = [(await a.get(key))!, (await b.get(key))!];
-  return Object.fromEntries(Object.entries(x.tensors).map(([name, t]) => {
-    const u = y.tensors[name].data;
-    let [diff, scale] = [0, 0];
-    t.data.forEach((v: number, i: number) => ([diff, scale] = [Math.max(diff, Math.abs(v - u[i])), Math.max(scale, Math.abs(v))]));
-    return [name, diff / Math.max(scale, 1e-30)];
-  }));
+  return Object.fromEntries(
+    Object.entries(x.tensors).map(([name, t]) => {
+      const u = y.tensors[name].data;
+      let [diff, scale] = [0, 0];
+      t.data.forEach(
+        (v: number, i: number) => ([diff, scale] = [Math.max(diff, Math.abs(v - u[i])), Math.max(scale, Math.abs(v))]),
+      );
+      return [name, diff / Math.max(scale, 1e-30)];
+    }),
+  );
 }
 
 /** The nodes a run computed whose ids match, with their keys. */
@@ -43,7 +56,10 @@ describe('--backend webgpu on a software adapter', () => {
     expect(gpu.code).toBe(0);
     expect(gpu.stderr).toMatch(/backend: webgpu \(tfjs 'webgpu', 1 thread, .*llvmpipe.*\(software\)\)/);
     const record = /record: (.*record\.jsonl)/.exec(gpu.stderr)![1];
-    expect(JSON.parse(fs.readFileSync(record, 'utf8').split('\n')[0])).toMatchObject({ backend: 'webgpu', device: expect.stringMatching(/llvmpipe/) });
+    expect(JSON.parse(fs.readFileSync(record, 'utf8').split('\n')[0])).toMatchObject({
+      backend: 'webgpu',
+      device: expect.stringMatching(/llvmpipe/),
+    });
 
     const wasm = rtlab(dir, 'run', PIPELINE, ...TINY, '--backend', 'wasm', '--cache-dir', 'cache-wasm');
     expect(wasm.code).toBe(0);
@@ -54,7 +70,8 @@ describe('--backend webgpu on a software adapter', () => {
     const [cacheGpu, cacheWasm] = ['cache-webgpu', 'cache-wasm'].map((c) => new ArtifactCache(path.join(dir, c)));
     const apart: string[] = [];
     for (const { node, key } of smooth) {
-      for (const [name, d] of Object.entries(await tensorDifferences(cacheGpu, cacheWasm, key))) if (!(d <= 1e-4)) apart.push(`${node} ${name}: ${d}`);
+      for (const [name, d] of Object.entries(await tensorDifferences(cacheGpu, cacheWasm, key)))
+        if (!(d <= 1e-4)) apart.push(`${node} ${name}: ${d}`);
     }
     expect(apart).toEqual([]);
     const [g, w] = [scoresOf(gpu.stderr), scoresOf(wasm.stderr)];
@@ -73,7 +90,18 @@ describe('--backend webgpu on a software adapter', () => {
   }, 300_000);
 
   it('fine-tunes every parameter of a network (SGD, batch norm in training mode) as wasm does', async () => {
-    const ft = [path.join(ROOT, 'pipelines/dsprites-finetune.json'), '--only', 'tuned-standard-ft', ...set('train.count=160', 'net-{pre}.epochs=1', 'net-{pre}.batchSize=64', 'net-{pre}.optimizer=sgd', 'tuned-{pre}-{mode}.batchSize=32')];
+    const ft = [
+      path.join(ROOT, 'pipelines/dsprites-finetune.json'),
+      '--only',
+      'tuned-standard-ft',
+      ...set(
+        'train.count=160',
+        'net-{pre}.epochs=1',
+        'net-{pre}.batchSize=64',
+        'net-{pre}.optimizer=sgd',
+        'tuned-{pre}-{mode}.batchSize=32',
+      ),
+    ];
     const gpu = rtlab(dir, 'run', ...ft, '--backend', 'webgpu', '--cache-dir', 'cache-webgpu');
     expect(gpu.stderr).not.toMatch(/leaked|warning:/);
     expect(gpu.code).toBe(0);
@@ -81,7 +109,9 @@ describe('--backend webgpu on a software adapter', () => {
     expect(wasm.code).toBe(0);
     const [tuned] = computed(gpu.stderr, /^tuned-standard-ft$/);
     const [cacheGpu, cacheWasm] = ['cache-webgpu', 'cache-wasm'].map((c) => new ArtifactCache(path.join(dir, c)));
-    const [g, w] = await Promise.all([cacheGpu, cacheWasm].map(async (c) => ((await c.get(tuned.key))!.meta.training as { loss: number[] }).loss));
+    const [g, w] = await Promise.all(
+      [cacheGpu, cacheWasm].map(async (c) => ((await c.get(tuned.key))!.meta.training as { loss: number[] }).loss),
+    );
     expect(g).toHaveLength(2);
     g.forEach((loss, i) => expect(rel(loss, w[i])).toBeLessThan(1e-4));
     const differences = Object.values(await tensorDifferences(cacheGpu, cacheWasm, tuned.key));
@@ -102,15 +132,31 @@ describe('--backend webgpu on a software adapter', () => {
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toMatch(/^rtlab: .* backend: wasm .*webgpu: only a software adapter \(.*llvmpipe/m);
     expect(quiet.stderr).not.toMatch(/Warning|artificially reduced/);
-    const debug = rtlab(dir, 'run', PIPELINE, '--only', 'train', ...set('train.count=8'), '--cache-dir', 'cache-quiet', '--debug');
+    const debug = rtlab(
+      dir,
+      'run',
+      PIPELINE,
+      '--only',
+      'train',
+      ...set('train.count=8'),
+      '--cache-dir',
+      'cache-quiet',
+      '--debug',
+    );
     expect(debug.code).toBe(0);
     expect(debug.stderr).toMatch(/^Warning: maxDynamic\w+ artificially reduced/m);
   });
 
   it('fails with a clear message, and no fallback, where no adapter exists', () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'packages/orchestrator/bin/rtlab.js'), 'run', PIPELINE, ...TINY, '--backend', 'webgpu'], {
-      cwd: dir, encoding: 'utf8', env: { ...process.env, VK_DRIVER_FILES: '/nonexistent/icd.json', FORCE_COLOR: '0' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'packages/orchestrator/bin/rtlab.js'), 'run', PIPELINE, ...TINY, '--backend', 'webgpu'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, VK_DRIVER_FILES: '/nonexistent/icd.json', FORCE_COLOR: '0' },
+      },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: no tensor backend could be started \(webgpu: no WebGPU adapter/m);
     expect(r.stderr).not.toMatch(/backend: wasm|\n\s+at .*\.js:\d+/);

@@ -7,7 +7,11 @@ const path = require('node:path');
 
 async function main([report, out]) {
   if (!report || !out) throw new Error('usage: node tools/screenshot-report.js REPORT.html OUT.png');
-  const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 1000, height: 800, deviceScaleFactor: 1 });

@@ -12,14 +12,26 @@ const app = path.resolve(process.argv[2]);
 const entry = require('./entry.js');
 
 /** Native packages (and what they require) copied as they are: esbuild cannot bundle a .node file. */
-const NATIVE = ['sharp', '@img/colour', 'detect-libc', '@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', '@resvg/resvg-js', '@resvg/resvg-js-linux-x64-gnu'];
+const NATIVE = [
+  'sharp',
+  '@img/colour',
+  'detect-libc',
+  '@img/sharp-linux-x64',
+  '@img/sharp-libvips-linux-x64',
+  '@resvg/resvg-js',
+  '@resvg/resvg-js-linux-x64-gnu',
+];
 /** Left out: not on the GPU check's path, and each says so where it is missing. */
 const ABSENT = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'msgpackr-extract'];
 
 function copyPackage(name) {
   const from = path.join(ROOT, 'node_modules', name);
   if (!fs.existsSync(from)) throw new Error(`${name} is not installed here (npm ci first)`);
-  fs.cpSync(from, path.join(app, 'node_modules', name), { recursive: true, dereference: true, filter: (f) => !/\/(src|install|\.bin)$/.test(f) });
+  fs.cpSync(from, path.join(app, 'node_modules', name), {
+    recursive: true,
+    dereference: true,
+    filter: (f) => !/\/(src|install|\.bin)$/.test(f),
+  });
 }
 
 async function main() {
@@ -46,19 +58,30 @@ async function main() {
     const dir = path.join(app, 'node_modules', name);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, main: 'index.js' }) + '\n');
-    fs.writeFileSync(path.join(dir, 'index.js'), `'use strict';\nmodule.exports = require('../../../rtlab.js').pluginPackage(${JSON.stringify(name)});\n`);
+    fs.writeFileSync(
+      path.join(dir, 'index.js'),
+      `'use strict';\nmodule.exports = require('../../../rtlab.js').pluginPackage(${JSON.stringify(name)});\n`,
+    );
   }
   const wasm = path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-  for (const f of fs.readdirSync(wasm).filter((f) => f.endsWith('.wasm'))) fs.copyFileSync(path.join(wasm, f), path.join(app, f));
+  for (const f of fs.readdirSync(wasm).filter((f) => f.endsWith('.wasm')))
+    fs.copyFileSync(path.join(wasm, f), path.join(app, f));
   const webgpu = path.join(app, 'node_modules/webgpu');
   fs.mkdirSync(path.join(webgpu, 'dist/linux-x64'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'node_modules/webgpu/package.json'), path.join(webgpu, 'package.json'));
-  fs.copyFileSync(path.join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'), path.join(webgpu, 'dist/linux-x64/dawn.node'));
+  fs.copyFileSync(
+    path.join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'),
+    path.join(webgpu, 'dist/linux-x64/dawn.node'),
+  );
   NATIVE.forEach(copyPackage);
   fs.mkdirSync(path.join(app, 'pipelines'));
-  fs.copyFileSync(path.join(ROOT, 'pipelines/dsprites-regression.json'), path.join(app, 'pipelines/dsprites-regression.json'));
+  fs.copyFileSync(
+    path.join(ROOT, 'pipelines/dsprites-regression.json'),
+    path.join(app, 'pipelines/dsprites-regression.json'),
+  );
   fs.mkdirSync(path.join(app, 'tools'));
-  for (const f of ['torch-bench.py', 'make-torch-fixtures.py']) fs.copyFileSync(path.join(ROOT, 'tools', f), path.join(app, 'tools', f));
+  for (const f of ['torch-bench.py', 'make-torch-fixtures.py'])
+    fs.copyFileSync(path.join(ROOT, 'tools', f), path.join(app, 'tools', f));
 }
 
 main().catch((e) => {

@@ -19,11 +19,15 @@ exports.workerThread = () => require('@rtlab/orchestrator/dist/execute/worker-po
 
 if (require.main === module) {
   const [command, ...rest] = process.argv.slice(2);
-  const run = command === 'gpu-check'
-    ? require('@rtlab/bench/dist/gpu-check/main.js').gpuCheckMain(rest)
-    : require('@rtlab/orchestrator/dist/cli/main.js').main(process.argv);
-  run.then((code) => (process.exitCode = code), (e) => {
-    console.error(`error: ${e.message}`);
-    process.exitCode = 2;
-  });
+  const run =
+    command === 'gpu-check'
+      ? require('@rtlab/bench/dist/gpu-check/main.js').gpuCheckMain(rest)
+      : require('@rtlab/orchestrator/dist/cli/main.js').main(process.argv);
+  run.then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      console.error(`error: ${e.message}`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -27,12 +27,19 @@ const candidates: Record<BackendName, Candidate> = {
     load: () => void require('@tensorflow/tfjs-node-gpu'),
     // without exactly the CUDA and cuDNN it was built for, TensorFlow loads anyway and runs on the CPU
     started() {
-      if ((tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice !== true) throw new Error('tfjs-node-gpu loaded, but TensorFlow sees no GPU (it needs CUDA 11.2 and cuDNN 8.1; see the README, "GPUs")');
+      if ((tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice !== true)
+        throw new Error(
+          'tfjs-node-gpu loaded, but TensorFlow sees no GPU (it needs CUDA 11.2 and cuDNN 8.1; see the README, "GPUs")',
+        );
     },
     threads: () => 0,
   },
   // where tfjs-node-gpu loaded but saw no GPU, its TensorFlow is the CPU one: a second libtensorflow must not load beside it
-  node: { tfBackend: 'tensorflow', load: () => void (tf.engine().registryFactory.tensorflow ? undefined : require('@tensorflow/tfjs-node')), threads: () => 0 },
+  node: {
+    tfBackend: 'tensorflow',
+    load: () => void (tf.engine().registryFactory.tensorflow ? undefined : require('@tensorflow/tfjs-node')),
+    threads: () => 0,
+  },
   webgpu: {
     tfBackend: 'webgpu',
     async load({ auto, debug }) {
@@ -60,19 +67,24 @@ const candidates: Record<BackendName, Candidate> = {
   cpu: { tfBackend: 'cpu', load: () => void require('@tensorflow/tfjs-backend-cpu'), threads: () => 1 },
 };
 
-const softwareOnly = (a: AdapterInfo) => `only a software adapter (${describeAdapter(a)}), slower than wasm; ask for it with --backend webgpu`;
+const softwareOnly = (a: AdapterInfo) =>
+  `only a software adapter (${describeAdapter(a)}), slower than wasm; ask for it with --backend webgpu`;
 
 export interface SelectOptions {
   /** Show Dawn's native messages even where `auto` only probes the WebGPU adapter. */
   debug?: boolean;
 }
 
-async function tryBackend(name: BackendName, how: SelectOptions & { auto: boolean }): Promise<{ failure?: string; device?: string }> {
+async function tryBackend(
+  name: BackendName,
+  how: SelectOptions & { auto: boolean },
+): Promise<{ failure?: string; device?: string }> {
   const c = candidates[name];
   try {
     registerGradients();
     const device = (await c.load(how)) ?? undefined;
-    if (!(await tf.setBackend(c.tfBackend))) return { failure: `tfjs could not initialise the '${c.tfBackend}' backend` };
+    if (!(await tf.setBackend(c.tfBackend)))
+      return { failure: `tfjs could not initialise the '${c.tfBackend}' backend` };
     await tf.ready();
     c.started?.();
     silenceFirstUseBanner();
@@ -89,14 +101,23 @@ async function tryBackend(name: BackendName, how: SelectOptions & { auto: boolea
  * were skipped. A backend asked for by name either starts or fails: there is no silent fallback.
  * @example const info = await selectBackend('auto'); console.log(describeBackend(info));
  */
-export async function selectBackend(preferred: BackendName | 'auto' = 'auto', options: SelectOptions = {}): Promise<BackendInfo> {
+export async function selectBackend(
+  preferred: BackendName | 'auto' = 'auto',
+  options: SelectOptions = {},
+): Promise<BackendInfo> {
   const order: readonly BackendName[] = preferred === 'auto' ? BACKEND_ORDER : [preferred];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
     const { failure, device } = await tryBackend(name, { ...options, auto: preferred === 'auto' });
     if (failure === undefined) {
       const c = candidates[name];
-      return { name, tfBackend: c.tfBackend, threads: c.threads() || defaultThreads(), skipped, ...(device ? { device } : {}) };
+      return {
+        name,
+        tfBackend: c.tfBackend,
+        threads: c.threads() || defaultThreads(),
+        skipped,
+        ...(device ? { device } : {}),
+      };
     }
     skipped.push({ name, reason: failure });
   }

@@ -33,10 +33,13 @@ async function writeJpegFolder(root: string, images: number): Promise<void> {
     const waves = Array.from({ length: 3 }, () => [rng.uniform() * 0.2, rng.uniform() * 0.2, rng.uniform() * 6.3]);
     for (let y = 0; y < SIZE; y++) {
       for (let x = 0; x < SIZE; x++) {
-        for (let c = 0; c < 3; c++) rgb[(y * SIZE + x) * 3 + c] = 128 + 100 * Math.sin(waves[c][0] * x + waves[c][1] * y + waves[c][2]);
+        for (let c = 0; c < 3; c++)
+          rgb[(y * SIZE + x) * 3 + c] = 128 + 100 * Math.sin(waves[c][0] * x + waves[c][1] * y + waves[c][2]);
       }
     }
-    await sharp(rgb, { raw: { width: SIZE, height: SIZE, channels: 3 } }).jpeg({ quality: 90 }).toFile(path.join(dir, `${String(i).padStart(8, '0')}.JPEG`));
+    await sharp(rgb, { raw: { width: SIZE, height: SIZE, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(path.join(dir, `${String(i).padStart(8, '0')}.JPEG`));
     if (i % 5000 === 0) console.log(`  wrote ${i} of ${images} JPEGs`);
   }
 }
@@ -49,14 +52,33 @@ function countJpegs(root: string): number {
 /** One `rtlab run`: its wall time and GNU time's peak RSS. */
 function timedRun(dir: string, ...args: string[]): { seconds: number; peakRssMiB: number } {
   const t = Date.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb %M', process.execPath, BIN, '--data-root', 'data', 'run', 'pipeline.json', '--cache-dir', 'cache', ...args], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      'peak-rss-kb %M',
+      process.execPath,
+      BIN,
+      '--data-root',
+      'data',
+      'run',
+      'pipeline.json',
+      '--cache-dir',
+      'cache',
+      ...args,
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`rtlab run ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
   const kb = Number(/peak-rss-kb (\d+)/.exec(r.stderr)![1]);
   return { seconds: (Date.now() - t) / 1000, peakRssMiB: kb / 1024 };
 }
 
 function bytesUnder(dir: string, suffix: string): number {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(suffix)).reduce((n, e) => n + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
+    .reduce((n, e) => n + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
 }
 
 async function main(args: string[]): Promise<void> {
@@ -71,24 +93,42 @@ async function main(args: string[]): Promise<void> {
     await writeJpegFolder(root, images);
   }
   fs.rmSync(path.join(dir, 'cache'), { recursive: true, force: true });
-  fs.writeFileSync(path.join(dir, 'pipeline.json'), JSON.stringify({
-    name: 'large-dataset', seed: 0,
-    nodes: {
-      data: { kind: 'load', plugin: 'imagenet-folder', params: { dir: 'val', size: [SIZE, SIZE], resize: [32, 32] } },
-      net: { kind: 'model', plugin: 'wide-resnet', params: { depth: 10, widen: 1 } },
-      features: { kind: 'encode', plugin: 'features', inputs: { model: 'net', data: 'data' }, params: { batchSize: 256 } },
-    },
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'pipeline.json'),
+    JSON.stringify({
+      name: 'large-dataset',
+      seed: 0,
+      nodes: {
+        data: { kind: 'load', plugin: 'imagenet-folder', params: { dir: 'val', size: [SIZE, SIZE], resize: [32, 32] } },
+        net: { kind: 'model', plugin: 'wide-resnet', params: { depth: 10, widen: 1 } },
+        features: {
+          kind: 'encode',
+          plugin: 'features',
+          inputs: { model: 'net', data: 'data' },
+          params: { batchSize: 256 },
+        },
+      },
+    }),
+  );
   const jpegBytes = bytesUnder(root, '.JPEG');
   console.log(`loading ${images} JPEGs (${(jpegBytes / 2 ** 30).toFixed(2)} GiB)`);
   const load = timedRun(dir, '--only', 'data', ...(partBytes ? ['--part-bytes', partBytes] : []));
   const storedBytes = bytesUnder(path.join(dir, 'cache'), '.bin');
-  console.log(`  load: ${load.seconds.toFixed(0)} s, peak RSS ${load.peakRssMiB.toFixed(0)} MiB; stored ${(storedBytes / 2 ** 30).toFixed(2)} GiB of images in files`);
+  console.log(
+    `  load: ${load.seconds.toFixed(0)} s, peak RSS ${load.peakRssMiB.toFixed(0)} MiB; stored ${(storedBytes / 2 ** 30).toFixed(2)} GiB of images in files`,
+  );
   console.log('encoding it once (WRN-10-1, images resized to 32x32 per batch)');
   const encode = timedRun(dir);
   console.log(`  encode: ${encode.seconds.toFixed(0)} s, peak RSS ${encode.peakRssMiB.toFixed(0)} MiB`);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), images, imageSize: SIZE, jpegBytes, storedBytes, load, encode }, null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      { date: new Date().toISOString(), images, imageSize: SIZE, jpegBytes, storedBytes, load, encode },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`wrote ${out}`);
 }
 

@@ -40,7 +40,10 @@ interface Results {
 
 function save(out: string, results: Results): void {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ ...results, maxRssMB: process.resourceUsage().maxRSS / 1024 }, null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ ...results, maxRssMB: process.resourceUsage().maxRSS / 1024 }, null, 2) + '\n',
+  );
 }
 
 const show = (v: number | undefined, digits = 1) => (v === undefined ? '–' : v.toFixed(digits));
@@ -52,37 +55,63 @@ async function main(args: string[], results: Results, out: string): Promise<void
   const backend = await selectBackend(option(args, 'backend', 'auto') as BackendName | 'auto');
   Object.assign(results, { backend: backend.name, device: backend.device, threads: backend.threads });
   console.log(describeBackend(backend));
-  if (backend.device?.includes('(software)')) console.log('note: a software adapter emulates the GPU on the CPU; these are not GPU figures (use them to test, not to compare)');
+  if (backend.device?.includes('(software)'))
+    console.log(
+      'note: a software adapter emulates the GPU on the CPU; these are not GPU figures (use them to test, not to compare)',
+    );
   const torch = findTorch(script, torchDevice);
-  console.log('skipped' in torch ? `PyTorch reference: skipped (${torch.skipped})` : `PyTorch reference: ${script} with ${torch.python} on ${torchDevice}, ${backend.threads} thread(s)`);
+  console.log(
+    'skipped' in torch
+      ? `PyTorch reference: skipped (${torch.skipped})`
+      : `PyTorch reference: ${script} with ${torch.python} on ${torchDevice}, ${backend.threads} thread(s)`,
+  );
   results.torch = 'skipped' in torch ? torch : { python: torch.python, device: torchDevice };
   const unknown = only.filter((n) => n !== SHARDED && !BENCH_WORKLOADS.some((w) => w.name === n));
-  if (unknown.length) throw new Error(`--only: no workload ${unknown.join(', ')} (there are ${[...BENCH_WORKLOADS.map((w) => w.name), SHARDED].join(', ')})`);
+  if (unknown.length)
+    throw new Error(
+      `--only: no workload ${unknown.join(', ')} (there are ${[...BENCH_WORKLOADS.map((w) => w.name), SHARDED].join(', ')})`,
+    );
   const specs = BENCH_WORKLOADS.filter((w) => !only.length || only.includes(w.name));
   for (const spec of specs) {
     const { imagesPerSecond, peakBytes } = await measureWorkload(spec, results.repeats);
     results.rows.push({ workload: spec.name, rtlab: imagesPerSecond, tfPeakMB: peakBytes / 2 ** 20 });
-    console.log(`${spec.name.padEnd(16)} rtlab ${show(imagesPerSecond).padStart(8)} img/s   tfjs peak ${(peakBytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `${spec.name.padEnd(16)} rtlab ${show(imagesPerSecond).padStart(8)} img/s   tfjs peak ${(peakBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
     save(out, results);
   }
   if (!('skipped' in torch) && results.rows.length) {
     // one PyTorch process for every workload, after rtlab's: a failure there loses none of rtlab's rows
     try {
       const reference = runTorchReference(torch.python, script, specs, backend.threads, results.repeats, torchDevice);
-      const failed = results.rows.filter((r) => typeof reference[r.workload] !== 'number').map((r) => `${r.workload}: ${(reference[r.workload] as { error?: string })?.error ?? 'no result'}`);
-      for (const r of results.rows) if (typeof reference[r.workload] === 'number') Object.assign(r, { torch: reference[r.workload], ratio: r.rtlab / (reference[r.workload] as number) });
-      if (failed.length) results.torch = { python: torch.python, device: torchDevice, error: `torch reference failed on ${failed.join('; ')}` };
+      const failed = results.rows
+        .filter((r) => typeof reference[r.workload] !== 'number')
+        .map((r) => `${r.workload}: ${(reference[r.workload] as { error?: string })?.error ?? 'no result'}`);
+      for (const r of results.rows)
+        if (typeof reference[r.workload] === 'number')
+          Object.assign(r, { torch: reference[r.workload], ratio: r.rtlab / (reference[r.workload] as number) });
+      if (failed.length)
+        results.torch = {
+          python: torch.python,
+          device: torchDevice,
+          error: `torch reference failed on ${failed.join('; ')}`,
+        };
     } catch (e) {
       results.torch = { python: torch.python, device: torchDevice, error: (e as Error).message };
     }
-    for (const r of results.rows) console.log(`${r.workload.padEnd(16)} torch ${show(r.torch).padStart(8)} img/s   rtlab/torch ${show(r.ratio, 3)}`);
+    for (const r of results.rows)
+      console.log(
+        `${r.workload.padEnd(16)} torch ${show(r.torch).padStart(8)} img/s   rtlab/torch ${show(r.ratio, 3)}`,
+      );
     save(out, results);
   }
   console.log(`process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   if ((!only.length || only.includes(SHARDED)) && backend.name !== 'webgpu') {
     const sharded = benchShardedAttack(Number(option(args, 'workers', '2')), results.repeats, backend.name, median);
     results.sharded = sharded;
-    console.log(`${SHARDED.padEnd(16)} ${sharded.workload}: 1 worker ${sharded.oneWorkerS.toFixed(1)} s, ${sharded.workers} workers ${sharded.manyWorkersS.toFixed(1)} s (median of ${results.repeats}): speed-up ${sharded.speedup.toFixed(2)}x, results ${sharded.identical ? 'identical' : 'DIFFER'}`);
+    console.log(
+      `${SHARDED.padEnd(16)} ${sharded.workload}: 1 worker ${sharded.oneWorkerS.toFixed(1)} s, ${sharded.workers} workers ${sharded.manyWorkersS.toFixed(1)} s (median of ${results.repeats}): speed-up ${sharded.speedup.toFixed(2)}x, results ${sharded.identical ? 'identical' : 'DIFFER'}`,
+    );
   }
   save(out, results);
   if ('error' in (results.torch ?? {})) throw new Error((results.torch as { error: string }).error);

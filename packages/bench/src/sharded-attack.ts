@@ -14,7 +14,12 @@ const PIPELINE = {
   nodes: {
     data: { kind: 'load', plugin: 'cifar10', params: { split: 'test' } },
     net: { kind: 'model', plugin: 'wide-resnet', params: { depth: 16, widen: 4 } },
-    attack: { kind: 'attack', plugin: 'pgd-linf', inputs: { model: 'net', data: 'data' }, params: { objective: 'representation', eps: 8 / 255, steps: 10, batchSize: 8 } },
+    attack: {
+      kind: 'attack',
+      plugin: 'pgd-linf',
+      inputs: { model: 'net', data: 'data' },
+      params: { objective: 'representation', eps: 8 / 255, steps: 10, batchSize: 8 },
+    },
   },
 };
 
@@ -41,11 +46,37 @@ function writeTestBatch(dataRoot: string): void {
 
 /** Runs the pipeline, recomputing the attack; its duration from the run record and its stored tensors' sha256. */
 function runAttack(dir: string, workers: number, backend: string): { seconds: number; sha256: string } {
-  const r = spawnSync(process.execPath, [BIN, '--data-root', 'data', 'run', 'pipeline.json', '--cache-dir', 'cache', '--workers', String(workers), '--shards', String(workers), '--force', 'attack', '--backend', backend], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      '--data-root',
+      'data',
+      'run',
+      'pipeline.json',
+      '--cache-dir',
+      'cache',
+      '--workers',
+      String(workers),
+      '--shards',
+      String(workers),
+      '--force',
+      'attack',
+      '--backend',
+      backend,
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`sharded bench run failed: ${r.stderr}`);
-  const record = fs.readFileSync(/record: (.*record\.jsonl)/.exec(r.stderr)![1], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const record = fs
+    .readFileSync(/record: (.*record\.jsonl)/.exec(r.stderr)![1], 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const attack = record.find((l) => l.node === 'attack');
-  const entry = JSON.parse(fs.readFileSync(path.join(dir, 'cache', attack.key.slice(0, 2), attack.key, 'entry.json'), 'utf8'));
+  const entry = JSON.parse(
+    fs.readFileSync(path.join(dir, 'cache', attack.key.slice(0, 2), attack.key, 'entry.json'), 'utf8'),
+  );
   return { seconds: attack.durationMs / 1000, sha256: entry.tensorsSha256 };
 }
 
@@ -53,7 +84,12 @@ function runAttack(dir: string, workers: number, backend: string): { seconds: nu
  * One WideResNet attack node through the CLI on 1 worker and on `workers` workers (one shard each):
  * median durations and whether every run stored the same bytes.
  */
-export function benchShardedAttack(workers: number, repeats: number, backend: string, median: (xs: number[]) => number): ShardedRow {
+export function benchShardedAttack(
+  workers: number,
+  repeats: number,
+  backend: string,
+  median: (xs: number[]) => number,
+): ShardedRow {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-bench-sharded-'));
   try {
     writeTestBatch(path.join(dir, 'data'));
@@ -68,7 +104,14 @@ export function benchShardedAttack(workers: number, repeats: number, backend: st
     }
     const [a, b] = [median(one.map((r) => r.seconds)), median(many.map((r) => r.seconds))];
     const identical = new Set([...one, ...many].map((r) => r.sha256)).size === 1;
-    return { workload: `wrn-16-4 pgd, ${IMAGES} images x 10 steps`, oneWorkerS: a, workers, manyWorkersS: b, speedup: a / b, identical };
+    return {
+      workload: `wrn-16-4 pgd, ${IMAGES} images x 10 steps`,
+      oneWorkerS: a,
+      workers,
+      manyWorkersS: b,
+      speedup: a / b,
+      identical,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -20,21 +20,52 @@ export function findTorch(script: string, device = 'cpu'): TorchReference {
   if (!fs.existsSync(script)) return { skipped: `reference script not found at ${script}` };
   const reasons: string[] = [];
   for (const python of pythonCandidates()) {
-    const r = spawnSync(python, ['-c', 'import torch, sys; sys.exit(0 if sys.argv[1] != "cuda" or torch.cuda.is_available() else 3)', device], { encoding: 'utf8' });
+    const r = spawnSync(
+      python,
+      ['-c', 'import torch, sys; sys.exit(0 if sys.argv[1] != "cuda" or torch.cuda.is_available() else 3)', device],
+      { encoding: 'utf8' },
+    );
     if (r.status === 0) return { python };
     reasons.push(r.status === 3 ? `${python}: torch.cuda.is_available() is false` : `${python} cannot import torch`);
   }
-  return { skipped: `${reasons.join('; ')} (apt-get install -y python3-torch, or set RTLAB_PYTHON to a Python with torch)` };
+  return {
+    skipped: `${reasons.join('; ')} (apt-get install -y python3-torch, or set RTLAB_PYTHON to a Python with torch)`,
+  };
 }
 
 /** What the reference measured: images/s by workload name, or why that workload failed there. */
 export type TorchRates = Record<string, number | { error: string }>;
 
 /** Runs the reference for the given workloads in one process with the given thread count (0: torch decides). */
-export function runTorchReference(python: string, script: string, specs: WorkloadSpec[], threads: number, repeats: number, device = 'cpu', timeoutMs?: number): TorchRates & { gpu?: string | null; torch?: string } {
+export function runTorchReference(
+  python: string,
+  script: string,
+  specs: WorkloadSpec[],
+  threads: number,
+  repeats: number,
+  device = 'cpu',
+  timeoutMs?: number,
+): TorchRates & { gpu?: string | null; torch?: string } {
   const threadEnv = threads ? { OMP_NUM_THREADS: String(threads) } : {};
-  const args = [script, '--workloads', '-', '--threads', String(threads), '--repeats', String(repeats), '--device', device, '--json'];
-  const r = spawnSync(python, args, { input: JSON.stringify(specs), encoding: 'utf8', env: { ...process.env, ...threadEnv }, timeout: timeoutMs, maxBuffer: 64 * 2 ** 20 });
+  const args = [
+    script,
+    '--workloads',
+    '-',
+    '--threads',
+    String(threads),
+    '--repeats',
+    String(repeats),
+    '--device',
+    device,
+    '--json',
+  ];
+  const r = spawnSync(python, args, {
+    input: JSON.stringify(specs),
+    encoding: 'utf8',
+    env: { ...process.env, ...threadEnv },
+    timeout: timeoutMs,
+    maxBuffer: 64 * 2 ** 20,
+  });
   if (r.error) throw new Error(`torch reference failed: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`torch reference failed: ${r.stderr.trim().split('\n').pop()}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);

@@ -46,7 +46,15 @@ export const BENCH_WORKLOADS: WorkloadSpec[] = [
   { name: 'dsprites-encode', kind: 'encode', network: DSPRITES, input: [64, 64, 1], batch: 512 },
   { name: 'dsprites-pgd', kind: 'as-attack', network: DSPRITES, input: [64, 64, 1], batch: 512, steps: 20 },
   { name: 'wrn-encode', kind: 'encode', network: WRN_34_10, input: [32, 32, 3], batch: 64 },
-  { name: 'wrn-pgd-step', kind: 'pgd-step', network: WRN_34_10, input: [32, 32, 3], batch: 64, classes: 100, gradientBatch: 16 },
+  {
+    name: 'wrn-pgd-step',
+    kind: 'pgd-step',
+    network: WRN_34_10,
+    input: [32, 32, 3],
+    batch: 64,
+    classes: 100,
+    gradientBatch: 16,
+  },
 ];
 
 export function architectureOf(n: NetworkSpec): Architecture {
@@ -62,27 +70,62 @@ export function buildWorkload(spec: WorkloadSpec): Workload {
   const x = tf.randomUniform([spec.batch, ...spec.input], 0, 1, 'float32', 1) as tf.Tensor4D;
   const base = { name: spec.name, images: spec.batch };
   if (spec.kind === 'encode') {
-    return { ...base, run: () => read(() => net.features(x)), dispose: () => { x.dispose(); net.dispose(); } };
+    return {
+      ...base,
+      run: () => read(() => net.features(x)),
+      dispose: () => {
+        x.dispose();
+        net.dispose();
+      },
+    };
   }
   if (spec.kind === 'as-attack') {
     const clean = tf.tidy(() => net.features(x));
     const eps = 16 / 255;
     const loss = (xa: tf.Tensor4D) => OBJECTIVES.representation(net, xa, { cleanFeatures: clean });
-    const settings = { eps, steps: spec.steps ?? 20, stepSize: 0.7 * eps, randomStart: true, bounds: [0, 1] as [number, number], seed: 2, gradientBatch: spec.gradientBatch };
-    return { ...base, run: async () => read(await runPgd(pgdLinf, loss, x, settings)), dispose: () => { tf.dispose([x, clean]); net.dispose(); } };
+    const settings = {
+      eps,
+      steps: spec.steps ?? 20,
+      stepSize: 0.7 * eps,
+      randomStart: true,
+      bounds: [0, 1] as [number, number],
+      seed: 2,
+      gradientBatch: spec.gradientBatch,
+    };
+    return {
+      ...base,
+      run: async () => read(await runPgd(pgdLinf, loss, x, settings)),
+      dispose: () => {
+        tf.dispose([x, clean]);
+        net.dispose();
+      },
+    };
   }
   const classes = spec.classes ?? 10;
   const head = initHead(arch.featureDim, classes, new SeededRng(1));
-  net.setHead(tf.tensor2d(head[HEAD_WEIGHT].data, [classes, arch.featureDim]), tf.tensor1d(head[HEAD_BIAS].data as Float32Array), { task: 'classification' });
-  const labels = tf.tensor1d(Int32Array.from({ length: spec.batch }, (_, i) => (i * 37) % classes), 'int32');
+  net.setHead(
+    tf.tensor2d(head[HEAD_WEIGHT].data, [classes, arch.featureDim]),
+    tf.tensor1d(head[HEAD_BIAS].data as Float32Array),
+    { task: 'classification' },
+  );
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: spec.batch }, (_, i) => (i * 37) % classes),
+    'int32',
+  );
   // per-sample CE: the mean's 1/batch does not change the step direction
   const noFeatures = tf.zeros([spec.batch, arch.featureDim]) as tf.Tensor2D;
   const loss = (xa: tf.Tensor4D, start: number) =>
-    OBJECTIVES.ce(net, xa, { cleanFeatures: tf.slice(noFeatures, [start], [xa.shape[0]]), labels: tf.slice(labels, [start], [xa.shape[0]]) });
+    OBJECTIVES.ce(net, xa, {
+      cleanFeatures: tf.slice(noFeatures, [start], [xa.shape[0]]),
+      labels: tf.slice(labels, [start], [xa.shape[0]]),
+    });
   return {
     ...base,
     run: () => read(() => inputGradient(loss, x, spec.gradientBatch ?? spec.batch)),
-    dispose: () => { tf.dispose([x, labels, noFeatures]); net.dispose(); },
+    dispose: () => {
+      tf.dispose([x, labels, noFeatures]);
+      net.dispose();
+    },
   };
 }
 

@@ -7,9 +7,27 @@ import { fashionMnistPlugin } from './fashion-mnist/fashion-mnist-plugin';
 import { imagenetFolderPlugin } from './image-folder/imagenet-folder-plugin';
 import { intelImagePlugin } from './image-folder/intel-image-plugin';
 
-export { dspritesPlugin, cifar10Plugin, cifar100Plugin, fashionMnistPlugin, intelImagePlugin, imagenetFolderPlugin, gaussianNoisePlugin, zoomBlurPlugin };
+export {
+  dspritesPlugin,
+  cifar10Plugin,
+  cifar100Plugin,
+  fashionMnistPlugin,
+  intelImagePlugin,
+  imagenetFolderPlugin,
+  gaussianNoisePlugin,
+  zoomBlurPlugin,
+};
 export * from './dsprites/dsprites-factors';
 export { parseNpyHeader, NpyHeader } from './formats/npy';
 export { parseIdx } from './formats/idx';
 
-export const rtlabModule = pluginModule([dspritesPlugin, cifar10Plugin, cifar100Plugin, fashionMnistPlugin, intelImagePlugin, imagenetFolderPlugin, gaussianNoisePlugin, zoomBlurPlugin]);
+export const rtlabModule = pluginModule([
+  dspritesPlugin,
+  cifar10Plugin,
+  cifar100Plugin,
+  fashionMnistPlugin,
+  intelImagePlugin,
+  imagenetFolderPlugin,
+  gaussianNoisePlugin,
+  zoomBlurPlugin,
+]);

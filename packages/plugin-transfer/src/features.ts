@@ -11,28 +11,41 @@ export interface FeaturesView {
   classes: string[];
 }
 
-export function featuresArtifact(features: Float32Array, dim: number, data: DatasetView, meta: Artifact['meta']): Artifact {
+export function featuresArtifact(
+  features: Float32Array,
+  dim: number,
+  data: DatasetView,
+  meta: Artifact['meta'],
+): Artifact {
   const n = data.count;
   const tensors: Artifact['tensors'] = { features: { dtype: 'float32', shape: [n, dim], data: features } };
   if (data.targets) tensors.targets = { dtype: 'float32', shape: [n, data.targets.length / n], data: data.targets };
   if (data.labels) tensors.labels = { dtype: 'int32', shape: [n], data: data.labels };
-  return { type: 'Features', meta: { ...meta, dim, dataset: data.meta.name, factors: data.meta.factors ?? [], classes: data.meta.classes ?? [] }, tensors };
+  return {
+    type: 'Features',
+    meta: { ...meta, dim, dataset: data.meta.name, factors: data.meta.factors ?? [], classes: data.meta.classes ?? [] },
+    tensors,
+  };
 }
 
 export function featuresView(a: Artifact): FeaturesView {
   if (a.type !== 'Features') throw new RtlabError('input', `expected a Features artifact, got ${a.type}`);
   const [count, dim] = a.tensors.features.shape;
   return {
-    count, dim, features: a.tensors.features.data as Float32Array,
+    count,
+    dim,
+    features: a.tensors.features.data as Float32Array,
     targets: a.tensors.targets?.data as Float32Array | undefined,
     labels: a.tensors.labels?.data as Int32Array | undefined,
-    factors: (a.meta.factors as string[]) ?? [], classes: (a.meta.classes as string[]) ?? [],
+    factors: (a.meta.factors as string[]) ?? [],
+    classes: (a.meta.classes as string[]) ?? [],
   };
 }
 
 /** Rows of a row-major [N, width] array at the given indices. */
 export function gatherRows(data: Float32Array, width: number, indices: ArrayLike<number>): Float32Array {
   const out = new Float32Array(indices.length * width);
-  for (let r = 0; r < indices.length; r++) out.set(data.subarray(indices[r] * width, (indices[r] + 1) * width), r * width);
+  for (let r = 0; r < indices.length; r++)
+    out.set(data.subarray(indices[r] * width, (indices[r] + 1) * width), r * width);
   return out;
 }

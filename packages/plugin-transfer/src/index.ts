@@ -12,4 +12,9 @@ export { makeOptimizer, scheduledRate } from './optim/make-optimizer';
 export { finetuneLoss, finetuneStep, FinetunePhase } from './train/finetune-step';
 export { encodeFeaturesPlugin, pretrainRegressionPlugin, probeLinearPlugin, finetunePlugin };
 
-export const rtlabModule = pluginModule([pretrainRegressionPlugin, encodeFeaturesPlugin, probeLinearPlugin, finetunePlugin]);
+export const rtlabModule = pluginModule([
+  pretrainRegressionPlugin,
+  encodeFeaturesPlugin,
+  probeLinearPlugin,
+  finetunePlugin,
+]);

@@ -9,7 +9,12 @@ export { FileTensorWriter } from './artifacts/file-tensor-writer';
 export * from './artifacts/scores';
 export * from './artifacts/table';
 export * from './artifacts/model-tensors';
-export { decodeSafetensors, decodeSafetensorsShapes, encodeSafetensors, safetensorsChunks } from './safetensors/safetensors';
+export {
+  decodeSafetensors,
+  decodeSafetensorsShapes,
+  encodeSafetensors,
+  safetensorsChunks,
+} from './safetensors/safetensors';
 export * from './rng/seeded-rng';
 export * from './rng/sample-seed';
 export * from './numeric/sample-stats';

@@ -25,7 +25,14 @@ export async function checkKernels(backend: string): Promise<KernelCheck[]> {
       const passed = error <= KERNEL_TOLERANCE && leaked === 0 && shapes[0].join() === shapes[1].join();
       results.push({ name, error, shapes, leaked, passed });
     } catch (e) {
-      results.push({ name, error: NaN, shapes: [[], []], leaked: 0, passed: false, failure: (e as Error).message.split('\n')[0] });
+      results.push({
+        name,
+        error: NaN,
+        shapes: [[], []],
+        leaked: 0,
+        passed: false,
+        failure: (e as Error).message.split('\n')[0],
+      });
     }
   }
   return results;

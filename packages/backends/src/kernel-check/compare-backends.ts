@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 /** Deterministic test data of a shape. */
 export function wave(shape: number[], phase = 0.37): tf.Tensor {
   const n = sizeOf(shape);
-  return tf.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(i * phase + 0.1)), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, (_, i) => Math.sin(i * phase + 0.1)),
+    shape,
+  );
 }
 
 /** Runs f on the cpu and the wasm backend; the largest difference relative to the largest cpu value. */
@@ -22,7 +25,10 @@ export function relativeError(f: () => tf.Tensor): { error: number; cpuShape: nu
 }
 
 /** Runs f on the cpu and on `backend`, reading asynchronously (webgpu has no synchronous read in Node). */
-export async function compareWithCpu(backend: string, f: () => tf.Tensor): Promise<{ error: number; shapes: [number[], number[]]; leaked: number }> {
+export async function compareWithCpu(
+  backend: string,
+  f: () => tf.Tensor,
+): Promise<{ error: number; shapes: [number[], number[]]; leaked: number }> {
   const run = async (name: string) => {
     tf.setBackend(name);
     const before = tf.memory().numTensors;
@@ -33,7 +39,11 @@ export async function compareWithCpu(backend: string, f: () => tf.Tensor): Promi
   };
   const cpu = await run('cpu');
   const other = await run(backend);
-  return { error: relativeTo(cpu.data, other.data), shapes: [cpu.shape, other.shape], leaked: cpu.leaked + other.leaked };
+  return {
+    error: relativeTo(cpu.data, other.data),
+    shapes: [cpu.shape, other.shape],
+    leaked: cpu.leaked + other.leaked,
+  };
 }
 
 /** max |a - b| / max |a|. */

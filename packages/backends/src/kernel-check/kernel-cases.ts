@@ -7,7 +7,8 @@ export const KERNEL_TOLERANCE = 1e-5;
 /** A computation every backend must agree on with the cpu backend; it returns one tensor to compare. */
 export type KernelCase = [name: string, compute: () => tf.Tensor];
 
-const conv = (x: tf.Tensor, w: tf.Tensor, stride: number, pad: 'same' | 'valid') => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad);
+const conv = (x: tf.Tensor, w: tf.Tensor, stride: number, pad: 'same' | 'valid') =>
+  tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad);
 const upstream = (y: tf.Tensor) => wave(y.shape, 0.61);
 
 /**
@@ -17,20 +18,81 @@ const upstream = (y: tf.Tensor) => wave(y.shape, 0.61);
  */
 export const KERNEL_CASES: KernelCase[] = [
   ['conv2d', () => conv(wave([2, 9, 9, 3]), wave([3, 3, 3, 5], 0.2), 1, 'same')],
-  ['conv2d input gradient (stride 2)', () => tf.grad((x) => tf.sum(tf.mul(conv(x, wave([3, 3, 3, 4], 0.2), 2, 'same'), upstream(conv(x, wave([3, 3, 3, 4], 0.2), 2, 'same')))))(wave([2, 8, 8, 3]))],
-  ['conv2d filter gradient', () => tf.grad((w) => tf.sum(tf.mul(conv(wave([2, 8, 8, 3]), w, 1, 'valid'), upstream(conv(wave([2, 8, 8, 3]), w, 1, 'valid')))))(wave([5, 5, 3, 6], 0.2))],
-  ['avgPool and its gradient', () => tf.grad((x) => tf.sum(tf.mul(tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'), upstream(tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid')))))(wave([2, 8, 8, 3]))],
-  ['matMul with transposes and its gradient', () => tf.grad((a) => tf.sum(tf.mul(tf.matMul(a as tf.Tensor2D, wave([7, 5]) as tf.Tensor2D, false, true), wave([6, 7], 0.3))))(wave([6, 5]))],
-  ["matMul with transposeB and a shared dimension of 2704 (the dSprites CNN's first dense layer)", () => tf.matMul(wave([64, 2704]), wave([120, 2704], 0.2), false, true)],
-  ['matMul with transposeA and a shared dimension of 4096', () => tf.matMul(wave([4096, 16]), wave([4096, 64], 0.2), true, false)],
-  ['batch norm by broadcasting, training mode, gradient', () => tf.grad((x) => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    return tf.sum(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), upstream(x)));
-  })(wave([4, 5, 5, 3]))],
-  ['softmax cross-entropy and its gradient', () => tf.grad((z) => tf.sum(tf.neg(tf.sum(tf.mul(tf.oneHot(tf.tensor1d([0, 3, 1, 2], 'int32'), 4), tf.logSoftmax(z as tf.Tensor2D)), 1))))(wave([4, 4]))],
+  [
+    'conv2d input gradient (stride 2)',
+    () =>
+      tf.grad((x) =>
+        tf.sum(
+          tf.mul(conv(x, wave([3, 3, 3, 4], 0.2), 2, 'same'), upstream(conv(x, wave([3, 3, 3, 4], 0.2), 2, 'same'))),
+        ),
+      )(wave([2, 8, 8, 3])),
+  ],
+  [
+    'conv2d filter gradient',
+    () =>
+      tf.grad((w) =>
+        tf.sum(tf.mul(conv(wave([2, 8, 8, 3]), w, 1, 'valid'), upstream(conv(wave([2, 8, 8, 3]), w, 1, 'valid')))),
+      )(wave([5, 5, 3, 6], 0.2)),
+  ],
+  [
+    'avgPool and its gradient',
+    () =>
+      tf.grad((x) =>
+        tf.sum(
+          tf.mul(tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'), upstream(tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'))),
+        ),
+      )(wave([2, 8, 8, 3])),
+  ],
+  [
+    'matMul with transposes and its gradient',
+    () =>
+      tf.grad((a) =>
+        tf.sum(tf.mul(tf.matMul(a as tf.Tensor2D, wave([7, 5]) as tf.Tensor2D, false, true), wave([6, 7], 0.3))),
+      )(wave([6, 5])),
+  ],
+  [
+    "matMul with transposeB and a shared dimension of 2704 (the dSprites CNN's first dense layer)",
+    () => tf.matMul(wave([64, 2704]), wave([120, 2704], 0.2), false, true),
+  ],
+  [
+    'matMul with transposeA and a shared dimension of 4096',
+    () => tf.matMul(wave([4096, 16]), wave([4096, 64], 0.2), true, false),
+  ],
+  [
+    'batch norm by broadcasting, training mode, gradient',
+    () =>
+      tf.grad((x) => {
+        const { mean, variance } = tf.moments(x, [0, 1, 2]);
+        return tf.sum(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), upstream(x)));
+      })(wave([4, 5, 5, 3])),
+  ],
+  [
+    'softmax cross-entropy and its gradient',
+    () =>
+      tf.grad((z) =>
+        tf.sum(
+          tf.neg(tf.sum(tf.mul(tf.oneHot(tf.tensor1d([0, 3, 1, 2], 'int32'), 4), tf.logSoftmax(z as tf.Tensor2D)), 1)),
+        ),
+      )(wave([4, 4])),
+  ],
   ['sign, down to 1e-9', () => tf.sign(tf.mul(wave([64]), 1e-9))],
-  ['relu, abs, sqrt and their gradients', () => tf.grad((x) => tf.sum(tf.add(tf.relu(x), tf.sqrt(tf.add(tf.abs(x), 1)))))(wave([32]))],
-  ['reductions used by norms (sum, mean, max, euclidean norm per row)', () => tf.concat([tf.sum(wave([4, 6]), 1), tf.mean(wave([4, 6]), 1), tf.max(wave([4, 6]), 1), tf.norm(wave([4, 6]), 'euclidean', 1)])],
-  ['clip, minimum and maximum (the PGD projection)', () => tf.clipByValue(tf.minimum(tf.maximum(wave([50]), -0.3), 0.7), 0, 0.5)],
+  [
+    'relu, abs, sqrt and their gradients',
+    () => tf.grad((x) => tf.sum(tf.add(tf.relu(x), tf.sqrt(tf.add(tf.abs(x), 1)))))(wave([32])),
+  ],
+  [
+    'reductions used by norms (sum, mean, max, euclidean norm per row)',
+    () =>
+      tf.concat([
+        tf.sum(wave([4, 6]), 1),
+        tf.mean(wave([4, 6]), 1),
+        tf.max(wave([4, 6]), 1),
+        tf.norm(wave([4, 6]), 'euclidean', 1),
+      ]),
+  ],
+  [
+    'clip, minimum and maximum (the PGD projection)',
+    () => tf.clipByValue(tf.minimum(tf.maximum(wave([50]), -0.3), 0.7), 0, 0.5),
+  ],
   ['argMax', () => tf.cast(tf.argMax(wave([5, 7]), 1), 'float32')],
 ];

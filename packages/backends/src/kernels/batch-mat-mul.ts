@@ -15,7 +15,14 @@ export function makeBatchMatMul(stock: (args: KernelArgs) => TensorInfo, backend
     const attrs = args.attrs as unknown as BatchMatMulAttrs;
     if (!attrs.transposeA && !attrs.transposeB) return stock(args);
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    const swapLast = (t: TensorInfo) => callKernel('Transpose', backend, { x: t }, { perm: [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)) }, backendName);
+    const swapLast = (t: TensorInfo) =>
+      callKernel(
+        'Transpose',
+        backend,
+        { x: t },
+        { perm: [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)) },
+        backendName,
+      );
     const a2 = attrs.transposeA ? swapLast(a) : a;
     const b2 = attrs.transposeB ? swapLast(b) : b;
     const out = stock({ inputs: { a: a2, b: b2 }, backend, attrs: { transposeA: false, transposeB: false } });

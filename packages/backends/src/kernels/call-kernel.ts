@@ -4,7 +4,13 @@ import { getKernel, KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo 
  * Calls another kernel of the same backend directly (no tape, no engine bookkeeping), the way tfjs
  * backends compose kernels. The caller owns the result and disposes it with `release`.
  */
-export function callKernel(name: string, backend: KernelBackend, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}, backendName = 'wasm'): TensorInfo {
+export function callKernel(
+  name: string,
+  backend: KernelBackend,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap = {},
+  backendName = 'wasm',
+): TensorInfo {
   const kernel = getKernel(name, backendName);
   if (!kernel) throw new Error(`kernel ${name} is not registered for the ${backendName} backend`);
   return kernel.kernelFunc({ inputs, attrs, backend }) as TensorInfo;

@@ -7,7 +7,13 @@ import { relativeError } from '../kernel-check/compare-backends';
  * repeated (the bias over the background) with a few others. Adding the same small value to a large
  * float32 sum rounds the same way every time: the case where a single running sum drifts.
  */
-const positive = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => (i % 37 === 0 ? 0.9 * ((i * 0.618) % 1) : 0.1848989)), shape);
+const positive = (shape: number[]) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) =>
+      i % 37 === 0 ? 0.9 * ((i * 0.618) % 1) : 0.1848989,
+    ),
+    shape,
+  );
 
 /** The float64 mean of each of the last axis's channels. */
 function exactChannelMeans(t: tf.Tensor): number[] {
@@ -37,11 +43,24 @@ describe('Sum and Mean on wasm over long reductions', () => {
     ['mean with keepDims', (x: tf.Tensor) => tf.mean(x, [0, 1, 2], true)],
     ['sum over the middle axes', (x: tf.Tensor) => tf.sum(x, [1, 2])],
     ['sum of everything', (x: tf.Tensor) => tf.sum(x)],
-    ['moments (mean and variance)', (x: tf.Tensor) => { const m = tf.moments(x, [0, 1, 2]); return tf.concat([m.mean, m.variance]); }],
+    [
+      'moments (mean and variance)',
+      (x: tf.Tensor) => {
+        const m = tf.moments(x, [0, 1, 2]);
+        return tf.concat([m.mean, m.variance]);
+      },
+    ],
     ['a short sum (the stock kernel)', (x: tf.Tensor) => tf.sum(x, [3])],
     ['a short mean (the stock kernel)', (x: tf.Tensor) => tf.mean(x, [3])],
-    ['moments of a dense layer over a batch of 64 (short) and 65 (long)', () => tf.concat([...Object.values(tf.moments(positive([64, 84]), [0])), ...Object.values(tf.moments(positive([65, 84]), [0]))])],
-    ['the mean\'s gradient', (x: tf.Tensor) => tf.grad((v) => tf.mean(tf.square(v)))(x)],
+    [
+      'moments of a dense layer over a batch of 64 (short) and 65 (long)',
+      () =>
+        tf.concat([
+          ...Object.values(tf.moments(positive([64, 84]), [0])),
+          ...Object.values(tf.moments(positive([65, 84]), [0])),
+        ]),
+    ],
+    ["the mean's gradient", (x: tf.Tensor) => tf.grad((v) => tf.mean(tf.square(v)))(x)],
   ])('%s matches the cpu backend to 1e-6 relative', (_what, f) => {
     const { error, cpuShape, wasmShape } = relativeError(() => f(positive([16, 30, 30, 6])));
     expect(wasmShape).toEqual(cpuShape);
@@ -52,7 +71,11 @@ describe('Sum and Mean on wasm over long reductions', () => {
     tf.setBackend('wasm');
     const x = positive([8, 20, 20, 3]);
     const [tensors, data] = [tf.memory().numTensors, tf.backend().numDataIds()];
-    tf.tidy(() => [tf.mean(x, [0, 1, 2]).dataSync(), tf.sum(x, [1, 2], true).dataSync(), tf.mean(x, [0, 1, 2, 3]).dataSync()]);
+    tf.tidy(() => [
+      tf.mean(x, [0, 1, 2]).dataSync(),
+      tf.sum(x, [1, 2], true).dataSync(),
+      tf.mean(x, [0, 1, 2, 3]).dataSync(),
+    ]);
     expect([tf.memory().numTensors, tf.backend().numDataIds()]).toEqual([tensors, data]);
     x.dispose();
   });

@@ -24,7 +24,9 @@ export function makeAccurateReduction(stockSum: Stock, stockSelf: Stock, mean: b
     if (x.dtype !== 'float32' || length <= CHUNK) return stockSelf(args);
     const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
     const outer = kept.reduce((n, a) => n * x.shape[a], 1);
-    const moved = axes.every((a, i) => a === x.shape.length - axes.length + i) ? x : callKernel('Transpose', backend, { x }, { perm: [...kept, ...axes] });
+    const moved = axes.every((a, i) => a === x.shape.length - axes.length + i)
+      ? x
+      : callKernel('Transpose', backend, { x }, { perm: [...kept, ...axes] });
     const flat = callKernel('Reshape', backend, { x: moved }, { shape: [outer, length] });
     const sum = sumRows(flat, backend, stockSum);
     const scaled = mean ? divide(sum, length, backend) : sum;
@@ -38,7 +40,8 @@ export function makeAccurateReduction(stockSum: Stock, stockSelf: Stock, mean: b
 /** Row sums of [outer, n] as [outer], by runs of CHUNK (recursively on the partial sums). */
 function sumRows(t: TensorInfo, backend: KernelBackend, stock: Stock): TensorInfo {
   const [outer, n] = t.shape;
-  const sumLast = (u: TensorInfo) => stock({ inputs: { x: u }, backend, attrs: { axis: [u.shape.length - 1], keepDims: false } });
+  const sumLast = (u: TensorInfo) =>
+    stock({ inputs: { x: u }, backend, attrs: { axis: [u.shape.length - 1], keepDims: false } });
   if (n <= CHUNK) return sumLast(t);
   const runs = Math.floor(n / CHUNK);
   const head = callKernel('Slice', backend, { x: t }, { begin: [0, 0], size: [outer, runs * CHUNK] });
@@ -55,7 +58,11 @@ function sumRows(t: TensorInfo, backend: KernelBackend, stock: Stock): TensorInf
 }
 
 function divide(t: TensorInfo, by: number, backend: KernelBackend): TensorInfo {
-  const divisor: TensorInfo = { dataId: backend.write(Float32Array.of(by), [], 'float32'), shape: [], dtype: 'float32' };
+  const divisor: TensorInfo = {
+    dataId: backend.write(Float32Array.of(by), [], 'float32'),
+    shape: [],
+    dtype: 'float32',
+  };
   const out = callKernel('RealDiv', backend, { a: t, b: divisor });
   release(backend, divisor);
   return out;

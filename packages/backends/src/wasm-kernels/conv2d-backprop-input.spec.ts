@@ -3,15 +3,43 @@ import { selectBackend } from '../select-backend';
 import { relativeError, wave } from '../kernel-check/compare-backends';
 
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
-const CASES: { x: [number, number, number, number]; k: [number, number]; co: number; strides: number | [number, number]; pad: Pad }[] = [
+const CASES: {
+  x: [number, number, number, number];
+  k: [number, number];
+  co: number;
+  strides: number | [number, number];
+  pad: Pad;
+}[] = [
   { x: [2, 9, 9, 3], k: [3, 3], co: 4, strides: 1, pad: 'valid' },
   { x: [2, 9, 9, 3], k: [3, 3], co: 4, strides: 1, pad: 'same' },
   { x: [3, 10, 11, 2], k: [3, 3], co: 5, strides: 2, pad: 'same' },
   { x: [2, 11, 11, 2], k: [3, 3], co: 5, strides: 2, pad: 'same' },
   { x: [1, 10, 10, 4], k: [5, 5], co: 6, strides: 2, pad: 'valid' },
   { x: [2, 8, 8, 16], k: [1, 1], co: 8, strides: 2, pad: 'valid' },
-  { x: [2, 8, 8, 16], k: [3, 3], co: 8, strides: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
-  { x: [2, 7, 9, 1], k: [5, 3], co: 6, strides: [2, 1], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  {
+    x: [2, 8, 8, 16],
+    k: [3, 3],
+    co: 8,
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
+  {
+    x: [2, 7, 9, 1],
+    k: [5, 3],
+    co: 6,
+    strides: [2, 1],
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   { x: [4, 64, 64, 1], k: [5, 5], co: 6, strides: 1, pad: 'valid' },
 ];
 

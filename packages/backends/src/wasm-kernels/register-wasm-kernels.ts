@@ -1,4 +1,16 @@
-import { AvgPoolGrad, BatchMatMul, Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, KernelFunc, Mean, registerKernel, Sign, Sum, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  AvgPoolGrad,
+  BatchMatMul,
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  getKernel,
+  KernelFunc,
+  Mean,
+  registerKernel,
+  Sign,
+  Sum,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 import { makeAvgPoolGrad, stockKernel } from './avg-pool-grad';
 import { makeBatchMatMul } from '../kernels/batch-mat-mul';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
@@ -22,8 +34,14 @@ export function registerWasmKernels(): void {
     { kernelName: AvgPoolGrad, kernelFunc: makeAvgPoolGrad(stockKernel(AvgPoolGrad)) as unknown as KernelFunc },
     { kernelName: BatchMatMul, kernelFunc: makeBatchMatMul(stockKernel(BatchMatMul)!) as unknown as KernelFunc },
     { kernelName: Sign, kernelFunc: exactSign as unknown as KernelFunc },
-    { kernelName: Sum, kernelFunc: makeAccurateReduction(stockKernel(Sum)!, stockKernel(Sum)!, false) as unknown as KernelFunc },
-    { kernelName: Mean, kernelFunc: makeAccurateReduction(stockKernel(Sum)!, stockKernel(Mean)!, true) as unknown as KernelFunc },
+    {
+      kernelName: Sum,
+      kernelFunc: makeAccurateReduction(stockKernel(Sum)!, stockKernel(Sum)!, false) as unknown as KernelFunc,
+    },
+    {
+      kernelName: Mean,
+      kernelFunc: makeAccurateReduction(stockKernel(Sum)!, stockKernel(Mean)!, true) as unknown as KernelFunc,
+    },
   ];
   for (const k of kernels) {
     const stock = getKernel(k.kernelName, 'wasm');

@@ -1,10 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../select-backend';
 
-const VALUES = [-3, -1e-3, -1.1e-7, -1e-9, -1e-20, -1e-38, -1e-42, -0, 0, 1e-42, 1e-38, 1e-20, 1e-9, 1e-7, 1.1e-7, 2e-7, 1e-3, 5];
+const VALUES = [
+  -3, -1e-3, -1.1e-7, -1e-9, -1e-20, -1e-38, -1e-42, -0, 0, 1e-42, 1e-38, 1e-20, 1e-9, 1e-7, 1.1e-7, 2e-7, 1e-3, 5,
+];
 const EXPECTED = VALUES.map((v) => (v > 0 ? 1 : v < 0 ? -1 : 0));
 
-function signOn(backend: string, values: number[], dtype: 'float32' | 'int32' = 'float32'): { data: number[]; dtype: string } {
+function signOn(
+  backend: string,
+  values: number[],
+  dtype: 'float32' | 'int32' = 'float32',
+): { data: number[]; dtype: string } {
   tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const t = tf.tidy(() => tf.sign(tf.tensor1d(values, dtype)));

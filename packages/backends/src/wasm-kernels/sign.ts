@@ -8,7 +8,11 @@ import { callKernel, release } from '../kernels/call-kernel';
  */
 export function exactSign({ inputs, backend }: { inputs: NamedTensorInfoMap; backend: KernelBackend }): TensorInfo {
   const { x } = inputs as { x: TensorInfo };
-  const zero: TensorInfo = { dataId: backend.write(x.dtype === 'int32' ? new Int32Array(1) : new Float32Array(1), [], x.dtype), shape: [], dtype: x.dtype };
+  const zero: TensorInfo = {
+    dataId: backend.write(x.dtype === 'int32' ? new Int32Array(1) : new Float32Array(1), [], x.dtype),
+    shape: [],
+    dtype: x.dtype,
+  };
   const positive = callKernel('Greater', backend, { a: x, b: zero });
   const negative = callKernel('Less', backend, { a: x, b: zero });
   const [up, down] = [positive, negative].map((t) => callKernel('Cast', backend, { x: t }, { dtype: x.dtype }));

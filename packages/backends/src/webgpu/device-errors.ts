@@ -25,7 +25,8 @@ export function watchDeviceErrors(): void {
     if (device === watched) firstError ??= (e.error?.message ?? 'unknown error').split('\n')[0];
   });
   void watched.lost.then((info) => {
-    if (device === watched && info.reason !== 'destroyed') lost ??= `the device was lost (${info.message ?? info.reason})`;
+    if (device === watched && info.reason !== 'destroyed')
+      lost ??= `the device was lost (${info.message ?? info.reason})`;
   });
 }
 
@@ -45,5 +46,8 @@ export async function throwDeviceErrors(): Promise<void> {
   const error = lost ?? firstError;
   if (error === undefined) return;
   firstError = undefined;
-  throw new RtlabError('plugin', `the GPU rejected work, so these results would be wrong: ${error} A tensor larger than the device's storage binding limit (${device.limits.maxStorageBufferBindingSize} bytes) is the usual cause: lower the node's batchSize or gradientBatch`);
+  throw new RtlabError(
+    'plugin',
+    `the GPU rejected work, so these results would be wrong: ${error} A tensor larger than the device's storage binding limit (${device.limits.maxStorageBufferBindingSize} bytes) is the usual cause: lower the node's batchSize or gradientBatch`,
+  );
 }

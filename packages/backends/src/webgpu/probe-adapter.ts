@@ -24,10 +24,16 @@ export function probeAdapter(debug: boolean): AdapterInfo | { failure: string } 
   } catch {
     return { failure: 'not installed' };
   }
-  const r = spawnSync(process.execPath, ['-e', PROBE, addon, JSON.stringify(ADAPTER_OPTIONS)], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['-e', PROBE, addon, JSON.stringify(ADAPTER_OPTIONS)], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (debug && r.stderr) process.stderr.write(r.stderr);
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('ADAPTER'));
-  if (!line) return { failure: `the WebGPU adapter probe ended without an answer (${r.error?.message ?? `exit ${r.status ?? r.signal}`}${r.stderr ? `: ${lastLine(r.stderr)}` : ''})` };
+  if (!line)
+    return {
+      failure: `the WebGPU adapter probe ended without an answer (${r.error?.message ?? `exit ${r.status ?? r.signal}`}${r.stderr ? `: ${lastLine(r.stderr)}` : ''})`,
+    };
   if (line.startsWith('ADAPTER-ERROR ')) return { failure: JSON.parse(line.slice('ADAPTER-ERROR '.length)) };
   const adapter = JSON.parse(line.slice('ADAPTER '.length));
   return adapter ? adapterInfo(adapter) : { failure: NO_ADAPTER };

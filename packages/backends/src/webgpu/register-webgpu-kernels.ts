@@ -10,5 +10,8 @@ export function registerWebgpuKernels(): void {
   if (!stock) throw new Error('the webgpu backend has no BatchMatMul kernel');
   registered = true;
   unregisterKernel(BatchMatMul, 'webgpu');
-  registerKernel({ ...stock, kernelFunc: makeBatchMatMul(stock.kernelFunc as never, 'webgpu') as unknown as KernelFunc });
+  registerKernel({
+    ...stock,
+    kernelFunc: makeBatchMatMul(stock.kernelFunc as never, 'webgpu') as unknown as KernelFunc,
+  });
 }

@@ -8,7 +8,9 @@ import { forgetDevice } from './device-errors';
  * with work or callbacks in flight.
  */
 export async function releaseWebgpu(): Promise<void> {
-  const backend = tf.findBackend('webgpu') as unknown as { device?: { destroy(): void; queue: { onSubmittedWorkDone(): Promise<void> } } } | null;
+  const backend = tf.findBackend('webgpu') as unknown as {
+    device?: { destroy(): void; queue: { onSubmittedWorkDone(): Promise<void> } };
+  } | null;
   forgetDevice();
   if (backend) {
     await backend.device?.queue.onSubmittedWorkDone();

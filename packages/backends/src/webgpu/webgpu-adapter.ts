@@ -12,7 +12,9 @@ export interface AdapterInfo {
 
 /** What an adapter tells about itself: Dawn's Node binding says whether it is a fallback (CPU) adapter in `info`, browsers on the adapter. */
 export interface GpuAdapterLike {
-  info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>> & { isFallbackAdapter?: boolean };
+  info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>> & {
+    isFallbackAdapter?: boolean;
+  };
   isFallbackAdapter?: boolean;
 }
 
@@ -50,8 +52,12 @@ export function adapterInfo(adapter: GpuAdapterLike): AdapterInfo {
   const i = adapter.info ?? {};
   const text = [i.vendor, i.architecture, i.device, i.description].join(' ');
   return {
-    vendor: i.vendor ?? '', architecture: i.architecture ?? '', device: i.device ?? '', description: i.description ?? '',
-    software: Boolean(i.isFallbackAdapter ?? adapter.isFallbackAdapter) || i.architecture === 'software' || SOFTWARE.test(text),
+    vendor: i.vendor ?? '',
+    architecture: i.architecture ?? '',
+    device: i.device ?? '',
+    description: i.description ?? '',
+    software:
+      Boolean(i.isFallbackAdapter ?? adapter.isFallbackAdapter) || i.architecture === 'software' || SOFTWARE.test(text),
   };
 }
 
@@ -66,5 +72,7 @@ export function dawnAddonPath(): string {
 }
 
 export function describeAdapter(a: AdapterInfo): string {
-  return [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') + (a.software ? ' (software)' : '');
+  return (
+    [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') + (a.software ? ' (software)' : '')
+  );
 }

@@ -28,9 +28,14 @@ describe('the webgpu backend (software adapter) against cpu', () => {
   it('work the GPU rejects (a tensor over the storage binding limit) is an error naming the limit, not zeros; the next check is clean', async () => {
     await tf.setBackend('webgpu');
     await throwDeviceErrors();
-    const limit = (tf.backend() as unknown as { device: { limits: { maxStorageBufferBindingSize: number } } }).device.limits.maxStorageBufferBindingSize;
+    const limit = (tf.backend() as unknown as { device: { limits: { maxStorageBufferBindingSize: number } } }).device
+      .limits.maxStorageBufferBindingSize;
     tf.tidy(() => tf.mul(tf.fill([Math.floor(limit / 4) + 1024], 1), 2)); // on lavapipe tfjs then reads zeros, without an exception
-    await expect(throwDeviceErrors()).rejects.toThrow(new RegExp(`^the GPU rejected work, so these results would be wrong: .*storage binding limit \\(${limit} bytes\\)`));
+    await expect(throwDeviceErrors()).rejects.toThrow(
+      new RegExp(
+        `^the GPU rejected work, so these results would be wrong: .*storage binding limit \\(${limit} bytes\\)`,
+      ),
+    );
     await expect(throwDeviceErrors()).resolves.toBeUndefined();
   });
 });

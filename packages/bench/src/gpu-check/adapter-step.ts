@@ -2,7 +2,13 @@ import { releaseBackend, selectBackend } from '@rtlab/backends';
 import * as tf from '@tensorflow/tfjs-core';
 import { StepResult } from './step-file';
 
-const LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension'];
+const LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupsPerDimension',
+];
 
 const isSoftware = (device?: string) => / \(software\)$/.test(device ?? '');
 
@@ -18,8 +24,14 @@ export async function adapterStep(rehearsal: boolean): Promise<StepResult> {
   await releaseBackend();
   const software = isSoftware(webgpu.device);
   const result = { adapter: webgpu.device, software, limits, auto: { picked: auto.name, skipped: auto.skipped } };
-  if (software && !rehearsal) return { ...result, passed: false, error: `a software adapter (${webgpu.device}), not this machine's GPU: its Vulkan driver was not found (see machine.vulkan)` };
-  if (!software && auto.name !== 'webgpu') return { ...result, passed: false, error: `--backend auto picked ${auto.name}, not webgpu on ${webgpu.device}` };
+  if (software && !rehearsal)
+    return {
+      ...result,
+      passed: false,
+      error: `a software adapter (${webgpu.device}), not this machine's GPU: its Vulkan driver was not found (see machine.vulkan)`,
+    };
+  if (!software && auto.name !== 'webgpu')
+    return { ...result, passed: false, error: `--backend auto picked ${auto.name}, not webgpu on ${webgpu.device}` };
   return { ...result, passed: true };
 }
 

@@ -8,7 +8,12 @@ export async function kernelsStep(rehearsal: boolean): Promise<StepResult> {
   const { device } = await selectBackend('webgpu');
   try {
     const kernels = await checkKernels('webgpu');
-    const failed = kernels.filter((k) => !k.passed).map((k) => `${k.name}: ${k.failure ?? `error ${k.error.toExponential(2)}, leaked ${k.leaked}, shapes ${JSON.stringify(k.shapes)}`}`);
+    const failed = kernels
+      .filter((k) => !k.passed)
+      .map(
+        (k) =>
+          `${k.name}: ${k.failure ?? `error ${k.error.toExponential(2)}, leaked ${k.leaked}, shapes ${JSON.stringify(k.shapes)}`}`,
+      );
     const onGpu = rehearsal || !isSoftware(device);
     const error = [...failed, ...(onGpu ? [] : [`ran on a software adapter (${device})`])].join('; ');
     return { passed: !error, adapter: device, kernels, ...(error ? { error } : {}) };

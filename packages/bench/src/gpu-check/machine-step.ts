@@ -5,12 +5,20 @@ import * as path from 'node:path';
 import { StepResult } from './step-file';
 
 /** Where Vulkan loaders look for driver manifests, and where NVIDIA's container runtime puts its own. */
-const ICD_FOLDERS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', '/usr/local/nvidia/share/vulkan/icd.d'];
+const ICD_FOLDERS = [
+  '/usr/share/vulkan/icd.d',
+  '/etc/vulkan/icd.d',
+  '/usr/local/share/vulkan/icd.d',
+  '/usr/local/nvidia/share/vulkan/icd.d',
+];
 
 function listIcds(): string[] {
   return ICD_FOLDERS.flatMap((d) => {
     try {
-      return fs.readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => path.join(d, f));
+      return fs
+        .readdirSync(d)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => path.join(d, f));
     } catch {
       return [];
     }
@@ -18,7 +26,10 @@ function listIcds(): string[] {
 }
 
 function nvidiaSmi(): string {
-  const r = spawnSync('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   if (r.error) return `not available (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`;
   return (r.stdout || r.stderr).trim();
 }
@@ -30,7 +41,7 @@ export function machineStep(): StepResult {
     passed: true,
     gpu: nvidiaSmi(),
     vulkan: {
-      loader: process.env.GPU_CHECK_VULKAN_LOADER ?? 'the system\'s',
+      loader: process.env.GPU_CHECK_VULKAN_LOADER ?? "the system's",
       driverFiles: process.env.VK_DRIVER_FILES ?? null,
       manifests: listIcds(),
     },

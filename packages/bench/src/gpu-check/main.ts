@@ -10,7 +10,8 @@ import { printSummary, summarize } from './summary';
 import { torchStep } from './torch-step';
 import { workloadsStep } from './workloads-step';
 
-const USAGE = 'usage: gpu-check plan|summary|STEP --out WORK_DIR --report FILE --cli RTLAB_JS --pipeline FILE --reference TORCH_BENCH_PY [--software] [--final]';
+const USAGE =
+  'usage: gpu-check plan|summary|STEP --out WORK_DIR --report FILE --cli RTLAB_JS --pipeline FILE --reference TORCH_BENCH_PY [--software] [--final]';
 const REPEATS = 3;
 
 interface Options {
@@ -32,7 +33,15 @@ function parse(args: string[]): Options {
     return path.resolve(args[i + 1]);
   };
   const has = (name: string) => args.includes(`--${name}`);
-  return { out: value('out'), report: has('report') ? value('report') : path.join(value('out'), 'gpu-check.json'), rehearsal: has('software'), final: has('final'), cli: has('cli') ? value('cli') : '', pipeline: has('pipeline') ? value('pipeline') : '', reference: has('reference') ? value('reference') : '' };
+  return {
+    out: value('out'),
+    report: has('report') ? value('report') : path.join(value('out'), 'gpu-check.json'),
+    rehearsal: has('software'),
+    final: has('final'),
+    cli: has('cli') ? value('cli') : '',
+    pipeline: has('pipeline') ? value('pipeline') : '',
+    reference: has('reference') ? value('reference') : '',
+  };
 }
 
 async function runStep(name: string, o: Options, limitS: number): Promise<StepResult> {
@@ -41,8 +50,16 @@ async function runStep(name: string, o: Options, limitS: number): Promise<StepRe
   if (name === 'machine') return machineStep();
   if (name === 'adapter') return adapterStep(o.rehearsal);
   if (name === 'kernels') return kernelsStep(o.rehearsal);
-  if (name === 'torch') return torchStep(o.reference, workloadGroups(o.rehearsal).flatMap((g) => g.specs), o.rehearsal, REPEATS, budgetMs);
-  if (name === 'pipeline') return pipelineStep(o.cli, o.pipeline, path.join(o.out, 'pipeline-work'), o.rehearsal, budgetMs);
+  if (name === 'torch')
+    return torchStep(
+      o.reference,
+      workloadGroups(o.rehearsal).flatMap((g) => g.specs),
+      o.rehearsal,
+      REPEATS,
+      budgetMs,
+    );
+  if (name === 'pipeline')
+    return pipelineStep(o.cli, o.pipeline, path.join(o.out, 'pipeline-work'), o.rehearsal, budgetMs);
   const group = workloadGroups(o.rehearsal).find((g) => `workloads-${g.name}` === name);
   if (group) return workloadsStep(group, REPEATS, budgetMs / 1000, save);
   throw new Error(`no step ${name} (${USAGE})`);
@@ -77,7 +94,9 @@ export async function gpuCheckMain(args: string[]): Promise<number> {
   }
   result.seconds = (Date.now() - started) / 1000;
   writeJson(stepFile(o.out, step), result);
-  console.log(`${step}: ${result.passed ? 'passed' : `FAILED${result.error ? `: ${result.error}` : ''}`} (${result.seconds.toFixed(1)} s)`);
+  console.log(
+    `${step}: ${result.passed ? 'passed' : `FAILED${result.error ? `: ${result.error}` : ''}`} (${result.seconds.toFixed(1)} s)`,
+  );
   return result.passed ? 0 : 1;
 }
 

@@ -14,8 +14,16 @@ export interface Projection {
 }
 
 /** Minutes for the task at the given images/s (encodes, and images through one PGD step). */
-export function projectCifarTask(encode: { name: string; rate: number }, pgdStep: { name: string; rate: number }): Projection {
+export function projectCifarTask(
+  encode: { name: string; rate: number },
+  pgdStep: { name: string; rate: number },
+): Projection {
   const encodeMinutes = CIFAR_TASK.encodes / encode.rate / 60;
   const attackMinutes = (CIFAR_TASK.attacks * CIFAR_TASK.steps * CIFAR_TASK.attackedImages) / pgdStep.rate / 60;
-  return { from: { encode: encode.name, pgdStep: pgdStep.name }, encodeMinutes, attackMinutes, totalMinutes: encodeMinutes + attackMinutes };
+  return {
+    from: { encode: encode.name, pgdStep: pgdStep.name },
+    encodeMinutes,
+    attackMinutes,
+    totalMinutes: encodeMinutes + attackMinutes,
+  };
 }

@@ -10,7 +10,10 @@ const producer = { node: 'n', plugin: 'score/x', version: '1.0.0', canonical: '{
 const artifact = (n = 1000): Artifact => ({
   type: 'Scores',
   meta: { note: 'hello', rows: [{ a: 1 }] },
-  tensors: { v: { dtype: 'float32', shape: [n], data: Float32Array.from({ length: n }, (_, i) => i / 7) }, l: { dtype: 'int32', shape: [2], data: Int32Array.from([3, 4]) } },
+  tensors: {
+    v: { dtype: 'float32', shape: [n], data: Float32Array.from({ length: n }, (_, i) => i / 7) },
+    l: { dtype: 'int32', shape: [2], data: Int32Array.from([3, 4]) },
+  },
 });
 const KEY = 'ab'.repeat(32);
 
@@ -34,14 +37,21 @@ describe('ArtifactCache', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('gives the shapes of an entry\'s tensors without reading them, and nothing for a missing entry', async () => {
+  it("gives the shapes of an entry's tensors without reading them, and nothing for a missing entry", async () => {
     await cache.put(KEY, artifact(1234), producer);
     expect(await cache.tensorShapes(KEY)).toEqual({ v: [1234], l: [2] });
     expect(await cache.tensorShapes('cd'.repeat(32))).toBeUndefined();
   });
 
   it.each([
-    ['a flipped byte', (f: string) => { const b = fs.readFileSync(f); b[b.length - 3] ^= 0xff; fs.writeFileSync(f, b); }],
+    [
+      'a flipped byte',
+      (f: string) => {
+        const b = fs.readFileSync(f);
+        b[b.length - 3] ^= 0xff;
+        fs.writeFileSync(f, b);
+      },
+    ],
     ['a truncated tensor file', (f: string) => fs.truncateSync(f, 100)],
     ['a missing tensor file', (f: string) => fs.rmSync(f)],
   ])('treats %s as corrupt: warns, removes the entry, returns nothing', async (_what, damage) => {
@@ -61,7 +71,7 @@ describe('ArtifactCache', () => {
     expect(filesUnder(root)).toEqual([]);
   });
 
-  it('gc keeps only the listed keys, and removes dead writers\' temporaries but not a live writer\'s', async () => {
+  it("gc keeps only the listed keys, and removes dead writers' temporaries but not a live writer's", async () => {
     const other = 'cd'.repeat(32);
     await cache.put(KEY, artifact(), producer);
     await cache.put(other, artifact(), producer);
@@ -93,7 +103,9 @@ describe('ArtifactCache', () => {
     const file = path.join(cache.entryDir(KEY), 'entry.json');
     fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), format: 1 }));
     expect(await cache.get(KEY)).toBeUndefined();
-    expect(warnings).toEqual([expect.stringMatching(/written in entry format 1, which this rtlab no longer reads \(it reads 2 and 4\)/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/written in entry format 1, which this rtlab no longer reads \(it reads 2 and 4\)/),
+    ]);
   });
 
   it('does not delete an entry it cannot read: the read fails and names the folder', async () => {
@@ -101,7 +113,9 @@ describe('ArtifactCache', () => {
     const tensors = path.join(cache.entryDir(KEY), TENSORS_FILE);
     fs.rmSync(tensors);
     fs.mkdirSync(tensors);
-    await expect(cache.get(KEY)).rejects.toThrow(new RegExp(`cannot read cache entry .*${KEY} \\(EISDIR\\); it was left in place`));
+    await expect(cache.get(KEY)).rejects.toThrow(
+      new RegExp(`cannot read cache entry .*${KEY} \\(EISDIR\\); it was left in place`),
+    );
     expect(fs.existsSync(tensors)).toBe(true);
     expect(warnings).toEqual([]);
   });
@@ -133,7 +147,9 @@ describe('ArtifactCache', () => {
     await cache.put(KEY, artifact(), producer);
     const file = path.join(cache.entryDir(KEY), ENTRY_FILE);
     fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), format: 99 }));
-    await expect(cache.get(KEY)).rejects.toThrow(/^cache entry .* was written by a newer rtlab \(entry format 99; this one reads 2 and 4\): run that version, or use another --cache-dir; it was left in place$/);
+    await expect(cache.get(KEY)).rejects.toThrow(
+      /^cache entry .* was written by a newer rtlab \(entry format 99; this one reads 2 and 4\): run that version, or use another --cache-dir; it was left in place$/,
+    );
     expect(fs.existsSync(file)).toBe(true);
     expect(warnings).toEqual([]);
   });

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Artifact, decodeSafetensors, decodeSafetensorsShapes, RtlabError, safetensorsChunks } from '@rtlab/sdk';
-import { CacheEntryFile, CacheEntryInfo, ENTRY_FILE, ENTRY_FORMAT, ENTRY_FORMAT_WITH_FILES, Producer, TENSORS_FILE } from './cache-entry';
+import {
+  CacheEntryFile,
+  CacheEntryInfo,
+  ENTRY_FILE,
+  ENTRY_FORMAT,
+  ENTRY_FORMAT_WITH_FILES,
+  Producer,
+  TENSORS_FILE,
+} from './cache-entry';
 import { Damaged } from './damaged';
 import { readFileTensors, rememberVerified, storeFileTensors } from './stored-files';
 import { isStale, temporaryName } from './cache-temporaries';
@@ -13,7 +21,6 @@ const TMP_DIR = 'tmp';
 
 /** An entry a newer rtlab wrote: neither read nor removed (that version may share the cache). */
 class NewerFormat extends Error {}
-
 
 /**
  * Content-addressed artifact store: `<root>/<key[0:2]>/<key>/{entry.json,tensors.safetensors}`, plus
@@ -68,9 +75,18 @@ export class ArtifactCache {
       if (sha256 !== entry.tensorsSha256) throw new Damaged('tensor file sha256 does not match the entry');
       const tensors = decodeSafetensors(bytes, path.join(dir, TENSORS_FILE)).tensors;
       if (!entry.files) return { type: entry.type, meta: entry.meta, tensors };
-      return { type: entry.type, meta: entry.meta, tensors, files: await readFileTensors(dir, entry.files, this.verified) };
+      return {
+        type: entry.type,
+        meta: entry.meta,
+        tensors,
+        files: await readFileTensors(dir, entry.files, this.verified),
+      };
     } catch (e) {
-      if (e instanceof NewerFormat) throw new RtlabError('cache', `cache entry ${dir} was written by a newer rtlab (${e.message}): run that version, or use another --cache-dir; it was left in place`);
+      if (e instanceof NewerFormat)
+        throw new RtlabError(
+          'cache',
+          `cache entry ${dir} was written by a newer rtlab (${e.message}): run that version, or use another --cache-dir; it was left in place`,
+        );
       if (!(e instanceof Damaged || e instanceof RtlabError)) throw unreadable(dir, e);
       this.warn(`cache entry ${key.slice(0, 12)} is damaged (${(e as Error).message}); removed, it will be recomputed`);
       await fs.promises.rm(dir, { recursive: true, force: true });
@@ -86,17 +102,37 @@ export class ArtifactCache {
    * mid-write removes the temporary folder. Files of `artifact.files` inside `scratchDir` (the run's own,
    * see `scratchDir()`) are moved into the entry; any others (another entry's, say) are copied.
    */
-  async put(key: string, artifact: Artifact, producer: Producer, o: { signal?: AbortSignal; scratchDir?: string; replace?: boolean } = {}): Promise<void> {
+  async put(
+    key: string,
+    artifact: Artifact,
+    producer: Producer,
+    o: { signal?: AbortSignal; scratchDir?: string; replace?: boolean } = {},
+  ): Promise<void> {
     const { signal, scratchDir } = o;
     const tmpRoot = path.join(this.root, TMP_DIR);
     const tmp = path.join(tmpRoot, temporaryName(key));
     await fs.promises.mkdir(tmp, { recursive: true });
     try {
-      const { bytes, sha256 } = await writeChunks(path.join(tmp, TENSORS_FILE), safetensorsChunks(artifact.tensors), signal);
-      const files = artifact.files && Object.keys(artifact.files).length > 0 ? await storeFileTensors(artifact.files, tmp, scratchDir, signal) : undefined;
+      const { bytes, sha256 } = await writeChunks(
+        path.join(tmp, TENSORS_FILE),
+        safetensorsChunks(artifact.tensors),
+        signal,
+      );
+      const files =
+        artifact.files && Object.keys(artifact.files).length > 0
+          ? await storeFileTensors(artifact.files, tmp, scratchDir, signal)
+          : undefined;
       const entry: CacheEntryFile = {
-        format: files ? ENTRY_FORMAT_WITH_FILES : ENTRY_FORMAT, key, type: artifact.type, meta: artifact.meta, metaSha256: metaDigest({ type: artifact.type, meta: artifact.meta, files }),
-        tensorsBytes: bytes, tensorsSha256: sha256, ...(files ? { files } : {}), createdAt: new Date().toISOString(), producer,
+        format: files ? ENTRY_FORMAT_WITH_FILES : ENTRY_FORMAT,
+        key,
+        type: artifact.type,
+        meta: artifact.meta,
+        metaSha256: metaDigest({ type: artifact.type, meta: artifact.meta, files }),
+        tensorsBytes: bytes,
+        tensorsSha256: sha256,
+        ...(files ? { files } : {}),
+        createdAt: new Date().toISOString(),
+        producer,
       };
       await writeChunks(path.join(tmp, ENTRY_FILE), [Buffer.from(JSON.stringify(entry, null, 1))], signal);
       const dir = this.entryDir(key);
@@ -160,16 +196,33 @@ export class ArtifactCache {
     try {
       const e = this.readEntryFile(this.entryDir(key), key);
       if (!e) return undefined;
-      const inFiles = Object.values(e.files ?? {}).flatMap((t) => t.parts).reduce((n, p) => n + p.bytes, 0);
-      return { key, type: e.type, bytes: e.tensorsBytes + inFiles, createdAt: e.createdAt, producer: e.producer, ...(e.files ? { files: e.files } : {}) };
+      const inFiles = Object.values(e.files ?? {})
+        .flatMap((t) => t.parts)
+        .reduce((n, p) => n + p.bytes, 0);
+      return {
+        key,
+        type: e.type,
+        bytes: e.tensorsBytes + inFiles,
+        createdAt: e.createdAt,
+        producer: e.producer,
+        ...(e.files ? { files: e.files } : {}),
+      };
     } catch {
       return undefined;
     }
   }
 
   list(): CacheEntryInfo[] {
-    const unreadable = (key: string): CacheEntryInfo => ({ key, type: '(corrupt)', bytes: 0, createdAt: '', producer: { node: '?', plugin: '?', version: '?', canonical: '' } });
-    const keys = safeReaddir(this.root).filter((d) => d.length === 2).flatMap((fan) => safeReaddir(path.join(this.root, fan)));
+    const unreadable = (key: string): CacheEntryInfo => ({
+      key,
+      type: '(corrupt)',
+      bytes: 0,
+      createdAt: '',
+      producer: { node: '?', plugin: '?', version: '?', canonical: '' },
+    });
+    const keys = safeReaddir(this.root)
+      .filter((d) => d.length === 2)
+      .flatMap((fan) => safeReaddir(path.join(this.root, fan)));
     return keys.map((key) => this.info(key) ?? unreadable(key)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -184,7 +237,9 @@ export class ArtifactCache {
 
   /** Removes every entry whose key is not in `keep`, and temporaries of dead writers. Returns the removed keys. */
   async gc(keep: ReadonlySet<string>): Promise<string[]> {
-    const removed = this.list().map((e) => e.key).filter((k) => !keep.has(k));
+    const removed = this.list()
+      .map((e) => e.key)
+      .filter((k) => !keep.has(k));
     for (const key of removed) await this.remove(key);
     await this.removeStaleTemporaries();
     return removed;
@@ -219,16 +274,27 @@ export class ArtifactCache {
       throw new Damaged(`entry.json is not JSON: ${(e as Error).message}`);
     }
     if (!entry || typeof entry !== 'object') throw new Damaged('entry.json holds no entry');
-    if (entry.format > ENTRY_FORMAT_WITH_FILES) throw new NewerFormat(`entry format ${entry.format}; this one reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES}`);
-    if (entry.format !== ENTRY_FORMAT && entry.format !== ENTRY_FORMAT_WITH_FILES) throw new Damaged(`written in entry format ${entry.format}, which this rtlab no longer reads (it reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES})`);
-    if ((entry.format === ENTRY_FORMAT_WITH_FILES) !== (entry.files !== undefined)) throw new Damaged(`entry format ${entry.format} ${entry.files ? 'cannot have' : 'needs'} tensor files`);
+    if (entry.format > ENTRY_FORMAT_WITH_FILES)
+      throw new NewerFormat(
+        `entry format ${entry.format}; this one reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES}`,
+      );
+    if (entry.format !== ENTRY_FORMAT && entry.format !== ENTRY_FORMAT_WITH_FILES)
+      throw new Damaged(
+        `written in entry format ${entry.format}, which this rtlab no longer reads (it reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES})`,
+      );
+    if ((entry.format === ENTRY_FORMAT_WITH_FILES) !== (entry.files !== undefined))
+      throw new Damaged(`entry format ${entry.format} ${entry.files ? 'cannot have' : 'needs'} tensor files`);
     if (entry.key !== key) throw new Damaged(`entry.json names key ${entry.key}`);
     if (entry.metaSha256 !== metaDigest(entry)) throw new Damaged('metadata sha256 does not match the entry');
     return entry;
   }
 }
 
-async function writeChunks(file: string, chunks: Buffer[], signal?: AbortSignal): Promise<{ bytes: number; sha256: string }> {
+async function writeChunks(
+  file: string,
+  chunks: Buffer[],
+  signal?: AbortSignal,
+): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   const handle = await fs.promises.open(file, 'wx');
   let bytes = 0;
@@ -295,7 +361,6 @@ function duOf(p: string): number {
   return safeReaddir(p).reduce((sum, name) => sum + duOf(path.join(p, name)), 0);
 }
 
-
 /** Renames, or reports false when the target is a non-empty folder already (another writer's entry). */
 async function renamed(from: string, to: string): Promise<boolean> {
   try {
@@ -310,5 +375,9 @@ async function renamed(from: string, to: string): Promise<boolean> {
 
 function unreadable(dir: string, e: unknown): RtlabError {
   const code = (e as NodeJS.ErrnoException).code;
-  return new RtlabError('cache', `cannot read cache entry ${dir} (${code ?? (e as Error).message}); it was left in place: fix its permissions, or remove it to recompute`, { cause: e });
+  return new RtlabError(
+    'cache',
+    `cannot read cache entry ${dir} (${code ?? (e as Error).message}); it was left in place: fix its permissions, or remove it to recompute`,
+    { cause: e },
+  );
 }

@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import { cacheKey, KeyDescription } from './cache-key';
 
-const base: KeyDescription = { kind: 'load', plugin: 'dsprites', version: '1.0.0', params: { count: 10, split: 'train' }, seed: 0, inputs: {} };
+const base: KeyDescription = {
+  kind: 'load',
+  plugin: 'dsprites',
+  version: '1.0.0',
+  params: { count: 10, split: 'train' },
+  seed: 0,
+  inputs: {},
+};
 
 describe('cacheKey', () => {
   it('is the sha256 of the canonical description, returned with it', () => {
     const k = cacheKey(base);
-    expect(k.canonical).toBe('{"inputs":{},"kind":"load","params":{"count":10,"split":"train"},"plugin":"dsprites","seed":0,"version":"1.0.0"}');
+    expect(k.canonical).toBe(
+      '{"inputs":{},"kind":"load","params":{"count":10,"split":"train"},"plugin":"dsprites","seed":0,"version":"1.0.0"}',
+    );
     expect(k.key).toBe(createHash('sha256').update(k.canonical).digest('hex'));
   });
 

@@ -20,7 +20,8 @@ export interface KeyDescription {
 export const CACHE_KEY = /^[0-9a-f]{64}$/;
 
 export function checkCacheKey(key: string): string {
-  if (typeof key !== 'string' || !CACHE_KEY.test(key)) throw new RtlabError('cache', `not a cache key (64 hex digits): ${JSON.stringify(String(key).slice(0, 80))}`);
+  if (typeof key !== 'string' || !CACHE_KEY.test(key))
+    throw new RtlabError('cache', `not a cache key (64 hex digits): ${JSON.stringify(String(key).slice(0, 80))}`);
   return key;
 }
 

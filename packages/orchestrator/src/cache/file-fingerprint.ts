@@ -21,7 +21,8 @@ function isFile(file: string): boolean {
 /** One line per file: its path relative to the target and the sha256 of its contents. */
 function listing(target: string, hashes: FileHashes): string[] {
   if (!fs.statSync(target).isDirectory()) return [hashes.sha256(target)];
-  return fs.readdirSync(target, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(target, { recursive: true, withFileTypes: true })
     .map((e) => ({ e, file: path.join(e.parentPath ?? e.path, e.name) }))
     .filter(({ e, file }) => e.isFile() || (e.isSymbolicLink() && isFile(file)))
     .map(({ file }) => file)

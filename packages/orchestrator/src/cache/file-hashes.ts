@@ -28,10 +28,20 @@ export class FileHashes {
 
   sha256(file: string): string {
     const st = fs.statSync(file, { bigint: true });
-    const stamp = { ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+    const stamp = {
+      ino: String(st.ino),
+      size: String(st.size),
+      mtimeNs: String(st.mtimeNs),
+      ctimeNs: String(st.ctimeNs),
+    };
     const recordFile = this.recordFile(file);
     const known = readRecord(recordFile);
-    if (known && known.path === file && (['ino', 'size', 'mtimeNs', 'ctimeNs'] as const).every((k) => known[k] === stamp[k])) return known.sha256;
+    if (
+      known &&
+      known.path === file &&
+      (['ino', 'size', 'mtimeNs', 'ctimeNs'] as const).every((k) => known[k] === stamp[k])
+    )
+      return known.sha256;
     const sha256 = hashContents(file);
     this.hashed++;
     writeRecord(recordFile, { path: file, ...stamp, sha256 });

@@ -8,18 +8,43 @@ import { FileHashes } from './file-hashes';
 import { nodeKeys } from './node-keys';
 
 const reader: Plugin<{ file: string }> = {
-  kind: 'load', name: 'reader', version: '1.0.0', description: 'reads a file',
-  params: { type: 'object', additionalProperties: false, properties: { file: { type: 'string', description: 'the file' } } },
-  inputs: {}, output: 'Dataset', reads: (p) => [{ root: 'data', path: p.file }],
+  kind: 'load',
+  name: 'reader',
+  version: '1.0.0',
+  description: 'reads a file',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { file: { type: 'string', description: 'the file' } },
+  },
+  inputs: {},
+  output: 'Dataset',
+  reads: (p) => [{ root: 'data', path: p.file }],
   run: async () => ({ type: 'Dataset', meta: {}, tensors: {} }),
 };
-const user: Plugin = { ...reader, kind: 'encode', name: 'user', params: { type: 'object' }, inputs: { data: { type: 'Dataset', description: 'data' } }, output: 'Features', reads: undefined };
+const user: Plugin = {
+  ...reader,
+  kind: 'encode',
+  name: 'user',
+  params: { type: 'object' },
+  inputs: { data: { type: 'Dataset', description: 'data' } },
+  output: 'Features',
+  reads: undefined,
+};
 
 const registry = registryOf([pluginModule([reader, user])]);
-const pipeline = validatePipelineText('p.json', JSON.stringify({
-  name: 'p', seed: 0,
-  nodes: { a: { kind: 'load', plugin: 'reader', params: { file: 'x/y.bin' } }, b: { kind: 'encode', plugin: 'user', inputs: { data: 'a' } } },
-}), registry).pipeline!;
+const pipeline = validatePipelineText(
+  'p.json',
+  JSON.stringify({
+    name: 'p',
+    seed: 0,
+    nodes: {
+      a: { kind: 'load', plugin: 'reader', params: { file: 'x/y.bin' } },
+      b: { kind: 'encode', plugin: 'user', inputs: { data: 'a' } },
+    },
+  }),
+  registry,
+).pipeline!;
 
 describe('nodeKeys with files on disk', () => {
   const dataRoot = tempDir();
@@ -28,7 +53,7 @@ describe('nodeKeys with files on disk', () => {
   const keys = () => Object.fromEntries([...nodeKeys(pipeline, roots, hashes)].map(([id, k]) => [id, k.key]));
   const file = path.join(dataRoot, 'x/y.bin');
 
-  it('a file that appears or gets other bytes changes the reader\'s key and its descendants\'; an unchanged one does not', () => {
+  it("a file that appears or gets other bytes changes the reader's key and its descendants'; an unchanged one does not", () => {
     const missing = keys();
     fs.mkdirSync(path.join(dataRoot, 'x'));
     fs.writeFileSync(file, 'one');
@@ -74,7 +99,9 @@ describe('nodeKeys with files on disk', () => {
   });
 
   it('names the fingerprinted path in the canonical description, so --explain can say what changed', () => {
-    expect(nodeKeys(pipeline, roots, hashes).get('a')!.canonical).toMatch(/"files":\{"data:x\/y\.bin":"[0-9a-f]{16}"\}/);
+    expect(nodeKeys(pipeline, roots, hashes).get('a')!.canonical).toMatch(
+      /"files":\{"data:x\/y\.bin":"[0-9a-f]{16}"\}/,
+    );
     expect(nodeKeys(pipeline, roots, hashes).get('b')!.canonical).not.toContain('files');
   });
 });
@@ -86,11 +113,22 @@ describe('nodeKeys of a plugin that names its inputs', () => {
   const reg = registryOf([pluginModule([source, namer, plain])]);
   const hashes = new FileHashes(tempDir());
   const keysOf = (input: string) => {
-    const p = validatePipelineText('p.json', JSON.stringify({
-      name: 'p', seed: 0,
-      nodes: { [input]: { kind: 'load', plugin: 'source' }, n: { kind: 'report', plugin: 'namer', inputs: { data: input } }, m: { kind: 'report', plugin: 'plain', inputs: { data: input } } },
-    }), reg).pipeline!;
-    return Object.fromEntries([...nodeKeys(p, { dataRoot: '.', modelRoot: '.' }, hashes)].map(([id, k]) => [id, k.key]));
+    const p = validatePipelineText(
+      'p.json',
+      JSON.stringify({
+        name: 'p',
+        seed: 0,
+        nodes: {
+          [input]: { kind: 'load', plugin: 'source' },
+          n: { kind: 'report', plugin: 'namer', inputs: { data: input } },
+          m: { kind: 'report', plugin: 'plain', inputs: { data: input } },
+        },
+      }),
+      reg,
+    ).pipeline!;
+    return Object.fromEntries(
+      [...nodeKeys(p, { dataRoot: '.', modelRoot: '.' }, hashes)].map(([id, k]) => [id, k.key]),
+    );
   };
 
   it('renaming an input changes its key (its output shows the name), not the key of a plugin that does not', () => {

@@ -20,9 +20,20 @@ export interface NodeSpec {
 /** The description a node's key hashes: the plugin's version, and the fingerprints of the files it reads under `roots`. */
 export function keyDescription(n: NodeSpec, roots: Roots, hashes: FileHashes): KeyDescription {
   const reads = n.plugin.reads?.(n.params) ?? [];
-  const files = reads.length ? { files: Object.fromEntries(reads.map((r) => [`${r.root}:${r.path}`, fingerprint(r, roots, hashes)])) } : {};
+  const files = reads.length
+    ? { files: Object.fromEntries(reads.map((r) => [`${r.root}:${r.path}`, fingerprint(r, roots, hashes)])) }
+    : {};
   const named = n.plugin.namesInputs ? { inputNodes: n.inputNodes } : {};
-  return { kind: n.kind, plugin: n.plugin.name, version: n.plugin.version, params: n.params, seed: n.seed, inputs: n.inputs, ...files, ...named };
+  return {
+    kind: n.kind,
+    plugin: n.plugin.name,
+    version: n.plugin.version,
+    params: n.params,
+    seed: n.seed,
+    inputs: n.inputs,
+    ...files,
+    ...named,
+  };
 }
 
 /**
@@ -34,9 +45,21 @@ export function nodeKeys(pipeline: ResolvedPipeline, roots: Roots, hashes: FileH
   const keys = new Map<string, CacheKey>();
   for (const n of pipeline.nodes) {
     const inputs = Object.fromEntries(
-      Object.entries(n.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map((r) => keys.get(r)!.key) : keys.get(ref)!.key]),
+      Object.entries(n.inputs).map(([port, ref]) => [
+        port,
+        Array.isArray(ref) ? ref.map((r) => keys.get(r)!.key) : keys.get(ref)!.key,
+      ]),
     );
-    keys.set(n.id, cacheKey(keyDescription({ kind: n.kind, plugin: n.plugin, params: n.params, seed: pipeline.seed, inputs, inputNodes: n.inputs }, roots, hashes)));
+    keys.set(
+      n.id,
+      cacheKey(
+        keyDescription(
+          { kind: n.kind, plugin: n.plugin, params: n.params, seed: pipeline.seed, inputs, inputNodes: n.inputs },
+          roots,
+          hashes,
+        ),
+      ),
+    );
   }
   return keys;
 }

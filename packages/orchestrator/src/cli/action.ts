@@ -8,7 +8,10 @@ export interface ExitHolder {
 export type RegisterCommand = (program: Command, exit: ExitHolder) => void;
 
 /** Wraps an action that returns an exit code. */
-export function act<A extends unknown[]>(exit: ExitHolder, fn: (...args: A) => number | Promise<number>): (...args: A) => Promise<void> {
+export function act<A extends unknown[]>(
+  exit: ExitHolder,
+  fn: (...args: A) => number | Promise<number>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     exit.code = await fn(...args);
   };

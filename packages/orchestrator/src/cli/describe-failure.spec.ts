@@ -12,12 +12,16 @@ const systemError = (): unknown => {
 
 describe('describeFailure', () => {
   it('says what could not be done to which path, in one line', () => {
-    expect(describeFailure(systemError(), false)).toBe('cannot open /definitely/not/here.json: no such file or folder (ENOENT)');
+    expect(describeFailure(systemError(), false)).toBe(
+      'cannot open /definitely/not/here.json: no such file or folder (ENOENT)',
+    );
   });
 
-  it('keeps rtlab\'s own messages, and points anything else at --debug', () => {
+  it("keeps rtlab's own messages, and points anything else at --debug", () => {
     expect(describeFailure(new RtlabError('input', 'data/x.bin: truncated'), false)).toBe('data/x.bin: truncated');
-    expect(describeFailure(new TypeError('x is not a function\n    at y'), false)).toBe('TypeError: x is not a function (rerun with --debug for the stack trace)');
+    expect(describeFailure(new TypeError('x is not a function\n    at y'), false)).toBe(
+      'TypeError: x is not a function (rerun with --debug for the stack trace)',
+    );
   });
 
   it('adds the stack trace with --debug', () => {

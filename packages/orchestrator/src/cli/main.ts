@@ -11,14 +11,26 @@ import { validateCommand } from './commands/validate-command';
 import { workerCommand } from './commands/worker-command';
 import { EXIT, exitCodeOf } from './exit-codes';
 
-const COMMANDS: RegisterCommand[] = [runCommand, workerCommand, reportCommands, validateCommand, graphCommand, schemaCommand, pluginsCommand, cacheCommand];
+const COMMANDS: RegisterCommand[] = [
+  runCommand,
+  workerCommand,
+  reportCommands,
+  validateCommand,
+  graphCommand,
+  schemaCommand,
+  pluginsCommand,
+  cacheCommand,
+];
 
 export function buildProgram(exit: ExitHolder): Command {
   const program = new Command('rtlab')
     .description('Robustness transfer lab: validate, run and cache adversarial-robustness pipelines')
     .option('--config <file>', 'rtlab.config.json to use (default: ./rtlab.config.json if present)')
     .option('--data-root <dir>', 'folder dataset paths are relative to (default from rtlab.config.json, else data)')
-    .option('--model-root <dir>', 'folder checkpoint paths are relative to (default from rtlab.config.json, else models)')
+    .option(
+      '--model-root <dir>',
+      'folder checkpoint paths are relative to (default from rtlab.config.json, else models)',
+    )
     .option('--debug', 'print stack traces with errors')
     .showHelpAfterError('(add --help for usage)');
   for (const register of COMMANDS) register(program, exit);

@@ -10,7 +10,11 @@ export class InProcessExecutor implements Executor {
   readonly size = 1;
   private readonly device = new DeviceLock();
 
-  constructor(private readonly plugins: PluginFinder, private readonly backend: BackendInfo, private readonly reporter: ProgressReporter) {}
+  constructor(
+    private readonly plugins: PluginFinder,
+    private readonly backend: BackendInfo,
+    private readonly reporter: ProgressReporter,
+  ) {}
 
   run(job: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult> {
     return this.device.run(() => {

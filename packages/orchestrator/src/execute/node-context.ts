@@ -17,7 +17,13 @@ export interface ContextServices {
 }
 
 /** The services one node run receives; the seed comes from the node's key, so it is stable across reruns. */
-export function nodeContext(nodeId: string, key: string, signal: AbortSignal, s: ContextServices, firstSample = 0): PluginContext {
+export function nodeContext(
+  nodeId: string,
+  key: string,
+  signal: AbortSignal,
+  s: ContextServices,
+  firstSample = 0,
+): PluginContext {
   const seed = seedOfKey(key);
   return {
     nodeId,

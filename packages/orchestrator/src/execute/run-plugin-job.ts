@@ -16,10 +16,30 @@ export interface PluginFinder {
  * job came from the pipeline run itself or over a worker thread's port. Counts leaked tensors and turns
  * a wasm trap into an error that says what to change.
  */
-export async function runPluginJob(job: PluginJob, plugins: PluginFinder, backend: BackendInfo, reporter: ProgressReporter, signal: AbortSignal): Promise<JobResult> {
+export async function runPluginJob(
+  job: PluginJob,
+  plugins: PluginFinder,
+  backend: BackendInfo,
+  reporter: ProgressReporter,
+  signal: AbortSignal,
+): Promise<JobResult> {
   const plugin = plugins.find(job.kind, job.plugin);
   if (!plugin) throw new RtlabError('plugin', `no plugin ${job.kind}/${job.plugin} is installed here`);
-  const ctx = nodeContext(job.nodeId, job.key, signal, { backend, reporter, dataRoot: job.dataRoot, modelRoot: job.modelRoot, scratchDir: job.scratchDir, partBytes: job.partBytes, inputNodes: job.inputNodes }, job.firstSample);
+  const ctx = nodeContext(
+    job.nodeId,
+    job.key,
+    signal,
+    {
+      backend,
+      reporter,
+      dataRoot: job.dataRoot,
+      modelRoot: job.modelRoot,
+      scratchDir: job.scratchDir,
+      partBytes: job.partBytes,
+      inputNodes: job.inputNodes,
+    },
+    job.firstSample,
+  );
   const before = tf.memory().numTensors;
   let artifact;
   try {

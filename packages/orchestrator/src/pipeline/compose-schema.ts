@@ -23,8 +23,15 @@ export function composePipelineSchema(registry: PluginRegistry): Record<string, 
           inputs: {
             type: 'object',
             additionalProperties: false,
-            required: Object.entries(p.inputs).filter(([, s]) => !s.optional).map(([n]) => n),
-            properties: Object.fromEntries(Object.entries(p.inputs).map(([n, s]) => [n, { description: `${s.type}${s.many ? ' (list)' : ''}: ${s.description}` }])),
+            required: Object.entries(p.inputs)
+              .filter(([, s]) => !s.optional)
+              .map(([n]) => n),
+            properties: Object.fromEntries(
+              Object.entries(p.inputs).map(([n, s]) => [
+                n,
+                { description: `${s.type}${s.many ? ' (list)' : ''}: ${s.description}` },
+              ]),
+            ),
           },
         },
       },

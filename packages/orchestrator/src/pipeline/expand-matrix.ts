@@ -74,11 +74,20 @@ class Expander {
     keys.forEach((k) => this.used.add(k));
     const undefinedKeys = keys.filter((k) => !Object.hasOwn(local, k));
     if (undefinedKeys.length) {
-      this.report(['nodes', template], `node id uses undefined matrix key${undefinedKeys.length > 1 ? 's' : ''} ${undefinedKeys.map((k) => `{${k}}`).join(', ')}; define ${undefinedKeys.length > 1 ? 'them' : 'it'} in "matrix" or the node's "foreach"`);
+      this.report(
+        ['nodes', template],
+        `node id uses undefined matrix key${undefinedKeys.length > 1 ? 's' : ''} ${undefinedKeys.map((k) => `{${k}}`).join(', ')}; define ${undefinedKeys.length > 1 ? 'them' : 'it'} in "matrix" or the node's "foreach"`,
+      );
       return [];
     }
-    Object.keys(spec.foreach ?? {}).filter((k) => !keys.includes(k)).forEach((k) =>
-      this.report(['nodes', template, 'foreach', k], `foreach key "${k}" is not used in the node id; add {${k}} to the id or remove it`));
+    Object.keys(spec.foreach ?? {})
+      .filter((k) => !keys.includes(k))
+      .forEach((k) =>
+        this.report(
+          ['nodes', template, 'foreach', k],
+          `foreach key "${k}" is not used in the node id; add {${k}} to the id or remove it`,
+        ),
+      );
     const count = keys.reduce((n, k) => n * local[k].length, 1);
     if (count > MAX_NODES) {
       this.report(['nodes', template], `node id expands to ${count} nodes (more than ${MAX_NODES}); split the matrix`);
@@ -91,31 +100,49 @@ class Expander {
       kind: spec.kind,
       plugin: this.pluginName(template, spec.plugin, bindings),
       params: this.params(template, spec.params ?? {}, bindings),
-      inputs: Object.fromEntries(Object.entries(spec.inputs ?? {}).map(([port, ref]) => [port, this.inputRef(template, port, ref, bindings)])),
+      inputs: Object.fromEntries(
+        Object.entries(spec.inputs ?? {}).map(([port, ref]) => [port, this.inputRef(template, port, ref, bindings)]),
+      ),
     }));
   }
 
   private pluginName(template: string, plugin: string, bindings: Record<string, MatrixValue>): string {
     for (const k of templateKeys(plugin)) {
       this.used.add(k);
-      if (!Object.hasOwn(bindings, k)) this.report(['nodes', template, 'plugin'], `plugin name uses {${k}}, which the node id "${template}" does not bind`);
+      if (!Object.hasOwn(bindings, k))
+        this.report(
+          ['nodes', template, 'plugin'],
+          `plugin name uses {${k}}, which the node id "${template}" does not bind`,
+        );
     }
     return substitute(plugin, bindings);
   }
 
-  private params(template: string, params: Record<string, unknown>, bindings: Record<string, MatrixValue>): Record<string, unknown> {
+  private params(
+    template: string,
+    params: Record<string, unknown>,
+    bindings: Record<string, MatrixValue>,
+  ): Record<string, unknown> {
     return substituteValue(params, bindings, (k) => {
       this.used.add(k);
       if (!Object.hasOwn(bindings, k)) {
-        this.report(['nodes', template, 'params'], Object.hasOwn(this.matrix, k)
-          ? `params use {${k}}, but the node id "${template}" does not bind it; add {${k}} to the id`
-          : `params use undefined matrix key {${k}}`);
+        this.report(
+          ['nodes', template, 'params'],
+          Object.hasOwn(this.matrix, k)
+            ? `params use {${k}}, but the node id "${template}" does not bind it; add {${k}} to the id`
+            : `params use undefined matrix key {${k}}`,
+        );
       }
     }) as Record<string, unknown>;
   }
 
   /** Substitutes bound keys; a reference with unbound matrix keys gathers every matching node into a list. */
-  private inputRef(template: string, port: string, ref: string | string[], bindings: Record<string, MatrixValue>): string | string[] {
+  private inputRef(
+    template: string,
+    port: string,
+    ref: string | string[],
+    bindings: Record<string, MatrixValue>,
+  ): string | string[] {
     const refs = Array.isArray(ref) ? ref : [ref];
     const out: string[] = [];
     for (const r of refs) {
@@ -123,13 +150,18 @@ class Expander {
       templateKeys(r).forEach((k) => this.used.add(k));
       const missing = unbound.filter((k) => !Object.hasOwn(this.matrix, k));
       if (missing.length) {
-        this.report(['nodes', template, 'inputs', port], `input "${r}" uses undefined matrix key ${missing.map((k) => `{${k}}`).join(', ')}`);
+        this.report(
+          ['nodes', template, 'inputs', port],
+          `input "${r}" uses undefined matrix key ${missing.map((k) => `{${k}}`).join(', ')}`,
+        );
         continue;
       }
       const bound = substitute(r, bindings);
       out.push(...cartesian(unbound, this.matrix).map((b) => substitute(bound, b)));
     }
-    return !Array.isArray(ref) && out.length === 1 && templateKeys(ref).every((k) => Object.hasOwn(bindings, k)) ? out[0] : out;
+    return !Array.isArray(ref) && out.length === 1 && templateKeys(ref).every((k) => Object.hasOwn(bindings, k))
+      ? out[0]
+      : out;
   }
 }
 
@@ -145,7 +177,10 @@ export function expandMatrix(file: PipelineFile): { nodes: ExpandedNode[]; probl
   for (const [template, spec] of Object.entries(file.nodes)) {
     for (const node of expander.expandNode(template, spec)) {
       if (!NODE_ID.test(node.id)) {
-        expander.report(['nodes', template], `node id "${printable(node.id)}" is not a plain name: use letters, digits, ".", "_" and "-" (first a letter or digit), at most 128 characters${Object.keys(node.bindings).length ? ` (matrix values ${printable(JSON.stringify(node.bindings))})` : ''}`);
+        expander.report(
+          ['nodes', template],
+          `node id "${printable(node.id)}" is not a plain name: use letters, digits, ".", "_" and "-" (first a letter or digit), at most 128 characters${Object.keys(node.bindings).length ? ` (matrix values ${printable(JSON.stringify(node.bindings))})` : ''}`,
+        );
         continue;
       }
       if (nodes.length >= MAX_NODES) {
@@ -154,7 +189,10 @@ export function expandMatrix(file: PipelineFile): { nodes: ExpandedNode[]; probl
       }
       const first = seen.get(node.id);
       if (first !== undefined) {
-        expander.report(['nodes', template], `expands to node id "${node.id}", which "${first}" also produces; node ids must be unique`);
+        expander.report(
+          ['nodes', template],
+          `expands to node id "${node.id}", which "${first}" also produces; node ids must be unique`,
+        );
         continue;
       }
       seen.set(node.id, template);
@@ -162,7 +200,10 @@ export function expandMatrix(file: PipelineFile): { nodes: ExpandedNode[]; probl
     }
   }
   for (const key of Object.keys(matrix).filter((k) => !expander.used.has(k))) {
-    expander.report(['matrix', key], `matrix key "${key}" is never used; reference it as {${key}} in a node id, or remove it`);
+    expander.report(
+      ['matrix', key],
+      `matrix key "${key}" is never used; reference it as {${key}} in a node id, or remove it`,
+    );
   }
   return { nodes, problems: expander.problems };
 }

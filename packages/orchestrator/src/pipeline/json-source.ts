@@ -17,12 +17,26 @@ export class JsonSource {
   /** Parses strict JSON (no comments, no trailing commas); every syntax error becomes a Problem. */
   static parse(file: string, text: string): { source?: JsonSource; problems: Problem[] } {
     const deep = tooDeepAt(text);
-    if (deep !== undefined) return { problems: [new JsonSource(file, text, undefined, undefined).problemAtOffset(deep, `nested deeper than ${MAX_DEPTH} levels; a pipeline never needs that`)] };
+    if (deep !== undefined)
+      return {
+        problems: [
+          new JsonSource(file, text, undefined, undefined).problemAtOffset(
+            deep,
+            `nested deeper than ${MAX_DEPTH} levels; a pipeline never needs that`,
+          ),
+        ],
+      };
     const errors: ParseError[] = [];
-    const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const tree = parseTree(text, errors, {
+      disallowComments: true,
+      allowTrailingComma: false,
+      allowEmptyContent: false,
+    });
     const draft = new JsonSource(file, text, undefined, tree);
     if (errors.length > 0 || tree === undefined) {
-      const problems = errors.map((e) => draft.problemAtOffset(e.offset, `malformed JSON: ${describeParseError(printParseErrorCode(e.error))}`));
+      const problems = errors.map((e) =>
+        draft.problemAtOffset(e.offset, `malformed JSON: ${describeParseError(printParseErrorCode(e.error))}`),
+      );
       return { problems: problems.length ? problems : [draft.problemAtOffset(0, 'malformed JSON: empty file')] };
     }
     return { source: new JsonSource(file, text, JSON.parse(text), tree), problems: [] };
@@ -33,7 +47,8 @@ export class JsonSource {
     const p: Problem = { file: this.file, pointer: pointerOf(path), message };
     for (let n = path.length; n >= 0 && this.tree; n--) {
       const node = findNodeAtLocation(this.tree, path.slice(0, n));
-      if (node) return { ...p, ...this.lineColumn(node.parent?.type === 'property' ? node.parent.offset : node.offset) };
+      if (node)
+        return { ...p, ...this.lineColumn(node.parent?.type === 'property' ? node.parent.offset : node.offset) };
     }
     return p;
   }

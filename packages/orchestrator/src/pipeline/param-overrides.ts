@@ -18,7 +18,8 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function parseOverride(text: string): ParamOverride {
   const eq = text.indexOf('=');
   const dot = text.indexOf('.');
-  if (eq < 0 || dot < 0 || dot > eq) throw new RtlabError('usage', `--set ${text}: expected NODE.PARAM=VALUE, e.g. train.count=200`);
+  if (eq < 0 || dot < 0 || dot > eq)
+    throw new RtlabError('usage', `--set ${text}: expected NODE.PARAM=VALUE, e.g. train.count=200`);
   const raw = text.slice(eq + 1);
   let value: unknown = raw;
   try {
@@ -37,12 +38,19 @@ export function applyOverrides(file: PipelineFile, overrides: ParamOverride[]): 
   const out = structuredClone(file);
   for (const o of overrides) {
     const node = Object.hasOwn(out.nodes, o.node) ? out.nodes[o.node] : undefined;
-    if (!node) throw new RtlabError('usage', `--set ${o.node}.${o.path.join('.')}: no node "${o.node}" in the pipeline (use the id as written, e.g. "net-{pre}")`);
+    if (!node)
+      throw new RtlabError(
+        'usage',
+        `--set ${o.node}.${o.path.join('.')}: no node "${o.node}" in the pipeline (use the id as written, e.g. "net-{pre}")`,
+      );
     let target = (node.params ??= {}) as Record<string, unknown>;
     for (const key of o.path.slice(0, -1)) {
       const next = Object.hasOwn(target, key) ? target[key] : undefined;
       if (next !== undefined && (typeof next !== 'object' || next === null || Array.isArray(next))) {
-        throw new RtlabError('usage', `--set ${o.node}.${o.path.join('.')}: "${key}" is ${JSON.stringify(next)}, not an object of parameters`);
+        throw new RtlabError(
+          'usage',
+          `--set ${o.node}.${o.path.join('.')}: "${key}" is ${JSON.stringify(next)}, not an object of parameters`,
+        );
       }
       target = (next ?? (target[key] = {})) as Record<string, unknown>;
     }

@@ -17,7 +17,10 @@ function moduleFrom(exports: Record<string, unknown>, source: string): Container
   const candidate = exports.rtlabModule ?? exports.default;
   if (candidate && typeof (candidate as ContainerModule).registry === 'function') return candidate as ContainerModule;
   if (Array.isArray(exports.plugins)) return pluginModule(exports.plugins as Plugin[]);
-  throw new RtlabError('config', `${source}: exports neither "rtlabModule" (an inversify ContainerModule) nor "plugins" (an array of plugins)`);
+  throw new RtlabError(
+    'config',
+    `${source}: exports neither "rtlabModule" (an inversify ContainerModule) nor "plugins" (an array of plugins)`,
+  );
 }
 
 /** Loads a plugin module by path or package name; a failure names the module and the cause. */
@@ -26,7 +29,9 @@ export function loadPluginModule(specifier: string): ContainerModule {
   try {
     exports = require(specifier);
   } catch (e) {
-    throw new RtlabError('config', `cannot load plugin module ${specifier}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+    throw new RtlabError('config', `cannot load plugin module ${specifier}: ${(e as Error).message.split('\n')[0]}`, {
+      cause: e,
+    });
   }
   return moduleFrom(exports, specifier);
 }

@@ -16,7 +16,13 @@ const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 export class PluginRegistry {
   private readonly plugins = new Map<string, Plugin>();
   private readonly validators = new Map<Plugin, ValidateFunction>();
-  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
+  private readonly ajv = new Ajv({
+    allErrors: true,
+    useDefaults: true,
+    verbose: true,
+    strict: true,
+    allowUnionTypes: true,
+  });
 
   constructor(plugins: Iterable<Plugin>) {
     for (const p of plugins) this.add(p);
@@ -24,9 +30,12 @@ export class PluginRegistry {
 
   private add(p: Plugin): void {
     const id = `${p.kind}/${p.name}`;
-    const missing = (['kind', 'name', 'version', 'description', 'params', 'inputs', 'output', 'run'] as const).filter((f) => p[f] === undefined);
+    const missing = (['kind', 'name', 'version', 'description', 'params', 'inputs', 'output', 'run'] as const).filter(
+      (f) => p[f] === undefined,
+    );
     if (missing.length) throw new RtlabError('plugin', `plugin ${id} lacks ${missing.join(', ')}`);
-    if (!SEMVER.test(p.version)) throw new RtlabError('plugin', `plugin ${id}: version must be semver (1.2.3), got "${p.version}"`);
+    if (!SEMVER.test(p.version))
+      throw new RtlabError('plugin', `plugin ${id}: version must be semver (1.2.3), got "${p.version}"`);
     if (this.plugins.has(id)) throw new RtlabError('plugin', `two plugins are registered as ${id}; rename one`);
     try {
       this.validators.set(p, this.ajv.compile(p.params));
@@ -45,7 +54,9 @@ export class PluginRegistry {
   }
 
   namesOf(kind: string): string[] {
-    return this.all().filter((p) => p.kind === kind).map((p) => p.name);
+    return this.all()
+      .filter((p) => p.kind === kind)
+      .map((p) => p.name);
   }
 
   find(kind: string, name: string): Plugin | undefined {
@@ -68,11 +79,17 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { p
 
 /** Turns an ajv error into a path below params and a message that says what was found. */
 export function describeAjvError(e: ErrorObject): { path: string[]; message: string } {
-  const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (e.keyword === 'additionalProperties') {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
     const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
-    return { path: [...path, extra], message: `unknown parameter "${extra}"; allowed: ${allowed.join(', ') || '(none)'}` };
+    return {
+      path: [...path, extra],
+      message: `unknown parameter "${extra}"; allowed: ${allowed.join(', ') || '(none)'}`,
+    };
   }
   if (e.keyword === 'required') {
     const prop = (e.params as { missingProperty: string }).missingProperty;

@@ -63,7 +63,9 @@ export function loadConfig(dir: string, explicit?: string): RtlabConfig {
   const at = (p: unknown, fallback: string) => path.resolve(base, typeof p === 'string' ? p : fallback);
   return {
     file: fs.existsSync(file) ? file : undefined,
-    plugins: ((raw.plugins as string[]) ?? []).map((p) => (p.startsWith('.') || path.isAbsolute(p) ? path.resolve(base, p) : p)),
+    plugins: ((raw.plugins as string[]) ?? []).map((p) =>
+      p.startsWith('.') || path.isAbsolute(p) ? path.resolve(base, p) : p,
+    ),
     cacheDir: at(raw.cacheDir, '.rtlab/cache'),
     runsDir: at(raw.runsDir, 'runs'),
     dataRoot: at(raw.dataRoot, 'data'),

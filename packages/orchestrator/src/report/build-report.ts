@@ -19,27 +19,49 @@ export interface BuiltReport {
   pngs: string[];
 }
 
-
 /**
  * Writes `report.html` into a run's folder from its record and the cache: the run's own report nodes
  * (kind "report"), or, without one, the default report plugin over every table, score and trained model
  * the run produced. With `png`, each plot also goes to `plots/<figure>.png`.
  */
-export async function buildReport(run: RunFolder, cache: ArtifactCache, plugins: PluginFinder, png: boolean): Promise<BuiltReport> {
+export async function buildReport(
+  run: RunFolder,
+  cache: ArtifactCache,
+  plugins: PluginFinder,
+  png: boolean,
+): Promise<BuiltReport> {
   const reports = await reportArtifacts(run, cache, plugins);
-  const body = reports.map((r) => r.artifact.meta.html).filter((h): h is string => typeof h === 'string').join('\n');
+  const body = reports
+    .map((r) => r.artifact.meta.html)
+    .filter((h): h is string => typeof h === 'string')
+    .join('\n');
   const file = path.join(run.dir, REPORT_FILE);
   writeAtomically(file, reportPage(run, body));
   const pngs = png ? writePngs(run.dir, reports) : [];
-  return { file, figures: reports.reduce((n, r) => n + (Array.isArray(r.artifact.meta.figures) ? r.artifact.meta.figures.length : 0), 0), pngs };
+  return {
+    file,
+    figures: reports.reduce(
+      (n, r) => n + (Array.isArray(r.artifact.meta.figures) ? r.artifact.meta.figures.length : 0),
+      0,
+    ),
+    pngs,
+  };
 }
 
-async function reportArtifacts(run: RunFolder, cache: ArtifactCache, plugins: PluginFinder): Promise<{ node: string; artifact: Artifact }[]> {
+async function reportArtifacts(
+  run: RunFolder,
+  cache: ArtifactCache,
+  plugins: PluginFinder,
+): Promise<{ node: string; artifact: Artifact }[]> {
   const own = run.nodes.filter((n) => n.plugin.startsWith('report/') && finished(n));
   if (own.length) {
     const artifacts = await Promise.all(own.map((n) => cache.get(n.key)));
     const lost = own.filter((_, i) => !artifacts[i]).map((n) => n.node);
-    if (lost.length) throw new RtlabError('cache', `report node(s) ${lost.join(', ')} of this run are no longer in the cache at ${cache.root}; rerun the pipeline`);
+    if (lost.length)
+      throw new RtlabError(
+        'cache',
+        `report node(s) ${lost.join(', ')} of this run are no longer in the cache at ${cache.root}; rerun the pipeline`,
+      );
     return own.map((n, i) => ({ node: n.node, artifact: artifacts[i]! }));
   }
   const plugin = plugins.find(DEFAULT_REPORT.kind, DEFAULT_REPORT.name);
@@ -54,7 +76,14 @@ async function defaultReport(run: RunFolder, cache: ArtifactCache, plugin: Plugi
   const lost: string[] = [];
   for (const n of run.nodes.filter(finished)) {
     const meta = cache.metadata(n.key);
-    const port = meta?.type === 'Table' ? 'tables' : meta?.type === 'Scores' ? 'scores' : meta?.type === 'Model' && meta.meta.training ? 'models' : undefined;
+    const port =
+      meta?.type === 'Table'
+        ? 'tables'
+        : meta?.type === 'Scores'
+          ? 'scores'
+          : meta?.type === 'Model' && meta.meta.training
+            ? 'models'
+            : undefined;
     const artifact = port === 'scores' ? await cache.get(n.key) : port && { ...meta!, tensors: {} };
     if (artifact) {
       inputs[port!].push(artifact);
@@ -64,9 +93,16 @@ async function defaultReport(run: RunFolder, cache: ArtifactCache, plugin: Plugi
     }
   }
   if (lost.length) {
-    throw new RtlabError('cache', `${lost.length} table and score node(s) of this run are not in the cache at ${cache.root} (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''}), so the report would leave them out: pass the cache the run used with --cache-dir, or rerun the pipeline`);
+    throw new RtlabError(
+      'cache',
+      `${lost.length} table and score node(s) of this run are not in the cache at ${cache.root} (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''}), so the report would leave them out: pass the cache the run used with --cache-dir, or rerun the pipeline`,
+    );
   }
-  const defaults = Object.fromEntries(Object.entries((plugin.params.properties ?? {}) as Record<string, { default?: unknown }>).filter(([, s]) => 'default' in s).map(([k, s]) => [k, s.default]));
+  const defaults = Object.fromEntries(
+    Object.entries((plugin.params.properties ?? {}) as Record<string, { default?: unknown }>)
+      .filter(([, s]) => 'default' in s)
+      .map(([k, s]) => [k, s.default]),
+  );
   return plugin.run(inputs, defaults, standaloneContext({ inputNodes }));
 }
 
@@ -75,7 +111,9 @@ function writePngs(dir: string, reports: { node: string; artifact: Artifact }[])
   const files: string[] = [];
   for (const { node, artifact } of reports) {
     const out = reports.length > 1 ? path.join(dir, 'plots', path.basename(node)) : path.join(dir, 'plots');
-    for (const [name, t] of Object.entries(artifact.tensors).filter(([n, t]) => n.startsWith(PNG_TENSOR) && t.dtype === 'uint8')) {
+    for (const [name, t] of Object.entries(artifact.tensors).filter(
+      ([n, t]) => n.startsWith(PNG_TENSOR) && t.dtype === 'uint8',
+    )) {
       const file = path.join(out, `${path.basename(name.slice(PNG_TENSOR.length))}.png`);
       fs.mkdirSync(out, { recursive: true });
       writeAtomically(file, t.data as Uint8Array);

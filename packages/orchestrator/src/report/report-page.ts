@@ -18,9 +18,23 @@ export function reportPage(run: RunFolder, body: string): string {
   const h = run.header;
   const title = `${h.pipeline}: ${h.startedAt}`;
   return [
-    '<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`, `<style>${STYLE}</style>`, '</head>', '<body>',
-    `<h1>${escapeHtml(h.pipeline)}</h1>`, runDetails(run), body, params(run), record(run), '</body>', '</html>', '',
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    `<h1>${escapeHtml(h.pipeline)}</h1>`,
+    runDetails(run),
+    body,
+    params(run),
+    record(run),
+    '</body>',
+    '</html>',
+    '',
   ].join('\n');
 }
 
@@ -28,7 +42,14 @@ function runDetails(run: RunFolder): string {
   const h = run.header;
   const rows: [string, string][] = [
     ['started', h.startedAt],
-    ...(run.end ? [['duration', `${(run.end.durationMs / 1000).toFixed(1)} s${run.end.aborted ? ' (interrupted)' : ''}`] as [string, string]] : []),
+    ...(run.end
+      ? [
+          ['duration', `${(run.end.durationMs / 1000).toFixed(1)} s${run.end.aborted ? ' (interrupted)' : ''}`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     ['backend', `${h.backend}${h.device ? ` (${h.device})` : ''}, ${h.threads} thread${h.threads === 1 ? '' : 's'}`],
     ['commit', h.commit ?? 'not in a git repository'],
     ['pipeline file', h.file],
@@ -40,9 +61,18 @@ function runDetails(run: RunFolder): string {
 function params(run: RunFolder): string {
   const nodes = run.pipeline?.nodes.filter((n) => Object.keys(n.params).length > 0) ?? [];
   if (!nodes.length) return '';
-  const rows = nodes.map((n) => `<tr><td>${escapeHtml(n.id)}</td><td>${escapeHtml(`${n.kind}/${n.plugin}`)}</td><td><code>${escapeHtml(JSON.stringify(n.params))}</code></td></tr>`);
-  return ['<section class="params">', '<h2>Parameters</h2>', '<p class="note">Params that differ from their plugins\' defaults.</p>',
-    '<table data-table="params"><thead><tr><th>node</th><th>plugin</th><th>params</th></tr></thead>', `<tbody>${rows.join('')}</tbody></table>`, '</section>'].join('\n');
+  const rows = nodes.map(
+    (n) =>
+      `<tr><td>${escapeHtml(n.id)}</td><td>${escapeHtml(`${n.kind}/${n.plugin}`)}</td><td><code>${escapeHtml(JSON.stringify(n.params))}</code></td></tr>`,
+  );
+  return [
+    '<section class="params">',
+    '<h2>Parameters</h2>',
+    '<p class="note">Params that differ from their plugins\' defaults.</p>',
+    '<table data-table="params"><thead><tr><th>node</th><th>plugin</th><th>params</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody></table>`,
+    '</section>',
+  ].join('\n');
 }
 
 function record(run: RunFolder): string {
@@ -50,6 +80,11 @@ function record(run: RunFolder): string {
     const note = n.error ?? (n.workers ? `on ${n.workers.join(', ')}` : '');
     return `<tr><td>${escapeHtml(n.node)}</td><td>${escapeHtml(n.plugin)}</td><td${n.status === 'failed' ? ' class="failed"' : ''}>${escapeHtml(String(n.status))}</td><td class="num">${(n.durationMs / 1000).toFixed(1)}</td><td>${escapeHtml(note)}</td></tr>`;
   });
-  return ['<section class="record">', '<h2>Run record</h2>',
-    '<table data-table="record"><thead><tr><th>node</th><th>plugin</th><th>status</th><th class="num">seconds</th><th></th></tr></thead>', `<tbody>${rows.join('')}</tbody></table>`, '</section>'].join('\n');
+  return [
+    '<section class="record">',
+    '<h2>Run record</h2>',
+    '<table data-table="record"><thead><tr><th>node</th><th>plugin</th><th>status</th><th class="num">seconds</th><th></th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody></table>`,
+    '</section>',
+  ].join('\n');
 }

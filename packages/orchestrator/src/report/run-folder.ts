@@ -23,7 +23,11 @@ export const finished = (n: NodeRecord) => n.status === 'computed' || n.status =
 export function readRunFolder(where: string): RunFolder {
   const dir = path.resolve(where.endsWith(RECORD_FILE) ? path.dirname(where) : where);
   const file = path.join(dir, RECORD_FILE);
-  if (!fs.existsSync(file)) throw new RtlabError('usage', `${where} is not a run folder: it has no ${RECORD_FILE} (runs are under the runs folder, runs/<pipeline>/<time>/; "rtlab runs" lists them)`);
+  if (!fs.existsSync(file))
+    throw new RtlabError(
+      'usage',
+      `${where} is not a run folder: it has no ${RECORD_FILE} (runs are under the runs folder, runs/<pipeline>/<time>/; "rtlab runs" lists them)`,
+    );
   let lines;
   try {
     lines = readRecord(file);
@@ -33,7 +37,8 @@ export function readRunFolder(where: string): RunFolder {
   const header = lines.find((l): l is RunHeader => l.type === 'run');
   if (!header) throw new RtlabError('input', `${file} has no run header line`);
   return {
-    dir, header,
+    dir,
+    header,
     pipeline: lines.find((l): l is PipelineLine => l.type === 'pipeline'),
     nodes: lines.filter((l): l is NodeRecord => l.type === 'node'),
     end: lines.find((l): l is EndLine => l.type === 'end'),
@@ -41,7 +46,11 @@ export function readRunFolder(where: string): RunFolder {
 }
 
 /** Every run folder under `runsDir` (of one pipeline when named), oldest first; unreadable ones are skipped, each with a message to `skipped`. */
-export function listRunFolders(runsDir: string, pipeline?: string, skipped: (why: string) => void = () => undefined): RunFolder[] {
+export function listRunFolders(
+  runsDir: string,
+  pipeline?: string,
+  skipped: (why: string) => void = () => undefined,
+): RunFolder[] {
   const pipelines = pipeline ? [pipeline] : safeList(runsDir);
   return pipelines
     .flatMap((p) => safeList(path.join(runsDir, p)).map((stamp) => path.join(runsDir, p, stamp)))

@@ -9,7 +9,9 @@ export function jsonDiff(a: unknown, b: unknown, at = ''): string[] {
   const objects = a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b);
   if (!objects) return [`${at || '/'}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`];
   const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
-  return keys.flatMap((k) => jsonDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k}`));
+  return keys.flatMap((k) =>
+    jsonDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k}`),
+  );
 }
 
 /** The node keys of the latest earlier run of a pipeline, from its run records. */
@@ -26,12 +28,19 @@ export function previousKeys(runsDir: string, pipeline: string): Map<string, str
 }
 
 /** Why a node's key is not in the cache, compared with the previous run of the same node. */
-export function explainMiss(node: string, canonical: string, previousKey: string | undefined, cache: ArtifactCache): string {
+export function explainMiss(
+  node: string,
+  canonical: string,
+  previousKey: string | undefined,
+  cache: ArtifactCache,
+): string {
   if (!previousKey) return 'not computed before';
   const previous = cache.info(previousKey);
   if (!previous) return `previous entry ${previousKey.slice(0, 12)} is gone (removed by gc/clear, or corrupt)`;
   const diff = jsonDiff(JSON.parse(previous.producer.canonical), JSON.parse(canonical)).map(shortenInputChange);
-  return diff.length ? `changed since the last run: ${diff.join('; ')}` : `same description as ${previousKey.slice(0, 12)}, but that entry is missing`;
+  return diff.length
+    ? `changed since the last run: ${diff.join('; ')}`
+    : `same description as ${previousKey.slice(0, 12)}, but that entry is missing`;
 }
 
 /** "/inputs/x: \"1eb4…\" -> \"3b4e…\"" reads better as "input x changed". */

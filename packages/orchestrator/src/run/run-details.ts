@@ -6,14 +6,26 @@ import { PipelineLine } from './run-record';
 /** A node's params that differ from its plugin's defaults (params without a default always count). */
 export function changedParams(node: ResolvedNode): Record<string, unknown> {
   const properties = (node.plugin.params.properties ?? {}) as Record<string, { default?: unknown }>;
-  return Object.fromEntries(Object.entries(node.params).filter(([name, value]) => !('default' in (properties[name] ?? {})) || !isDeepStrictEqual(value, properties[name].default)));
+  return Object.fromEntries(
+    Object.entries(node.params).filter(
+      ([name, value]) =>
+        !('default' in (properties[name] ?? {})) || !isDeepStrictEqual(value, properties[name].default),
+    ),
+  );
 }
 
 /** The record line describing the pipeline as it runs. */
 export function pipelineLine(pipeline: ResolvedPipeline): PipelineLine {
   return {
     type: 'pipeline',
-    nodes: pipeline.nodes.map((n) => ({ id: n.id, kind: n.kind, plugin: n.plugin.name, version: n.plugin.version, inputs: n.inputs, params: changedParams(n) })),
+    nodes: pipeline.nodes.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      plugin: n.plugin.name,
+      version: n.plugin.version,
+      inputs: n.inputs,
+      params: changedParams(n),
+    })),
   };
 }
 

@@ -1,6 +1,14 @@
 import * as fs from 'node:fs';
 import { defer, lastValueFrom, Observable, toArray } from 'rxjs';
-import { Artifact, DATASET_IMAGES, datasetView, isAbortError, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
+import {
+  Artifact,
+  DATASET_IMAGES,
+  datasetView,
+  isAbortError,
+  PluginInputs,
+  RtlabError,
+  sliceDataset,
+} from '@rtlab/sdk';
 import { Producer } from '../cache/cache-entry';
 import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
@@ -90,17 +98,34 @@ export class PipelineRun {
   /** Nodes run on a queue: their workers, and whether another coordinator had pushed the jobs this run waited for. */
   private readonly remote = new Map<string, OnQueue>();
 
-  constructor(private readonly pipeline: ResolvedPipeline, private readonly opts: RunOptions) {
-    this.keys = opts.keys ?? nodeKeys(pipeline, { dataRoot: opts.dataRoot, modelRoot: opts.modelRoot }, new FileHashes(opts.cache.root));
+  constructor(
+    private readonly pipeline: ResolvedPipeline,
+    private readonly opts: RunOptions,
+  ) {
+    this.keys =
+      opts.keys ??
+      nodeKeys(pipeline, { dataRoot: opts.dataRoot, modelRoot: opts.modelRoot }, new FileHashes(opts.cache.root));
     this.children = childrenOf(dagOf(pipeline));
     this.byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
     this.signal = opts.signal ?? new AbortController().signal;
-    this.executor = opts.executor ?? new InProcessExecutor({ find: (kind, name) => pipeline.nodes.find((n) => n.kind === kind && n.plugin.name === name)?.plugin }, opts.backend, opts.reporter);
+    this.executor =
+      opts.executor ??
+      new InProcessExecutor(
+        { find: (kind, name) => pipeline.nodes.find((n) => n.kind === kind && n.plugin.name === name)?.plugin },
+        opts.backend,
+        opts.reporter,
+      );
     const forced = new Set(opts.force ?? []);
     for (const f of forced) {
-      if (!this.byId.has(f)) throw new RtlabError('usage', `--force ${f}: no such node in ${pipeline.file}${didYouMean(f, this.byId.keys())}`);
+      if (!this.byId.has(f))
+        throw new RtlabError(
+          'usage',
+          `--force ${f}: no such node in ${pipeline.file}${didYouMean(f, this.byId.keys())}`,
+        );
     }
-    this.cached = new Set(pipeline.nodes.filter((n) => !forced.has(n.id) && opts.cache.has(this.key(n.id))).map((n) => n.id));
+    this.cached = new Set(
+      pipeline.nodes.filter((n) => !forced.has(n.id) && opts.cache.has(this.key(n.id))).map((n) => n.id),
+    );
     for (const n of pipeline.nodes) this.pendingConsumers.set(n.id, this.children.get(n.id)!.length);
   }
 
@@ -176,7 +201,9 @@ export class PipelineRun {
 
   /** Computes the node here (or on the executor's workers) or on the queue; the artifact when this run needs it. */
   private compute(node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
-    return this.opts.queue ? this.computeOnQueue(this.opts.queue, node, signal, started) : this.computeHere(node, signal, started);
+    return this.opts.queue
+      ? this.computeOnQueue(this.opts.queue, node, signal, started)
+      : this.computeHere(node, signal, started);
   }
 
   /** Runs the node's plugin on its inputs and stores the result under its key. */
@@ -184,20 +211,40 @@ export class PipelineRun {
     const key = this.key(node.id);
     const scratchDir = this.opts.cache.scratchDir(key);
     const job: PluginJob = {
-      kind: node.kind, plugin: node.plugin.name, params: node.params as PluginJob['params'], inputs: await this.inputsOf(node, signal),
-      nodeId: node.id, key, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, inputKeys: this.inputKeysOf(node), inputNodes: node.inputs, scratchDir, partBytes: this.opts.partBytes,
+      kind: node.kind,
+      plugin: node.plugin.name,
+      params: node.params as PluginJob['params'],
+      inputs: await this.inputsOf(node, signal),
+      nodeId: node.id,
+      key,
+      dataRoot: this.opts.dataRoot,
+      modelRoot: this.opts.modelRoot,
+      inputKeys: this.inputKeysOf(node),
+      inputNodes: node.inputs,
+      scratchDir,
+      partBytes: this.opts.partBytes,
     };
     try {
       const { artifact, leaked, copiedBytes } = await this.runJob(node, job, signal, started);
       if (copiedBytes !== undefined) this.copiedBytes.set(node.id, copiedBytes);
-      if (leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
+      if (leaked > 0)
+        this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${leaked} tensors`);
       checkArtifact(artifact, node.plugin);
       signal.throwIfAborted();
-      await this.opts.cache.put(key, artifact, { ...this.producer(node), backend: this.opts.backend.name }, { signal, scratchDir, replace: this.forced(node) });
+      await this.opts.cache.put(
+        key,
+        artifact,
+        { ...this.producer(node), backend: this.opts.backend.name },
+        { signal, scratchDir, replace: this.forced(node) },
+      );
       if (!artifact.files) return artifact;
       // the files it named are in the cache entry now, not in the scratch folder
       const stored = await this.opts.cache.get(key);
-      if (!stored) throw new RtlabError('cache', `${node.id}: its entry vanished from the cache at ${this.opts.cache.root} as soon as it was written; is another process clearing the cache?`);
+      if (!stored)
+        throw new RtlabError(
+          'cache',
+          `${node.id}: its entry vanished from the cache at ${this.opts.cache.root} as soon as it was written; is another process clearing the cache?`,
+        );
       return stored;
     } finally {
       await fs.promises.rm(scratchDir, { recursive: true, force: true });
@@ -205,27 +252,63 @@ export class PipelineRun {
   }
 
   private inputKeysOf(node: ResolvedNode): Record<string, string | string[]> {
-    return Object.fromEntries(Object.entries(node.inputs).map(([port, ref]) => [port, Array.isArray(ref) ? ref.map((r) => this.key(r)) : this.key(ref)]));
+    return Object.fromEntries(
+      Object.entries(node.inputs).map(([port, ref]) => [
+        port,
+        Array.isArray(ref) ? ref.map((r) => this.key(r)) : this.key(ref),
+      ]),
+    );
   }
 
   private producer(node: ResolvedNode): Producer {
-    return { node: node.id, plugin: `${node.kind}/${node.plugin.name}`, version: node.plugin.version, canonical: this.keys.get(node.id)!.canonical };
+    return {
+      node: node.id,
+      plugin: `${node.kind}/${node.plugin.name}`,
+      version: node.plugin.version,
+      canonical: this.keys.get(node.id)!.canonical,
+    };
   }
 
   /**
    * Pushes the node, or its shards, to the queue and waits until workers have written them to the
    * cache; shards are merged here. Returns the artifact only for a sink (consumers read the cache).
    */
-  private async computeOnQueue(queue: QueueCoordinator, node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Artifact | undefined> {
+  private async computeOnQueue(
+    queue: QueueCoordinator,
+    node: ResolvedNode,
+    signal: AbortSignal,
+    started: () => void,
+  ): Promise<Artifact | undefined> {
     const key = this.key(node.id);
-    const job: NodeJob = { kind: node.kind, plugin: node.plugin.name, params: node.params as NodeJob['params'], seed: this.pipeline.seed, nodeId: node.id, key, inputKeys: this.inputKeysOf(node), inputNodes: node.inputs, dataRoot: this.opts.dataRoot, modelRoot: this.opts.modelRoot, ...(this.opts.partBytes ? { partBytes: this.opts.partBytes } : {}), producer: this.producer(node) };
+    const job: NodeJob = {
+      kind: node.kind,
+      plugin: node.plugin.name,
+      params: node.params as NodeJob['params'],
+      seed: this.pipeline.seed,
+      nodeId: node.id,
+      key,
+      inputKeys: this.inputKeysOf(node),
+      inputNodes: node.inputs,
+      dataRoot: this.opts.dataRoot,
+      modelRoot: this.opts.modelRoot,
+      ...(this.opts.partBytes ? { partBytes: this.opts.partBytes } : {}),
+      producer: this.producer(node),
+    };
     const force = this.forced(node);
-    const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node), { signal, started, force });
+    const done = await runOnQueue(queue, this.opts.cache, this.opts.reporter, job, await this.queueShards(node), {
+      signal,
+      started,
+      force,
+    });
     this.remote.set(node.id, done);
-    if (done.leaked > 0) this.opts.reporter.info(`warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${done.leaked} tensors on ${done.workers.join(', ')}`);
+    if (done.leaked > 0)
+      this.opts.reporter.info(
+        `warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${done.leaked} tensors on ${done.workers.join(', ')}`,
+      );
     const sink = this.children.get(node.id)!.length === 0;
     // another coordinator may have merged the same shards already: the first entry stays
-    if (done.outputKeys.length > 1 && (force || !this.opts.cache.has(key))) return this.mergeShards(node, done.outputKeys, signal);
+    if (done.outputKeys.length > 1 && (force || !this.opts.cache.has(key)))
+      return this.mergeShards(node, done.outputKeys, signal);
     return sink ? this.opts.cache.get(key) : undefined;
   }
 
@@ -236,18 +319,37 @@ export class PipelineRun {
   private async queueShards(node: ResolvedNode): Promise<{ port: string; ranges: [number, number][] } | undefined> {
     const sharding = node.plugin.shards;
     const ref = sharding && node.inputs[sharding.port];
-    if (!sharding || (this.opts.shards ?? 1) < 2 || typeof ref !== 'string' || this.byId.get(ref)!.plugin.output !== 'Dataset') return undefined;
+    if (
+      !sharding ||
+      (this.opts.shards ?? 1) < 2 ||
+      typeof ref !== 'string' ||
+      this.byId.get(ref)!.plugin.output !== 'Dataset'
+    )
+      return undefined;
     const images = (await this.opts.cache.tensorShapes(this.key(ref)))?.[DATASET_IMAGES];
-    if (!images) throw new RtlabError('cache', `input "${ref}" of ${node.id} is not in the cache at ${this.opts.cache.root}; rerun to compute it again`);
+    if (!images)
+      throw new RtlabError(
+        'cache',
+        `input "${ref}" of ${node.id} is not in the cache at ${this.opts.cache.root}; rerun to compute it again`,
+      );
     return { port: sharding.port, ranges: shardRanges(images[0], this.opts.shards!, sharding.unit(node.params)) };
   }
 
   private async mergeShards(node: ResolvedNode, keys: string[], signal: AbortSignal): Promise<Artifact> {
     const parts = await Promise.all(keys.map((k) => this.opts.cache.get(k)));
-    if (parts.some((p) => !p)) throw new RtlabError('cache', `a shard of ${node.id} vanished from the cache at ${this.opts.cache.root} before it was merged`);
+    if (parts.some((p) => !p))
+      throw new RtlabError(
+        'cache',
+        `a shard of ${node.id} vanished from the cache at ${this.opts.cache.root} before it was merged`,
+      );
     const artifact = node.plugin.shards!.merge(parts as Artifact[]);
     checkArtifact(artifact, node.plugin);
-    await this.opts.cache.put(this.key(node.id), artifact, { ...this.producer(node), backend: this.opts.backend.name }, { signal, replace: this.forced(node) });
+    await this.opts.cache.put(
+      this.key(node.id),
+      artifact,
+      { ...this.producer(node), backend: this.opts.backend.name },
+      { signal, replace: this.forced(node) },
+    );
     return artifact;
   }
 
@@ -255,24 +357,49 @@ export class PipelineRun {
    * One job, or, for a shardable plugin given more than one shard, one job per range of the split port's
    * Dataset (at `unit` boundaries), run at once and merged in order.
    */
-  private async runJob(node: ResolvedNode, job: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult> {
+  private async runJob(
+    node: ResolvedNode,
+    job: PluginJob,
+    signal: AbortSignal,
+    started: () => void,
+  ): Promise<JobResult> {
     const sharding = node.plugin.shards;
     const data = sharding && job.inputs[sharding.port];
-    const ranges = sharding && data && !Array.isArray(data) && data.type === 'Dataset' ? shardRanges(datasetView(data).count, this.opts.shards ?? 1, sharding.unit(node.params)) : [];
+    const ranges =
+      sharding && data && !Array.isArray(data) && data.type === 'Dataset'
+        ? shardRanges(datasetView(data).count, this.opts.shards ?? 1, sharding.unit(node.params))
+        : [];
     if (ranges.length < 2) return this.executor.run(job, signal, started);
-    this.opts.reporter.info(`  [${node.id}] ${ranges.length} shards: ${ranges.map(([s, e]) => `${s}-${e}`).join(', ')}`);
+    this.opts.reporter.info(
+      `  [${node.id}] ${ranges.length} shards: ${ranges.map(([s, e]) => `${s}-${e}`).join(', ')}`,
+    );
     let first = true;
     const failed = new AbortController();
     const shardSignal = AbortSignal.any([signal, failed.signal]);
-    const parts = await Promise.all(ranges.map(([start, end]) => this.executor.run(
-      { ...job, inputs: { ...job.inputs, [sharding!.port]: sliceDataset(data as Artifact, start, end) }, inputKeys: wholeInputKeys(job.inputKeys, sharding!.port), firstSample: start },
-      shardSignal,
-      () => (first ? ((first = false), started()) : undefined),
-    ).catch((e) => {
-      failed.abort(e); // one failed shard fails the node: its siblings stop
-      throw e;
-    })));
-    return { artifact: sharding!.merge(parts.map((p) => p.artifact)), leaked: parts.reduce((n, p) => n + p.leaked, 0), copiedBytes: parts.reduce((n, p) => n + (p.copiedBytes ?? 0), 0) };
+    const parts = await Promise.all(
+      ranges.map(([start, end]) =>
+        this.executor
+          .run(
+            {
+              ...job,
+              inputs: { ...job.inputs, [sharding!.port]: sliceDataset(data as Artifact, start, end) },
+              inputKeys: wholeInputKeys(job.inputKeys, sharding!.port),
+              firstSample: start,
+            },
+            shardSignal,
+            () => (first ? ((first = false), started()) : undefined),
+          )
+          .catch((e) => {
+            failed.abort(e); // one failed shard fails the node: its siblings stop
+            throw e;
+          }),
+      ),
+    );
+    return {
+      artifact: sharding!.merge(parts.map((p) => p.artifact)),
+      leaked: parts.reduce((n, p) => n + p.leaked, 0),
+      copiedBytes: parts.reduce((n, p) => n + (p.copiedBytes ?? 0), 0),
+    };
   }
 
   private started(node: ResolvedNode): void {
@@ -303,7 +430,9 @@ export class PipelineRun {
   private async inputsOf(node: ResolvedNode, signal: AbortSignal): Promise<PluginInputs> {
     const inputs: PluginInputs = {};
     for (const [port, ref] of Object.entries(node.inputs)) {
-      inputs[port] = Array.isArray(ref) ? await Promise.all(ref.map((r) => this.load(r, signal))) : await this.load(ref, signal);
+      inputs[port] = Array.isArray(ref)
+        ? await Promise.all(ref.map((r) => this.load(r, signal)))
+        : await this.load(ref, signal);
     }
     return inputs;
   }
@@ -312,7 +441,18 @@ export class PipelineRun {
     const durationMs = Date.now() - (this.computeStarted.get(id) ?? started);
     const workers = this.remote.get(id)?.workers;
     const copiedBytes = this.copiedBytes.get(id);
-    this.settle({ id, key: this.key(id), status, durationMs, error, ...(workers ? { workers } : {}), ...(copiedBytes !== undefined ? { copiedBytes } : {}) }, error ? describeError(error) : workers ? `on ${workers.join(', ')}` : undefined);
+    this.settle(
+      {
+        id,
+        key: this.key(id),
+        status,
+        durationMs,
+        error,
+        ...(workers ? { workers } : {}),
+        ...(copiedBytes !== undefined ? { copiedBytes } : {}),
+      },
+      error ? describeError(error) : workers ? `on ${workers.join(', ')}` : undefined,
+    );
     for (const p of parentsOf(this.byId.get(id)!)) {
       const left = this.pendingConsumers.get(p)! - 1;
       this.pendingConsumers.set(p, left);
@@ -326,18 +466,34 @@ export class PipelineRun {
     this.opts.reporter.nodeFinished(result.id, result.status, result.durationMs, note);
     const node = this.byId.get(result.id)!;
     this.opts.record?.append({
-      type: 'node', node: result.id, key: result.key, plugin: `${node.kind}/${node.plugin.name}`, status: result.status, durationMs: result.durationMs,
-      backend: this.remote.get(result.id)?.backend ?? this.opts.backend.name, ...(result.workers ? { workers: result.workers } : {}), ...(result.copiedBytes !== undefined ? { copiedBytes: result.copiedBytes } : {}), ...(result.error ? { error: describeError(result.error) } : {}),
+      type: 'node',
+      node: result.id,
+      key: result.key,
+      plugin: `${node.kind}/${node.plugin.name}`,
+      status: result.status,
+      durationMs: result.durationMs,
+      backend: this.remote.get(result.id)?.backend ?? this.opts.backend.name,
+      ...(result.workers ? { workers: result.workers } : {}),
+      ...(result.copiedBytes !== undefined ? { copiedBytes: result.copiedBytes } : {}),
+      ...(result.error ? { error: describeError(result.error) } : {}),
     });
   }
 
   summarise(outcomes: NodeOutcome[]): RunSummary {
     for (const o of outcomes) {
-      if (o.status === 'skipped') this.settle({ id: o.id, key: this.key(o.id), status: 'skipped', durationMs: 0 }, `"${o.failedAncestor}" failed`);
+      if (o.status === 'skipped')
+        this.settle(
+          { id: o.id, key: this.key(o.id), status: 'skipped', durationMs: 0 },
+          `"${o.failedAncestor}" failed`,
+        );
     }
     const results = this.pipeline.nodes.map((n) => this.results.get(n.id)!);
     const failed = results.filter((r) => r.status === 'failed');
-    const outputs = new Map(this.pipeline.nodes.filter((n) => this.children.get(n.id)!.length === 0 && this.memo.has(n.id)).map((n) => [n.id, this.memo.get(n.id)!]));
+    const outputs = new Map(
+      this.pipeline.nodes
+        .filter((n) => this.children.get(n.id)!.length === 0 && this.memo.has(n.id))
+        .map((n) => [n.id, this.memo.get(n.id)!]),
+    );
     return { results, outputs, failed, aborted: this.signal.aborted || failed.some((f) => isAbortError(f.error)) };
   }
 }

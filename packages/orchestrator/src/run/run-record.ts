@@ -36,7 +36,14 @@ export interface RunHeader {
 /** The pipeline as it ran: each node's plugin, inputs and the params that differ from its plugin's defaults. */
 export interface PipelineLine {
   type: 'pipeline';
-  nodes: { id: string; kind: string; plugin: string; version: string; inputs: Record<string, string | string[]>; params: Record<string, unknown> }[];
+  nodes: {
+    id: string;
+    kind: string;
+    plugin: string;
+    version: string;
+    inputs: Record<string, string | string[]>;
+    params: Record<string, unknown>;
+  }[];
 }
 
 /** The last line of a run that finished (or was interrupted): its duration and outcome counts. */
@@ -104,10 +111,21 @@ function lineProblem(line: unknown): string | undefined {
   if (!line || typeof line !== 'object' || Array.isArray(line)) return 'not a JSON object';
   const fields = REQUIRED[(line as { type: RecordLine['type'] }).type];
   if (!fields) return typeof (line as { type?: unknown }).type === 'string' ? undefined : 'no "type"';
-  const wrong = Object.entries(fields).filter(([name, type]) => typeof (line as Record<string, unknown>)[name] !== type || (line as Record<string, unknown>)[name] === null);
-  if (wrong.length) return `a "${(line as { type: string }).type}" line needs ${wrong.map(([name, type]) => `"${name}" (${type})`).join(', ')}`;
-  const nodeOk = (n: PipelineLine['nodes'][number]) => n && ['id', 'kind', 'plugin', 'version'].every((f) => typeof n[f as 'id'] === 'string') && n.params && typeof n.params === 'object';
-  if ((line as { type: string }).type === 'pipeline' && !(Array.isArray((line as PipelineLine).nodes) && (line as PipelineLine).nodes.every(nodeOk))) {
+  const wrong = Object.entries(fields).filter(
+    ([name, type]) =>
+      typeof (line as Record<string, unknown>)[name] !== type || (line as Record<string, unknown>)[name] === null,
+  );
+  if (wrong.length)
+    return `a "${(line as { type: string }).type}" line needs ${wrong.map(([name, type]) => `"${name}" (${type})`).join(', ')}`;
+  const nodeOk = (n: PipelineLine['nodes'][number]) =>
+    n &&
+    ['id', 'kind', 'plugin', 'version'].every((f) => typeof n[f as 'id'] === 'string') &&
+    n.params &&
+    typeof n.params === 'object';
+  if (
+    (line as { type: string }).type === 'pipeline' &&
+    !(Array.isArray((line as PipelineLine).nodes) && (line as PipelineLine).nodes.every(nodeOk))
+  ) {
     return 'a "pipeline" line needs a list of nodes, each with "id", "kind", "plugin", "version" and "params"';
   }
   return undefined;

@@ -8,7 +8,12 @@ function scheduler() {
 
 //   a --> b --> d
 //   a --> c --/
-const diamond = new Map([['a', []], ['b', ['a']], ['c', ['a']], ['d', ['b', 'c']]]);
+const diamond = new Map([
+  ['a', []],
+  ['b', ['a']],
+  ['c', ['a']],
+  ['d', ['b', 'c']],
+]);
 
 describe('scheduleDag (marble tests)', () => {
   it('runs independent branches concurrently and joins them', () => {
@@ -26,7 +31,11 @@ describe('scheduleDag (marble tests)', () => {
 
   it('respects the concurrency limit', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const roots = new Map([['a', []], ['b', []], ['c', []]]);
+      const roots = new Map([
+        ['a', []],
+        ['b', []],
+        ['c', []],
+      ]);
       const out = scheduleDag(roots, () => cold('-----x|'), 2);
       expectObservable(out).toBe('------(ab)--(c|)', {
         a: { id: 'a', status: 'done', value: 'x' },
@@ -38,7 +47,8 @@ describe('scheduleDag (marble tests)', () => {
 
   it('skips descendants of a failed node while its sibling finishes', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const run = (id: string): Observable<string> => (id === 'b' ? cold('-#', undefined, new Error('boom')) : id === 'a' ? cold('---x|') : cold('--------x|'));
+      const run = (id: string): Observable<string> =>
+        id === 'b' ? cold('-#', undefined, new Error('boom')) : id === 'a' ? cold('---x|') : cold('--------x|');
       const out = scheduleDag(diamond, run, 4);
       expectObservable(out).toBe('----a(bs)----(c|)', {
         a: { id: 'a', status: 'done', value: 'x' },

@@ -12,7 +12,8 @@ export function tempDir(prefix = 'rtlab-'): string {
 /** Every file below `dir`, relative to it; [] while `dir` is missing or being renamed by another process. */
 export function filesUnder(dir: string): string[] {
   try {
-    return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    return fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
   } catch (e) {

@@ -9,7 +9,12 @@ import { validatePipelineText } from './validate-pipeline';
 // a hang or a side effect.
 const registry = toyRegistry();
 const validate = (value: unknown, overrides: string[] = []) =>
-  validatePipelineText('p.json', typeof value === 'string' ? value : JSON.stringify(value, null, 2), registry, overrides.map(parseOverride));
+  validatePipelineText(
+    'p.json',
+    typeof value === 'string' ? value : JSON.stringify(value, null, 2),
+    registry,
+    overrides.map(parseOverride),
+  );
 const messages = (value: unknown) => validate(value).problems.map(formatProblem);
 const load = { kind: 'load', plugin: 'range' };
 
@@ -29,28 +34,52 @@ describe('hostile pipelines', () => {
 
   it('rejects an id made unsafe by a matrix value, naming the value', () => {
     const out = messages({ name: 'x', seed: 0, matrix: { d: ['ok', '../up'] }, nodes: { 'n-{d}': load } });
-    expect(out).toEqual([expect.stringMatching(/#\/nodes\/n-\{d\}: node id "n-\.\.\/up" is not a plain name.*\(matrix values \{\\"d\\":\\"\.\.\/up\\"\}\)/)]);
+    expect(out).toEqual([
+      expect.stringMatching(
+        /#\/nodes\/n-\{d\}: node id "n-\.\.\/up" is not a plain name.*\(matrix values \{\\"d\\":\\"\.\.\/up\\"\}\)/,
+      ),
+    ]);
   });
 
   it('refuses a matrix that expands past the node limit without expanding it', () => {
     const values = Array.from({ length: 20 }, (_, i) => i);
     const started = Date.now();
-    const out = messages({ name: 'x', seed: 0, matrix: { a: values, b: values, c: values, d: values, e: values }, nodes: { 'n-{a}-{b}-{c}-{d}-{e}': load } });
-    expect(out).toEqual([expect.stringMatching(new RegExp(`#/nodes/n-.*: node id expands to 3200000 nodes \\(more than ${MAX_NODES}\\)`))]);
+    const out = messages({
+      name: 'x',
+      seed: 0,
+      matrix: { a: values, b: values, c: values, d: values, e: values },
+      nodes: { 'n-{a}-{b}-{c}-{d}-{e}': load },
+    });
+    expect(out).toEqual([
+      expect.stringMatching(new RegExp(`#/nodes/n-.*: node id expands to 3200000 nodes \\(more than ${MAX_NODES}\\)`)),
+    ]);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('treats {constructor} and {__proto__} as undefined matrix keys', () => {
-    expect(messages({ name: 'x', seed: 0, nodes: { 'n-{constructor}': load } })).toEqual([expect.stringMatching(/node id uses undefined matrix key \{constructor\}/)]);
-    expect(messages({ name: 'x', seed: 0, matrix: { f: [1] }, nodes: { 'n-{f}': { ...load, params: { count: '{toString}' } } } }))
-      .toEqual(expect.arrayContaining([expect.stringMatching(/params use undefined matrix key \{toString\}/)]));
+    expect(messages({ name: 'x', seed: 0, nodes: { 'n-{constructor}': load } })).toEqual([
+      expect.stringMatching(/node id uses undefined matrix key \{constructor\}/),
+    ]);
+    expect(
+      messages({
+        name: 'x',
+        seed: 0,
+        matrix: { f: [1] },
+        nodes: { 'n-{f}': { ...load, params: { count: '{toString}' } } },
+      }),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/params use undefined matrix key \{toString\}/)]));
   });
 
   it(`refuses params nested deeper than ${MAX_DEPTH} levels before parsing them`, () => {
     const deep = `{"name": "x", "seed": 0, "nodes": {"n": {"kind": "load", "plugin": "range", "params": {"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}}}`;
-    expect(messages(deep)).toEqual([expect.stringMatching(new RegExp(`^p\\.json:1:\\d+ #: nested deeper than ${MAX_DEPTH} levels`))]);
-    expect(messages('{"name": "x", "seed": 0, "nodes": {"n": {"kind": "load", "plugin": "range", "params": {"s": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}}}}'))
-      .toEqual([expect.stringMatching(/params\/s: unknown parameter "s"/)]);
+    expect(messages(deep)).toEqual([
+      expect.stringMatching(new RegExp(`^p\\.json:1:\\d+ #: nested deeper than ${MAX_DEPTH} levels`)),
+    ]);
+    expect(
+      messages(
+        '{"name": "x", "seed": 0, "nodes": {"n": {"kind": "load", "plugin": "range", "params": {"s": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}}}}',
+      ),
+    ).toEqual([expect.stringMatching(/params\/s: unknown parameter "s"/)]);
   });
 
   it('refuses --set paths through __proto__, constructor or prototype, and pollutes nothing', () => {
@@ -59,17 +88,28 @@ describe('hostile pipelines', () => {
     }
     expect(() => parseOverride('n..count=5')).toThrow(/"" is not a parameter name/);
     expect(({} as Record<string, unknown>).count).toBeUndefined();
-    expect(validate({ name: 'x', seed: 0, nodes: { n: load } }, ['n.count.deeper=1']).problems.map(formatProblem))
-      .toEqual([expect.stringMatching(/#\/nodes\/n\/params\/count: must be integer, got \{"deeper":1\}/)]);
+    expect(
+      validate({ name: 'x', seed: 0, nodes: { n: load } }, ['n.count.deeper=1']).problems.map(formatProblem),
+    ).toEqual([expect.stringMatching(/#\/nodes\/n\/params\/count: must be integer, got \{"deeper":1\}/)]);
   });
 
   it('reports a port named constructor as unknown', () => {
-    const out = messages({ name: 'x', seed: 0, nodes: { n: load, s: { kind: 'score', plugin: 'scale', inputs: { x: 'n', constructor: 'n' } } } });
-    expect(out).toEqual([expect.stringMatching(/#\/nodes\/s\/inputs\/constructor: plugin score\/scale has no input port "constructor"/)]);
+    const out = messages({
+      name: 'x',
+      seed: 0,
+      nodes: { n: load, s: { kind: 'score', plugin: 'scale', inputs: { x: 'n', constructor: 'n' } } },
+    });
+    expect(out).toEqual([
+      expect.stringMatching(/#\/nodes\/s\/inputs\/constructor: plugin score\/scale has no input port "constructor"/),
+    ]);
   });
 
   it('gives a list port that names one node a list of one', () => {
-    const { pipeline, problems } = validate({ name: 'x', seed: 0, nodes: { n: load, s: { kind: 'score', plugin: 'sum', inputs: { parts: 'n' } } } });
+    const { pipeline, problems } = validate({
+      name: 'x',
+      seed: 0,
+      nodes: { n: load, s: { kind: 'score', plugin: 'sum', inputs: { parts: 'n' } } },
+    });
     expect(problems).toEqual([]);
     expect(pipeline!.nodes.find((n) => n.id === 's')!.inputs).toEqual({ parts: ['n'] });
   });

@@ -22,12 +22,24 @@ export interface ValidationResult {
 }
 
 /** Reads and validates a pipeline file; a missing file is a problem, not an exception. */
-export function validatePipelineFile(file: string, registry: PluginRegistry, overrides: ParamOverride[] = []): ValidationResult {
+export function validatePipelineFile(
+  file: string,
+  registry: PluginRegistry,
+  overrides: ParamOverride[] = [],
+): ValidationResult {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    return { problems: [{ file, pointer: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
+    return {
+      problems: [
+        {
+          file,
+          pointer: '',
+          message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        },
+      ],
+    };
   }
   return validatePipelineText(file, text, registry, overrides);
 }
@@ -37,7 +49,12 @@ export function validatePipelineFile(file: string, registry: PluginRegistry, ove
  * ports and artifact types, and cycles. Returns the resolved pipeline only when there is no problem.
  * Overrides (`--set`) replace params after the structure check, so pointers still refer to the file.
  */
-export function validatePipelineText(file: string, text: string, registry: PluginRegistry, overrides: ParamOverride[] = []): ValidationResult {
+export function validatePipelineText(
+  file: string,
+  text: string,
+  registry: PluginRegistry,
+  overrides: ParamOverride[] = [],
+): ValidationResult {
   const { source, problems: syntax } = JsonSource.parse(file, text);
   if (!source) return { problems: syntax };
   if (!structure(source.value)) {

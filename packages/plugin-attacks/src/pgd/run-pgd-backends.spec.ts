@@ -8,12 +8,26 @@ import { PgdVariant } from './pgd-variant';
 // PGD must take the same steps on every backend we ship, including where gradients are tiny (a
 // confident classifier's CE gradient is ~1e-9): tfjs-wasm's stock Sign returned 0 below 1.2e-7.
 const BACKENDS = ['cpu', 'wasm'] as const;
-const settings = (s: Partial<PgdSettings> = {}): PgdSettings => ({ eps: 0.1, steps: 8, stepSize: 0.03, randomStart: true, bounds: [0, 1], seed: 11, ...s });
+const settings = (s: Partial<PgdSettings> = {}): PgdSettings => ({
+  eps: 0.1,
+  steps: 8,
+  stepSize: 0.03,
+  randomStart: true,
+  bounds: [0, 1],
+  seed: 11,
+  ...s,
+});
 /** A non-linear per-sample loss whose gradient is about `scale` in magnitude. */
-const wavy = (scale: number) => (x: tf.Tensor4D) => tf.mul(tf.sum(tf.sin(tf.mul(x, tf.linspace(1, 30, x.shape[3]))), [1, 2, 3]), scale) as tf.Tensor1D;
+const wavy = (scale: number) => (x: tf.Tensor4D) =>
+  tf.mul(tf.sum(tf.sin(tf.mul(x, tf.linspace(1, 30, x.shape[3]))), [1, 2, 3]), scale) as tf.Tensor1D;
 const x0Values = Float32Array.from({ length: 3 * 4 * 4 * 6 }, (_, i) => 0.2 + ((i * 0.137) % 0.6));
 
-async function trajectory(backend: string, variant: PgdVariant, scale: number, s: Partial<PgdSettings> = {}): Promise<Float32Array> {
+async function trajectory(
+  backend: string,
+  variant: PgdVariant,
+  scale: number,
+  s: Partial<PgdSettings> = {},
+): Promise<Float32Array> {
   tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const x0 = tf.tensor4d(x0Values, [3, 4, 4, 6]);
@@ -30,15 +44,18 @@ describe('PGD on every backend', () => {
     await selectBackend('wasm');
   });
 
-  it.each(BACKENDS)('%s: a Linf step with gradients of 1e-9 moves every coordinate by the full step size', async (backend) => {
-    tf.setBackend(backend);
-    const c = Float32Array.from({ length: 8 }, (_, i) => (i % 2 ? -1 : 1) * (1 + i) * 1e-9);
-    const x0 = tf.tensor4d(new Float32Array(8).fill(0.5), [1, 1, 1, 8]);
-    const loss = (x: tf.Tensor4D) => tf.sum(tf.mul(tf.reshape(x, [1, 8]), c), 1) as tf.Tensor1D;
-    const x = await runPgd(pgdLinf, loss, x0, settings({ steps: 1, randomStart: false, stepSize: 0.05 }));
-    expect(Array.from(x.dataSync())).toEqual(Array.from(c, (v) => expect.closeTo(0.5 + 0.05 * Math.sign(v), 7)));
-    tf.dispose([x, x0]);
-  });
+  it.each(BACKENDS)(
+    '%s: a Linf step with gradients of 1e-9 moves every coordinate by the full step size',
+    async (backend) => {
+      tf.setBackend(backend);
+      const c = Float32Array.from({ length: 8 }, (_, i) => (i % 2 ? -1 : 1) * (1 + i) * 1e-9);
+      const x0 = tf.tensor4d(new Float32Array(8).fill(0.5), [1, 1, 1, 8]);
+      const loss = (x: tf.Tensor4D) => tf.sum(tf.mul(tf.reshape(x, [1, 8]), c), 1) as tf.Tensor1D;
+      const x = await runPgd(pgdLinf, loss, x0, settings({ steps: 1, randomStart: false, stepSize: 0.05 }));
+      expect(Array.from(x.dataSync())).toEqual(Array.from(c, (v) => expect.closeTo(0.5 + 0.05 * Math.sign(v), 7)));
+      tf.dispose([x, x0]);
+    },
+  );
 
   it.each([1, 1e-9])('Linf trajectories on wasm equal those on cpu (gradient scale %p)', async (scale) => {
     const cpu = await trajectory('cpu', pgdLinf, scale);

@@ -39,7 +39,9 @@ export function inputGradient(loss: RowLoss, x: tf.Tensor4D, chunk = x.shape[0])
 /** Each row's random start from its own seed: the start of a sample does not depend on its batch. */
 function randomStarts(variant: PgdVariant, x0: tf.Tensor4D, s: PgdSettings): tf.Tensor4D {
   const rows = tf.split(x0, x0.shape[0]) as tf.Tensor4D[];
-  return tf.concat(rows.map((row, r) => variant.randomStart(row, s.eps, sampleSeed(s.seed, (s.firstSample ?? 0) + r)))) as tf.Tensor4D;
+  return tf.concat(
+    rows.map((row, r) => variant.randomStart(row, s.eps, sampleSeed(s.seed, (s.firstSample ?? 0) + r))),
+  ) as tf.Tensor4D;
 }
 
 /**
@@ -48,14 +50,22 @@ function randomStarts(variant: PgdVariant, x0: tf.Tensor4D, s: PgdSettings): tf.
  * The loss must be per sample (no batch statistics), which also makes `gradientBatch` chunking exact.
  * @example const xAdv = await runPgd(pgdLinf, (x) => objective(net, x, batch), x0, { eps: 8 / 255, steps: 20, stepSize: 0.7 * 8 / 255, randomStart: true, bounds: [0, 1], seed: 1 });
  */
-export async function runPgd(variant: PgdVariant, loss: RowLoss, x0: tf.Tensor4D, s: PgdSettings): Promise<tf.Tensor4D> {
+export async function runPgd(
+  variant: PgdVariant,
+  loss: RowLoss,
+  x0: tf.Tensor4D,
+  s: PgdSettings,
+): Promise<tf.Tensor4D> {
   const clip = (x: tf.Tensor4D) => tf.clipByValue(x, s.bounds[0], s.bounds[1]) as tf.Tensor4D;
   let x = s.randomStart ? tf.tidy(() => clip(randomStarts(variant, x0, s))) : tf.clone(x0);
   try {
     for (let step = 0; step < s.steps; step++) {
       if (s.signal) await abortPoint(s.signal);
       const next = tf.tidy(() => {
-        const moved = tf.add(x, tf.mul(variant.direction(inputGradient(loss, x, s.gradientBatch)), s.stepSize)) as tf.Tensor4D;
+        const moved = tf.add(
+          x,
+          tf.mul(variant.direction(inputGradient(loss, x, s.gradientBatch)), s.stepSize),
+        ) as tf.Tensor4D;
         return clip(variant.project(moved, x0, s.eps));
       });
       x.dispose();

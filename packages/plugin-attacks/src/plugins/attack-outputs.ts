@@ -15,7 +15,12 @@ export class AttackOutputs {
   private readonly labels?: Int32Array;
   private readonly adversarial?: Float32Array;
 
-  constructor(private readonly count: number, private readonly net: Network, classifies: boolean, private readonly inputShape?: [number, number, number]) {
+  constructor(
+    private readonly count: number,
+    private readonly net: Network,
+    classifies: boolean,
+    private readonly inputShape?: [number, number, number],
+  ) {
     this.lossClean = new Float32Array(count);
     this.lossAdv = new Float32Array(count);
     this.repDistance = new Float32Array(count);
@@ -33,20 +38,36 @@ export class AttackOutputs {
    * Losses at x0 and x', the exact representation shift, and for classifiers the logits and predictions.
    * Values are read asynchronously: a GPU backend (webgpu) has no synchronous read in Node.
    */
-  async record(start: number, x0: tf.Tensor4D, xAdv: tf.Tensor4D, batch: ObjectiveBatch, loss?: (x: tf.Tensor4D) => tf.Tensor1D): Promise<void> {
+  async record(
+    start: number,
+    x0: tf.Tensor4D,
+    xAdv: tf.Tensor4D,
+    batch: ObjectiveBatch,
+    loss?: (x: tf.Tensor4D) => tf.Tensor1D,
+  ): Promise<void> {
     const outputs = tf.tidy(() => {
       const shift = tf.norm(tf.sub(this.net.features(xAdv), batch.cleanFeatures), 'euclidean', 1);
       const clean = this.classification ? this.net.head(batch.cleanFeatures) : undefined;
       return {
-        shift, lossAdv: loss ? loss(xAdv) : undefined, lossClean: loss ? loss(x0) : undefined, logitsClean: clean,
-        predClean: clean ? tf.argMax(clean, 1) : undefined, predAdv: clean ? tf.argMax(this.net.logits(xAdv), 1) : undefined,
+        shift,
+        lossAdv: loss ? loss(xAdv) : undefined,
+        lossClean: loss ? loss(x0) : undefined,
+        logitsClean: clean,
+        predClean: clean ? tf.argMax(clean, 1) : undefined,
+        predAdv: clean ? tf.argMax(this.net.logits(xAdv), 1) : undefined,
       };
     });
     try {
       const read = (t?: tf.Tensor) => (t ? t.data() : Promise.resolve(undefined));
       const [shift, lossAdv, lossClean, logitsClean, predClean, predAdv, labels, adversarial] = await Promise.all([
-        read(outputs.shift), read(outputs.lossAdv), read(outputs.lossClean), read(outputs.logitsClean), read(outputs.predClean), read(outputs.predAdv),
-        this.classification ? read(batch.labels) : undefined, this.adversarial ? read(xAdv) : undefined,
+        read(outputs.shift),
+        read(outputs.lossAdv),
+        read(outputs.lossClean),
+        read(outputs.logitsClean),
+        read(outputs.predClean),
+        read(outputs.predAdv),
+        this.classification ? read(batch.labels) : undefined,
+        this.adversarial ? read(xAdv) : undefined,
       ]);
       this.repDistance.set(shift!, start);
       this.lossAdv.set(lossAdv ?? shift!, start);
@@ -62,18 +83,41 @@ export class AttackOutputs {
       tf.dispose(Object.values(outputs).filter((t): t is tf.Tensor => t !== undefined));
     }
     const bad = this.lossAdv.subarray(start, start + xAdv.shape[0]).findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new RtlabError('plugin', `the attack loss is ${this.lossAdv[start + bad]} at sample ${start + bad}: the model or its inputs produce non-finite values`);
+    if (bad >= 0)
+      throw new RtlabError(
+        'plugin',
+        `the attack loss is ${this.lossAdv[start + bad]} at sample ${start + bad}: the model or its inputs produce non-finite values`,
+      );
   }
 
   artifact(meta: Artifact['meta']): Artifact {
     const n = this.count;
     const f = (data: Float32Array, shape = [n]) => ({ dtype: 'float32' as const, shape, data });
     const i = (data: Int32Array) => ({ dtype: 'int32' as const, shape: [n], data });
-    const tensors: Artifact['tensors'] = { lossClean: f(this.lossClean), lossAdv: f(this.lossAdv), repDistance: f(this.repDistance) };
+    const tensors: Artifact['tensors'] = {
+      lossClean: f(this.lossClean),
+      lossAdv: f(this.lossAdv),
+      repDistance: f(this.repDistance),
+    };
     if (this.classification) {
-      Object.assign(tensors, { logitsClean: f(this.logitsClean!, [n, this.net.meta.outputs]), predClean: i(this.predClean!), predAdv: i(this.predAdv!), labels: i(this.labels!) });
+      Object.assign(tensors, {
+        logitsClean: f(this.logitsClean!, [n, this.net.meta.outputs]),
+        predClean: i(this.predClean!),
+        predAdv: i(this.predAdv!),
+        labels: i(this.labels!),
+      });
     }
     if (this.adversarial) tensors.adversarial = f(this.adversarial, [n, ...this.inputShape!]);
-    return { type: 'AttackResult', meta: { ...meta, count: n, meanLossClean: mean(this.lossClean), meanLossAdv: mean(this.lossAdv), meanRepDistance: mean(this.repDistance) }, tensors };
+    return {
+      type: 'AttackResult',
+      meta: {
+        ...meta,
+        count: n,
+        meanLossClean: mean(this.lossClean),
+        meanLossAdv: mean(this.lossAdv),
+        meanRepDistance: mean(this.repDistance),
+      },
+      tensors,
+    };
   }
 }

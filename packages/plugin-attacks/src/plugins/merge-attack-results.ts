@@ -2,13 +2,20 @@ import { allocate, Artifact, HostTensor, mean } from '@rtlab/sdk';
 
 /** Per-sample tensors of the parts, one after another (every AttackResult tensor is per sample). */
 function concatenated(parts: HostTensor[]): HostTensor {
-  const data = allocate(parts[0].dtype, parts.reduce((n, p) => n + p.data.length, 0));
+  const data = allocate(
+    parts[0].dtype,
+    parts.reduce((n, p) => n + p.data.length, 0),
+  );
   let at = 0;
   for (const p of parts) {
     data.set(p.data, at);
     at += p.data.length;
   }
-  return { dtype: parts[0].dtype, shape: [parts.reduce((n, p) => n + p.shape[0], 0), ...parts[0].shape.slice(1)], data };
+  return {
+    dtype: parts[0].dtype,
+    shape: [parts.reduce((n, p) => n + p.shape[0], 0), ...parts[0].shape.slice(1)],
+    data,
+  };
 }
 
 /**
@@ -16,11 +23,19 @@ function concatenated(parts: HostTensor[]): HostTensor {
  * count and the means computed again from the merged arrays, exactly as one run computes them.
  */
 export function mergeAttackResults(parts: Artifact[]): Artifact {
-  const tensors = Object.fromEntries(Object.keys(parts[0].tensors).map((name) => [name, concatenated(parts.map((p) => p.tensors[name]))]));
+  const tensors = Object.fromEntries(
+    Object.keys(parts[0].tensors).map((name) => [name, concatenated(parts.map((p) => p.tensors[name]))]),
+  );
   const values = (name: string) => tensors[name].data as Float32Array;
   return {
     type: 'AttackResult',
-    meta: { ...parts[0].meta, count: tensors.lossAdv.shape[0], meanLossClean: mean(values('lossClean')), meanLossAdv: mean(values('lossAdv')), meanRepDistance: mean(values('repDistance')) },
+    meta: {
+      ...parts[0].meta,
+      count: tensors.lossAdv.shape[0],
+      meanLossClean: mean(values('lossClean')),
+      meanLossAdv: mean(values('lossAdv')),
+      meanRepDistance: mean(values('repDistance')),
+    },
     tensors,
   };
 }

@@ -3,12 +3,13 @@ import { Artifact, datasetArtifact, SeededRng } from '@rtlab/sdk';
 /** N images of h x w x 1, every pixel 128/255 (about 0.5: small balls stay inside [0, 1]), with targets. */
 export function flatDataset(n: number, h: number, w: number, targets: number[] = []): Artifact {
   return datasetArtifact({
-    images: new Uint8Array(n * h * w).fill(128), imageShape: [h, w, 1],
-    targets: Float32Array.from({ length: n }, (_, i) => targets[i] ?? 0.25), labels: new Int32Array(n),
+    images: new Uint8Array(n * h * w).fill(128),
+    imageShape: [h, w, 1],
+    targets: Float32Array.from({ length: n }, (_, i) => targets[i] ?? 0.25),
+    labels: new Int32Array(n),
     meta: { name: 'flat', factors: ['y'], classes: ['a', 'b'] },
   });
 }
-
 
 /** A d x m matrix with entries from a seeded generator. */
 export function randomMatrix(d: number, m: number, seed: number): number[][] {

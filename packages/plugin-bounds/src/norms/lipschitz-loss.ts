@@ -19,6 +19,10 @@ const LOSSES: Record<string, LipschitzLoss> = {
 /** The loss an attack maximised, from its objective. */
 export function lossOfObjective(objective: unknown): LipschitzLoss {
   const loss = LOSSES[String(objective)];
-  if (!loss) throw new RtlabError('input', `Lemma 1 needs a loss attack (objective "regression" or "ce"), got objective "${objective}"`);
+  if (!loss)
+    throw new RtlabError(
+      'input',
+      `Lemma 1 needs a loss attack (objective "regression" or "ce"), got objective "${objective}"`,
+    );
   return loss;
 }

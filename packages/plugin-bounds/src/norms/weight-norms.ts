@@ -40,5 +40,10 @@ export function spectralNorm(w: Float32Array, k: number, m: number): number {
 
 export function weightNorms(w: Float32Array, k: number, m: number): WeightNorms {
   const rows = rowNorms(w, k, m);
-  return { inf: Math.max(...rows), spectral: spectralNorm(w, k, m), frobenius: Math.hypot(...rows), one: rows.reduce((a, b) => a + b, 0) };
+  return {
+    inf: Math.max(...rows),
+    spectral: spectralNorm(w, k, m),
+    frobenius: Math.hypot(...rows),
+    one: rows.reduce((a, b) => a + b, 0),
+  };
 }

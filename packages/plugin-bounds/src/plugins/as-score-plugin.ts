@@ -7,14 +7,30 @@ export const asScorePlugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'as-score',
   version: '1.1.0', // 1.1.0: label and integer columns declared
-  description: 'The adversarial sensitivity score: the mean (and spread) of the per-sample representation shift found by a representation attack; needs no labels.',
+  description:
+    'The adversarial sensitivity score: the mean (and spread) of the per-sample representation shift found by a representation attack; needs no labels.',
   params: LABELS_ONLY_PARAMS,
   inputs: { as: { type: 'AttackResult', description: 'attack with objective representation' } },
   output: 'Scores',
   async run(inputs, p) {
     const as = attackResultView(inputs.as as Artifact);
-    if (as.meta.objective !== 'representation') throw new RtlabError('input', `as-score needs a representation attack, got objective "${as.meta.objective}"`);
+    if (as.meta.objective !== 'representation')
+      throw new RtlabError('input', `as-score needs a representation attack, got objective "${as.meta.objective}"`);
     const v = as.lossAdv;
-    return scoresArtifact([{ ...p.labels, as: mean(v), asStd: standardDeviation(v), asMax: maximum(v), n: v.length, eps: as.meta.eps, attack: as.meta.attack }], { as: { dtype: 'float32', shape: [v.length], data: v } }, scoreMeta(p.labels, ['n']));
+    return scoresArtifact(
+      [
+        {
+          ...p.labels,
+          as: mean(v),
+          asStd: standardDeviation(v),
+          asMax: maximum(v),
+          n: v.length,
+          eps: as.meta.eps,
+          attack: as.meta.attack,
+        },
+      ],
+      { as: { dtype: 'float32', shape: [v.length], data: v } },
+      scoreMeta(p.labels, ['n']),
+    );
   },
 };

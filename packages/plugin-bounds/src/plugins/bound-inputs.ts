@@ -17,7 +17,7 @@ export interface BoundInputs {
 
 export const BOUND_PORTS = {
   loss: { type: 'AttackResult', description: 'attack on the loss of f = W g + b (objective regression or ce)' },
-  as: { type: 'AttackResult', description: 'attack on ||g(x\') - g(x)||_2 (objective representation): the AS score' },
+  as: { type: 'AttackResult', description: "attack on ||g(x') - g(x)||_2 (objective representation): the AS score" },
   model: { type: 'Model', description: 'the probed model, whose head W enters the bound' },
 };
 
@@ -25,13 +25,22 @@ export function boundInputs(inputs: Record<string, unknown>): BoundInputs {
   const loss = attackResultView(inputs.loss as Artifact);
   const as = attackResultView(inputs.as as Artifact);
   const model = inputs.model as Artifact;
-  if (as.meta.objective !== 'representation') throw new RtlabError('input', `port "as" needs a representation attack, got objective "${as.meta.objective}"`);
+  if (as.meta.objective !== 'representation')
+    throw new RtlabError('input', `port "as" needs a representation attack, got objective "${as.meta.objective}"`);
   checkSameBudget(loss, as, 'loss');
-  if (loss.count !== as.count) throw new RtlabError('input', `the loss attack has ${loss.count} samples, the AS attack ${as.count}: attack the same data`);
+  if (loss.count !== as.count)
+    throw new RtlabError(
+      'input',
+      `the loss attack has ${loss.count} samples, the AS attack ${as.count}: attack the same data`,
+    );
   const head = model.tensors[HEAD_WEIGHT];
   if (!head) throw new RtlabError('input', 'the model has no head W; probe it first');
   const [k, m] = head.shape;
-  if ((model.meta as ModelMeta).featureDim !== m) throw new RtlabError('input', `head W is [${head.shape}] but g has ${(model.meta as ModelMeta).featureDim} features`);
+  if ((model.meta as ModelMeta).featureDim !== m)
+    throw new RtlabError(
+      'input',
+      `head W is [${head.shape}] but g has ${(model.meta as ModelMeta).featureDim} features`,
+    );
   const lipschitz = lossOfObjective(loss.meta.objective);
   const norms = weightNorms(head.data as Float32Array, k, m);
   return { loss, as, lipschitz, norms, normW: lipschitz.norm(norms) };

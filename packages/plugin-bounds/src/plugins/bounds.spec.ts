@@ -8,9 +8,18 @@ import { lemma1Plugin } from './lemma1-plugin';
 import { theorem1Plugin } from './theorem1-plugin';
 import { theorem2Plugin } from './theorem2-plugin';
 
-
 const EPS = 0.05;
-const attack = (p: Partial<PgdParams>): PgdParams => ({ objective: 'representation', eps: EPS, steps: 60, relStepsize: 0.5, randomStart: true, bounds: [0, 1], batchSize: 16, saveInputs: false, ...p });
+const attack = (p: Partial<PgdParams>): PgdParams => ({
+  objective: 'representation',
+  eps: EPS,
+  steps: 60,
+  relStepsize: 0.5,
+  randomStart: true,
+  bounds: [0, 1],
+  batchSize: 16,
+  saveInputs: false,
+  ...p,
+});
 // A [16, 3] with known singular values: columns are orthogonal with norms 3, 2, 1.
 const A = Array.from({ length: 16 }, (_, i) => [i === 0 ? 3 : 0, i === 1 ? 2 : 0, i === 2 ? 1 : 0]);
 const W = [[0.5, -1, 2]];
@@ -23,7 +32,11 @@ describe.each(['cpu', 'wasm'] as const)('score/lemma1 and score/as-score on g(x)
     await selectBackend(backend);
     const data = flatDataset(12);
     model = linearModel(A, [4, 4, 1], { weight: W, bias: [0.1] }, 'regression', 'y');
-    loss = await pgdPlugin(pgdL2).run({ model, data }, attack({ objective: 'regression' }), standaloneContext({ seed: 1 }));
+    loss = await pgdPlugin(pgdL2).run(
+      { model, data },
+      attack({ objective: 'regression' }),
+      standaloneContext({ seed: 1 }),
+    );
     as = await pgdPlugin(pgdL2).run({ model, data }, attack({}), standaloneContext({ seed: 2 }));
   });
 
@@ -49,14 +62,30 @@ describe.each(['cpu', 'wasm'] as const)('score/lemma1 and score/as-score on g(x)
   it('lemma1 fails the node when the pointwise Lipschitz bound is violated', async () => {
     const broken = attackResult('regression', [0.1, 0.1], [0.1, 0.9], [0.05, 0.05]);
     const fine = attackResult('representation', [0, 0], [0.05, 0.05], [0.05, 0.05]);
-    await expect(lemma1Plugin.run({ loss: broken, as: fine, model: headModel([[1, 0, 0]]) }, { labels: {} }, standaloneContext()))
-      .rejects.toThrow(/pointwise Lipschitz check failed for 1 of 2 samples \(sample 1: \|dl\| = 0\.800000 > 0\.0500000\)/);
+    await expect(
+      lemma1Plugin.run({ loss: broken, as: fine, model: headModel([[1, 0, 0]]) }, { labels: {} }, standaloneContext()),
+    ).rejects.toThrow(
+      /pointwise Lipschitz check failed for 1 of 2 samples \(sample 1: \|dl\| = 0\.800000 > 0\.0500000\)/,
+    );
   });
 
   it('lemma1 uses L = 2 and the max row norm for cross-entropy', async () => {
     const ce = attackResult('ce', [1, 1], [1.5, 1.2], [0.2, 0.1]);
     const rep = attackResult('representation', [0, 0], [0.3, 0.3], [0.3, 0.3]);
-    const [row] = scoreRows(await lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[3, 4], [0, 1]]) }, { labels: {} }, standaloneContext()));
+    const [row] = scoreRows(
+      await lemma1Plugin.run(
+        {
+          loss: ce,
+          as: rep,
+          model: headModel([
+            [3, 4],
+            [0, 1],
+          ]),
+        },
+        { labels: {} },
+        standaloneContext(),
+      ),
+    );
     expect(row).toMatchObject({ loss: 'ce', L: 2, q: 'inf', normW: 5 });
     expect(row.lhs as number).toBeCloseTo(0.35 / (2 * 5), 6);
     expect(row.rhs as number).toBeCloseTo(0.3, 6);
@@ -65,7 +94,20 @@ describe.each(['cpu', 'wasm'] as const)('score/lemma1 and score/as-score on g(x)
   it('theorem1: bound = L ||W|| AS + B sqrt(ln(1/rho) / 2n)', async () => {
     const ce = attackResult('ce', [1, 1, 1, 1], [1.5, 1.2, 1.1, 1], [0.2, 0.1, 0.1, 0]);
     const rep = attackResult('representation', [0, 0, 0, 0], [0.3, 0.3, 0.3, 0.3], [0.3, 0.3, 0.3, 0.3]);
-    const [row] = scoreRows(await theorem1Plugin.run({ loss: ce, as: rep, model: headModel([[3, 4], [0, 1]]) }, { B: 4, rho: 0.05, labels: {} }, standaloneContext()));
+    const [row] = scoreRows(
+      await theorem1Plugin.run(
+        {
+          loss: ce,
+          as: rep,
+          model: headModel([
+            [3, 4],
+            [0, 1],
+          ]),
+        },
+        { B: 4, rho: 0.05, labels: {} },
+        standaloneContext(),
+      ),
+    );
     expect(row.bound as number).toBeCloseTo(2 * 5 * 0.3 + 4 * Math.sqrt(Math.log(20) / 8), 6);
     expect(row.gap as number).toBeCloseTo(0.2, 6);
     expect(row).toMatchObject({ holds: true, lossWithinB: true });
@@ -73,8 +115,16 @@ describe.each(['cpu', 'wasm'] as const)('score/lemma1 and score/as-score on g(x)
 
   it('rejects mismatched inputs', async () => {
     const rep = attackResult('representation', [0], [0.3], [0.3]);
-    await expect(lemma1Plugin.run({ loss: rep, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/needs a loss attack/);
-    await expect(lemma1Plugin.run({ loss: attackResult('ce', [1, 1], [1, 1], [0, 0]), as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/2 samples, the AS attack 1/);
+    await expect(
+      lemma1Plugin.run({ loss: rep, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext()),
+    ).rejects.toThrow(/needs a loss attack/);
+    await expect(
+      lemma1Plugin.run(
+        { loss: attackResult('ce', [1, 1], [1, 1], [0, 0]), as: rep, model: headModel([[1]]) },
+        { labels: {} },
+        standaloneContext(),
+      ),
+    ).rejects.toThrow(/2 samples, the AS attack 1/);
   });
 });
 
@@ -96,10 +146,30 @@ describe('bounds need both attacks in one ball', () => {
 
   it('validation reports a different norm or eps between the loss and the AS attack, and nothing when they match', () => {
     const check = lemma1Plugin.checkProducers!;
-    expect(check({ loss: producer('l', 'pgd-linf', 0.1), as: producer('a', 'pgd-linf', 0.1), model: producer('m', 'probe', 0) })).toEqual([]);
-    expect(check({ loss: producer('l', 'pgd-linf', 0.1), as: producer('a', 'pgd-l2', 0.1), model: producer('m', 'probe', 0) })).toEqual([expect.stringMatching(/different norms \("l" is pgd-linf, "a" is pgd-l2\)/)]);
-    expect(check({ loss: producer('l', 'pgd-l2', 0.1), as: producer('a', 'pgd-l2', 0.2), model: producer('m', 'probe', 0) })).toEqual([expect.stringMatching(/different eps \("l" 0.1, "a" 0.2\)/)]);
-    expect(theorem2Plugin.checkProducers!({ ce: producer('c', 'pgd-l2', 0.1), as: producer('a', 'pgd-linf', 0.1), model: producer('m', 'probe', 0) })).toHaveLength(1);
+    expect(
+      check({
+        loss: producer('l', 'pgd-linf', 0.1),
+        as: producer('a', 'pgd-linf', 0.1),
+        model: producer('m', 'probe', 0),
+      }),
+    ).toEqual([]);
+    expect(
+      check({
+        loss: producer('l', 'pgd-linf', 0.1),
+        as: producer('a', 'pgd-l2', 0.1),
+        model: producer('m', 'probe', 0),
+      }),
+    ).toEqual([expect.stringMatching(/different norms \("l" is pgd-linf, "a" is pgd-l2\)/)]);
+    expect(
+      check({ loss: producer('l', 'pgd-l2', 0.1), as: producer('a', 'pgd-l2', 0.2), model: producer('m', 'probe', 0) }),
+    ).toEqual([expect.stringMatching(/different eps \("l" 0.1, "a" 0.2\)/)]);
+    expect(
+      theorem2Plugin.checkProducers!({
+        ce: producer('c', 'pgd-l2', 0.1),
+        as: producer('a', 'pgd-linf', 0.1),
+        model: producer('m', 'probe', 0),
+      }),
+    ).toHaveLength(1);
   });
 
   it('run rejects attack results from different balls', async () => {
@@ -107,11 +177,15 @@ describe('bounds need both attacks in one ball', () => {
     const rep = attackResult('representation', [0], [0.3], [0.3]);
     Object.assign(ce.meta, { attack: 'my-l2-attack', norm: 'l2' });
     Object.assign(rep.meta, { norm: 'l2' });
-    await expect(lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).resolves.toMatchObject({ type: 'Scores' });
+    await expect(
+      lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext()),
+    ).resolves.toMatchObject({ type: 'Scores' });
     delete ce.meta.norm;
     delete rep.meta.norm;
     Object.assign(ce.meta, { attack: 'pgd-l2' });
     rep.meta.eps = 0.2;
-    await expect(lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext())).rejects.toThrow(/port "loss" comes from an attack in pgd-l2 at eps 0.1, port "as" from one in pgd-l2 at eps 0.2/);
+    await expect(
+      lemma1Plugin.run({ loss: ce, as: rep, model: headModel([[1]]) }, { labels: {} }, standaloneContext()),
+    ).rejects.toThrow(/port "loss" comes from an attack in pgd-l2 at eps 0.1, port "as" from one in pgd-l2 at eps 0.2/);
   });
 });

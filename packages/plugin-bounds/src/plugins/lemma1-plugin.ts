@@ -12,7 +12,8 @@ export const lemma1Plugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'lemma1',
   version: '1.1.0', // 1.1.0: label and integer columns declared
-  description: 'Lemma 1: LHS = mean loss gap / (L ||W||_q) vs RHS = AS score; reports both, the loss means, all W norms, L, and holds; checks the pointwise Lipschitz bound.',
+  description:
+    'Lemma 1: LHS = mean loss gap / (L ||W||_q) vs RHS = AS score; reports both, the loss means, all W norms, L, and holds; checks the pointwise Lipschitz bound.',
   params: LABELS_ONLY_PARAMS,
   inputs: BOUND_PORTS,
   checkProducers: sameBudget('loss', 'as'),
@@ -24,10 +25,29 @@ export const lemma1Plugin: Plugin<LabelsParams> = {
     const lossAdv = mean(b.loss.lossAdv);
     const lhs = (lossAdv - lossClean) / (b.lipschitz.L * b.normW);
     const rhs = mean(b.as.lossAdv);
-    return scoresArtifact([{
-      ...p.labels, lhs, rhs, holds: lhs <= rhs, lossClean, lossAdv, lossDiff: lossAdv - lossClean,
-      loss: b.lipschitz.name, L: b.lipschitz.L, q: b.lipschitz.q, normW: b.normW,
-      normWInf: b.norms.inf, normW2: b.norms.spectral, normWFro: b.norms.frobenius, normW1: b.norms.one, n: b.loss.count,
-    }], { as: { dtype: 'float32', shape: [b.as.count], data: b.as.lossAdv } }, scoreMeta(p.labels, ['n']));
+    return scoresArtifact(
+      [
+        {
+          ...p.labels,
+          lhs,
+          rhs,
+          holds: lhs <= rhs,
+          lossClean,
+          lossAdv,
+          lossDiff: lossAdv - lossClean,
+          loss: b.lipschitz.name,
+          L: b.lipschitz.L,
+          q: b.lipschitz.q,
+          normW: b.normW,
+          normWInf: b.norms.inf,
+          normW2: b.norms.spectral,
+          normWFro: b.norms.frobenius,
+          normW1: b.norms.one,
+          n: b.loss.count,
+        },
+      ],
+      { as: { dtype: 'float32', shape: [b.as.count], data: b.as.lossAdv } },
+      scoreMeta(p.labels, ['n']),
+    );
   },
 };

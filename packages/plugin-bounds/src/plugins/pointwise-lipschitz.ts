@@ -12,9 +12,13 @@ export function checkPointwiseLipschitz(b: BoundInputs, rtol = 1e-4, atol = 1e-5
   for (let i = 0; i < lossAdv.length; i++) {
     const gap = Math.abs(lossAdv[i] - lossClean[i]);
     const bound = b.lipschitz.L * b.normW * repDistance[i];
-    if (gap > bound * (1 + rtol) + atol) violations.push(`sample ${i}: |dl| = ${gap.toPrecision(6)} > ${bound.toPrecision(6)}`);
+    if (gap > bound * (1 + rtol) + atol)
+      violations.push(`sample ${i}: |dl| = ${gap.toPrecision(6)} > ${bound.toPrecision(6)}`);
   }
   if (violations.length) {
-    throw new RtlabError('plugin', `pointwise Lipschitz check failed for ${violations.length} of ${lossAdv.length} samples (${violations.slice(0, 3).join('; ')}): a bug in the loss, the norm or the model split`);
+    throw new RtlabError(
+      'plugin',
+      `pointwise Lipschitz check failed for ${violations.length} of ${lossAdv.length} samples (${violations.slice(0, 3).join('; ')}): a bug in the loss, the norm or the model split`,
+    );
   }
 }

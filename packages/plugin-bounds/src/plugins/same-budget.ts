@@ -11,15 +11,24 @@ function normOf(p: ProducerInfo): string | undefined {
  * ports must use the same norm and eps, or the bound says nothing. Checked before anything runs.
  * @example checkProducers: sameBudget('loss', 'as')
  */
-export function sameBudget(lossPort: string, asPort: string): (producers: Record<string, ProducerInfo | ProducerInfo[]>) => string[] {
+export function sameBudget(
+  lossPort: string,
+  asPort: string,
+): (producers: Record<string, ProducerInfo | ProducerInfo[]>) => string[] {
   return (producers) => {
     const [loss, as] = [producers[lossPort], producers[asPort]];
     if (!loss || !as || Array.isArray(loss) || Array.isArray(as)) return [];
     const problems: string[] = [];
     const [nl, na] = [normOf(loss), normOf(as)];
-    if (nl && na && nl !== na) problems.push(`ports "${lossPort}" and "${asPort}" attack in different norms ("${loss.id}" is ${loss.plugin}, "${as.id}" is ${as.plugin}): use one norm for both`);
+    if (nl && na && nl !== na)
+      problems.push(
+        `ports "${lossPort}" and "${asPort}" attack in different norms ("${loss.id}" is ${loss.plugin}, "${as.id}" is ${as.plugin}): use one norm for both`,
+      );
     const [el, ea] = [loss.params.eps, as.params.eps];
-    if (typeof el === 'number' && typeof ea === 'number' && el !== ea) problems.push(`ports "${lossPort}" and "${asPort}" attack with different eps ("${loss.id}" ${el}, "${as.id}" ${ea}): use one eps for both`);
+    if (typeof el === 'number' && typeof ea === 'number' && el !== ea)
+      problems.push(
+        `ports "${lossPort}" and "${asPort}" attack with different eps ("${loss.id}" ${el}, "${as.id}" ${ea}): use one eps for both`,
+      );
     return problems;
   };
 }
@@ -29,6 +38,9 @@ export function checkSameBudget(loss: AttackResultView, as: AttackResultView, lo
   const ball = (a: AttackResultView) => ({ norm: a.meta.norm ?? a.meta.attack, eps: a.meta.eps });
   const [l, r] = [ball(loss), ball(as)];
   if (l.norm !== r.norm || l.eps !== r.eps) {
-    throw new RtlabError('input', `port "${lossPort}" comes from an attack in ${l.norm} at eps ${l.eps}, port "as" from one in ${r.norm} at eps ${r.eps}: a bound needs both attacks in the same ball`);
+    throw new RtlabError(
+      'input',
+      `port "${lossPort}" comes from an attack in ${l.norm} at eps ${l.eps}, port "as" from one in ${r.norm} at eps ${r.eps}: a bound needs both attacks in the same ball`,
+    );
   }
 }

@@ -22,8 +22,18 @@ export const theorem1Plugin: Plugin<Theorem1Params> = {
     additionalProperties: false,
     required: ['B'],
     properties: {
-      B: { type: 'number', exclusiveMinimum: 0, description: 'Upper bound of the loss (state it, or clip the loss at it; CE is unbounded).' },
-      rho: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.05, description: 'The bound holds with probability >= 1 - rho.' },
+      B: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        description: 'Upper bound of the loss (state it, or clip the loss at it; CE is unbounded).',
+      },
+      rho: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        exclusiveMaximum: 1,
+        default: 0.05,
+        description: 'The bound holds with probability >= 1 - rho.',
+      },
       labels: LABELS_PARAM,
     },
   },
@@ -36,8 +46,27 @@ export const theorem1Plugin: Plugin<Theorem1Params> = {
     const as = mean(b.as.lossAdv);
     const gap = mean(b.loss.lossAdv) - mean(b.loss.lossClean);
     const outside = [...b.loss.lossAdv, ...b.loss.lossClean].filter((l) => l < 0 || l > p.B).length;
-    if (outside) ctx.log(`warning: ${outside} loss values lie outside [0, B = ${p.B}]; the bound's assumption does not hold`);
+    if (outside)
+      ctx.log(`warning: ${outside} loss values lie outside [0, B = ${p.B}]; the bound's assumption does not hold`);
     const bound = b.lipschitz.L * b.normW * as + p.B * Math.sqrt(Math.log(1 / p.rho) / (2 * n));
-    return scoresArtifact([{ ...p.labels, gap, bound, holds: gap <= bound, as, B: p.B, rho: p.rho, n, L: b.lipschitz.L, normW: b.normW, lossWithinB: outside === 0 }], {}, scoreMeta(p.labels, ['n']));
+    return scoresArtifact(
+      [
+        {
+          ...p.labels,
+          gap,
+          bound,
+          holds: gap <= bound,
+          as,
+          B: p.B,
+          rho: p.rho,
+          n,
+          L: b.lipschitz.L,
+          normW: b.normW,
+          lossWithinB: outside === 0,
+        },
+      ],
+      {},
+      scoreMeta(p.labels, ['n']),
+    );
   },
 };

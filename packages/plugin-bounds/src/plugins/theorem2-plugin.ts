@@ -15,7 +15,8 @@ export const theorem2Plugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'theorem2',
   version: '1.1.0', // 1.1.0: per-sample AS_i and survival stored (for the report's plot), rows carry eps; label and integer columns declared
-  description: 'Theorem 2: per-sample margins of the linear head, fulfilled = margin > 0 and AS_i <= margin; prop. and rob. fulfilled, clean and robust accuracy, violations listed.',
+  description:
+    'Theorem 2: per-sample margins of the linear head, fulfilled = margin > 0 and AS_i <= margin; prop. and rob. fulfilled, clean and robust accuracy, violations listed.',
   params: LABELS_ONLY_PARAMS,
   inputs: {
     ce: { type: 'AttackResult', description: 'CE attack on the probed classifier' },
@@ -27,9 +28,14 @@ export const theorem2Plugin: Plugin<LabelsParams> = {
   async run(inputs, p) {
     const ce = classifierAttack(inputs.ce, 'ce');
     const as = attackResultView(inputs.as as Artifact);
-    if (as.meta.objective !== 'representation') throw new RtlabError('input', `port "as" needs a representation attack, got objective "${as.meta.objective}"`);
+    if (as.meta.objective !== 'representation')
+      throw new RtlabError('input', `port "as" needs a representation attack, got objective "${as.meta.objective}"`);
     checkSameBudget(ce, as, 'ce');
-    if (as.count !== ce.count) throw new RtlabError('input', `the CE attack has ${ce.count} samples, the AS attack ${as.count}: attack the same data`);
+    if (as.count !== ce.count)
+      throw new RtlabError(
+        'input',
+        `the CE attack has ${ce.count} samples, the AS attack ${as.count}: attack the same data`,
+      );
     const head = (inputs.model as Artifact).tensors[HEAD_WEIGHT];
     if (!head) throw new RtlabError('input', 'the model has no head W; probe it first');
     const [k, m] = head.shape;
@@ -37,14 +43,31 @@ export const theorem2Plugin: Plugin<LabelsParams> = {
     const fulfilled = Uint8Array.from(margin, (mi, i) => (mi > 0 && as.lossAdv[i] <= mi ? 1 : 0));
     const violations = [...fulfilled.keys()].filter((i) => fulfilled[i] && ce.predAdv[i] !== ce.labels[i]);
     const count = fulfilled.reduce((s, f) => s + f, 0);
-    return scoresArtifact([{
-      ...p.labels, propFulfilled: fraction(count, ce.count), robFulfilled: count ? fraction(count - violations.length, count) : null,
-      fulfilled: count, violations, cleanAccuracy: accuracyOf(ce.predClean, ce.labels), robustAccuracy: accuracyOf(ce.predAdv, ce.labels), n: ce.count, eps: ce.meta.eps,
-    }], {
-      margins: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(margin) },
-      as: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(as.lossAdv) },
-      fulfilled: { dtype: 'uint8', shape: [ce.count], data: fulfilled },
-      survived: { dtype: 'uint8', shape: [ce.count], data: Uint8Array.from(ce.predAdv, (pred, i) => (pred === ce.labels[i] ? 1 : 0)) },
-    }, scoreMeta(p.labels, ['fulfilled', 'n']));
+    return scoresArtifact(
+      [
+        {
+          ...p.labels,
+          propFulfilled: fraction(count, ce.count),
+          robFulfilled: count ? fraction(count - violations.length, count) : null,
+          fulfilled: count,
+          violations,
+          cleanAccuracy: accuracyOf(ce.predClean, ce.labels),
+          robustAccuracy: accuracyOf(ce.predAdv, ce.labels),
+          n: ce.count,
+          eps: ce.meta.eps,
+        },
+      ],
+      {
+        margins: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(margin) },
+        as: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(as.lossAdv) },
+        fulfilled: { dtype: 'uint8', shape: [ce.count], data: fulfilled },
+        survived: {
+          dtype: 'uint8',
+          shape: [ce.count],
+          data: Uint8Array.from(ce.predAdv, (pred, i) => (pred === ce.labels[i] ? 1 : 0)),
+        },
+      },
+      scoreMeta(p.labels, ['fulfilled', 'n']),
+    );
   },
 };

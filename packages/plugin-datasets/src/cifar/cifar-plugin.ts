@@ -25,17 +25,33 @@ const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
 const URL = 'https://www.cs.toronto.edu/~kriz/cifar.html';
 
 const CIFAR10: CifarVariant = {
-  name: 'cifar10', dir: 'cifar-10-batches-bin', labelBytes: 1,
+  name: 'cifar10',
+  dir: 'cifar-10-batches-bin',
+  labelBytes: 1,
   files: { train: [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`), test: ['test_batch.bin'] },
-  namesFile: () => 'batches.meta.txt', classCount: () => 10,
-  source: { name: 'cifar10', url: URL, howTo: 'Download "CIFAR-10 binary version" (cifar-10-binary.tar.gz) and extract it under the data root, which gives cifar-10-batches-bin/' },
+  namesFile: () => 'batches.meta.txt',
+  classCount: () => 10,
+  source: {
+    name: 'cifar10',
+    url: URL,
+    howTo:
+      'Download "CIFAR-10 binary version" (cifar-10-binary.tar.gz) and extract it under the data root, which gives cifar-10-batches-bin/',
+  },
 };
 
 const CIFAR100: CifarVariant = {
-  name: 'cifar100', dir: 'cifar-100-binary', labelBytes: 2,
+  name: 'cifar100',
+  dir: 'cifar-100-binary',
+  labelBytes: 2,
   files: { train: ['train.bin'], test: ['test.bin'] },
-  namesFile: (labels) => `${labels}_label_names.txt`, classCount: (labels) => (labels === 'fine' ? 100 : 20),
-  source: { name: 'cifar100', url: URL, howTo: 'Download "CIFAR-100 binary version" (cifar-100-binary.tar.gz) and extract it under the data root, which gives cifar-100-binary/' },
+  namesFile: (labels) => `${labels}_label_names.txt`,
+  classCount: (labels) => (labels === 'fine' ? 100 : 20),
+  source: {
+    name: 'cifar100',
+    url: URL,
+    howTo:
+      'Download "CIFAR-100 binary version" (cifar-100-binary.tar.gz) and extract it under the data root, which gives cifar-100-binary/',
+  },
 };
 
 /** Class names from the archive's names file; CIFAR-10's are known, CIFAR-100's are numbered if the file is absent. */
@@ -43,7 +59,11 @@ function classNames(v: CifarVariant, dir: string, labels: 'fine' | 'coarse'): st
   const file = path.join(dir, v.namesFile(labels));
   const count = v.classCount(labels);
   if (fs.existsSync(file)) {
-    const names = fs.readFileSync(file, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    const names = fs
+      .readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (names.length === count) return names;
   }
   return v.name === 'cifar10' ? CIFAR10_CLASSES : Array.from({ length: count }, (_, i) => `class${i}`);
@@ -65,10 +85,26 @@ function load(v: CifarVariant, p: CifarParams, ctx: PluginContext) {
   let first = 0;
   keep.forEach((i, row) => {
     while (i >= first + parts[part].count) first += parts[part++].count;
-    out[row] = decodeRecord(parts[part].bytes, v.labelBytes, i - first, labels === 'coarse' ? 0 : v.labelBytes - 1, images, row * 3 * CIFAR_PIXELS);
-    if (out[row] >= classes.length) throw new RtlabError('input', `${parts[part].file}: record ${i - first} has label ${out[row]}, but ${v.name} has ${classes.length} classes: not the ${v.name} binary version`);
+    out[row] = decodeRecord(
+      parts[part].bytes,
+      v.labelBytes,
+      i - first,
+      labels === 'coarse' ? 0 : v.labelBytes - 1,
+      images,
+      row * 3 * CIFAR_PIXELS,
+    );
+    if (out[row] >= classes.length)
+      throw new RtlabError(
+        'input',
+        `${parts[part].file}: record ${i - first} has label ${out[row]}, but ${v.name} has ${classes.length} classes: not the ${v.name} binary version`,
+      );
   });
-  const meta = { name: `${v.name}-${p.split}`, classes, ...(v.name === 'cifar100' ? { labelSet: labels } : {}), ...(viewOf(p) ? { view: viewOf(p)! } : {}) };
+  const meta = {
+    name: `${v.name}-${p.split}`,
+    classes,
+    ...(v.name === 'cifar100' ? { labelSet: labels } : {}),
+    ...(viewOf(p) ? { view: viewOf(p)! } : {}),
+  };
   return datasetArtifact({ images, imageShape: [32, 32, 3], labels: out, meta });
 }
 
@@ -82,9 +118,21 @@ function cifarPlugin(v: CifarVariant): Plugin<CifarParams> {
       type: 'object',
       additionalProperties: false,
       properties: {
-        dir: { type: 'string', default: v.dir, description: 'Folder of the extracted binary version, relative to the data root.' },
+        dir: {
+          type: 'string',
+          default: v.dir,
+          description: 'Folder of the extracted binary version, relative to the data root.',
+        },
         split: { enum: ['train', 'test'], default: 'train', description: 'Training or test records.' },
-        ...(v.name === 'cifar100' ? { labels: { enum: ['fine', 'coarse'], default: 'fine', description: '100 fine classes or 20 coarse superclasses.' } } : {}),
+        ...(v.name === 'cifar100'
+          ? {
+              labels: {
+                enum: ['fine', 'coarse'],
+                default: 'fine',
+                description: '100 fine classes or 20 coarse superclasses.',
+              },
+            }
+          : {}),
         ...LOADER_PARAMS_SCHEMA,
       },
     },

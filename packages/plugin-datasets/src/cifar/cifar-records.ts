@@ -9,13 +9,23 @@ export const CIFAR_PIXELS = 32 * 32;
 export function recordCount(bytes: Uint8Array, labelBytes: number, file: string): number {
   const size = labelBytes + 3 * CIFAR_PIXELS;
   if (bytes.length === 0 || bytes.length % size !== 0) {
-    throw new RtlabError('input', `${file}: ${bytes.length} bytes is not a whole number of ${size}-byte records: truncated, or not the CIFAR binary version`);
+    throw new RtlabError(
+      'input',
+      `${file}: ${bytes.length} bytes is not a whole number of ${size}-byte records: truncated, or not the CIFAR binary version`,
+    );
   }
   return bytes.length / size;
 }
 
 /** Record `r`'s label at byte `labelIndex` and its image as HWC into `out` at `offset`. */
-export function decodeRecord(bytes: Uint8Array, labelBytes: number, r: number, labelIndex: number, out: Uint8Array, offset: number): number {
+export function decodeRecord(
+  bytes: Uint8Array,
+  labelBytes: number,
+  r: number,
+  labelIndex: number,
+  out: Uint8Array,
+  offset: number,
+): number {
   const base = r * (labelBytes + 3 * CIFAR_PIXELS);
   const image = base + labelBytes;
   for (let p = 0; p < CIFAR_PIXELS; p++) {

@@ -9,7 +9,7 @@ import { clippedZoom, ZOOM_FACTORS, zoomBlur, zoomLinear } from './zoom-blur';
 const FIXTURE = path.join(__dirname, '../../fixtures/zoom-blur.json');
 
 describe('zoom blur', () => {
-  it('has numpy\'s zoom factors: arange(1, end, 0.01) holds 7, 12, 16, 21 and 26 of them', () => {
+  it("has numpy's zoom factors: arange(1, end, 0.01) holds 7, 12, 16, 21 and 26 of them", () => {
     expect(ZOOM_FACTORS.map((z) => z.length)).toEqual([7, 12, 16, 21, 26]);
     expect(ZOOM_FACTORS[0].at(-1)).toBeCloseTo(1.06, 12);
     expect(ZOOM_FACTORS[4].at(-1)).toBe(1.2500000000000002); // numpy's step is (1 + 0.01) - 1
@@ -22,12 +22,15 @@ describe('zoom blur', () => {
     for (let y = 0; y < shape[0]; y++) {
       for (let x = 0; x < shape[1]; x++) expect(data[y * shape[1] + x]).toBeCloseTo(3 * ((y * 6) / 9) + (x * 4) / 7, 5);
     }
-    const img = Float32Array.from({ length: 8 * 8 * 3 }, (_, i) => (i * 37) % 255 / 255);
+    const img = Float32Array.from({ length: 8 * 8 * 3 }, (_, i) => ((i * 37) % 255) / 255);
     expect(clippedZoom(img, [8, 8, 3], 1)).toEqual(img);
   });
 
   it('matches scipy.ndimage.zoom (tools/make-corruption-fixtures.py) at every severity, byte for byte', () => {
-    const { shape, cases } = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { shape: [number, number, number]; cases: { image: string; blurred: string[] }[] };
+    const { shape, cases } = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as {
+      shape: [number, number, number];
+      cases: { image: string; blurred: string[] }[];
+    };
     let [equal, total, worst] = [0, 0, 0];
     for (const c of cases) {
       const image = new Uint8Array(Buffer.from(c.image, 'base64'));
@@ -56,16 +59,26 @@ describe('zoom blur', () => {
 
 describe('corrupt/gaussian-noise and corrupt/zoom-blur', () => {
   const n = 6;
-  const grey = datasetArtifact({ images: new Uint8Array(n * 32 * 32 * 3).fill(128), imageShape: [32, 32, 3], labels: Int32Array.from({ length: n }, (_, i) => i % 3), meta: { name: 'grey', classes: ['a', 'b', 'c'], view: { resize: [64, 64] } } });
-
-  it.each([1, 3, 5])('Gaussian noise, severity %i: std c * 255 and mean 128 - 0.5 (np.uint8 truncates) on a grey image', async (severity) => {
-    const d = datasetView(await gaussianNoisePlugin.run({ data: grey }, { severity }, standaloneContext({ seed: 4 })));
-    const v = d.images.read(0, n);
-    const mean = v.reduce((s, x) => s + x, 0) / v.length;
-    const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
-    expect(mean).toBeCloseTo(128 - 0.5, 0);
-    expect(std / (NOISE_SCALES[severity - 1] * 255)).toBeCloseTo(1, 1);
+  const grey = datasetArtifact({
+    images: new Uint8Array(n * 32 * 32 * 3).fill(128),
+    imageShape: [32, 32, 3],
+    labels: Int32Array.from({ length: n }, (_, i) => i % 3),
+    meta: { name: 'grey', classes: ['a', 'b', 'c'], view: { resize: [64, 64] } },
   });
+
+  it.each([1, 3, 5])(
+    'Gaussian noise, severity %i: std c * 255 and mean 128 - 0.5 (np.uint8 truncates) on a grey image',
+    async (severity) => {
+      const d = datasetView(
+        await gaussianNoisePlugin.run({ data: grey }, { severity }, standaloneContext({ seed: 4 })),
+      );
+      const v = d.images.read(0, n);
+      const mean = v.reduce((s, x) => s + x, 0) / v.length;
+      const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
+      expect(mean).toBeCloseTo(128 - 0.5, 0);
+      expect(std / (NOISE_SCALES[severity - 1] * 255)).toBeCloseTo(1, 1);
+    },
+  );
 
   it('keeps labels, classes and the view; names the corruption; the same seed gives the same bytes, sample by sample', async () => {
     const a = await gaussianNoisePlugin.run({ data: grey }, { severity: 2 }, standaloneContext({ seed: 4 }));
@@ -73,10 +86,20 @@ describe('corrupt/gaussian-noise and corrupt/zoom-blur', () => {
     const [da, db] = [datasetView(a), datasetView(b)];
     expect(Buffer.from(da.images.read(0, n)).equals(Buffer.from(db.images.read(0, n)))).toBe(true);
     expect(Array.from(da.labels!)).toEqual([0, 1, 2, 0, 1, 2]);
-    expect(da.meta).toMatchObject({ name: 'grey-gaussian-noise-2', classes: ['a', 'b', 'c'], view: { resize: [64, 64] } });
+    expect(da.meta).toMatchObject({
+      name: 'grey-gaussian-noise-2',
+      classes: ['a', 'b', 'c'],
+      view: { resize: [64, 64] },
+    });
     // sample 3's noise depends on its index only: a run that starts at sample 3 draws the same
-    const tail = datasetArtifact({ images: new Uint8Array(3 * 32 * 32 * 3).fill(128), imageShape: [32, 32, 3], meta: { name: 'grey' } });
-    const shifted = datasetView(await gaussianNoisePlugin.run({ data: tail }, { severity: 2 }, standaloneContext({ seed: 4, firstSample: 3 })));
+    const tail = datasetArtifact({
+      images: new Uint8Array(3 * 32 * 32 * 3).fill(128),
+      imageShape: [32, 32, 3],
+      meta: { name: 'grey' },
+    });
+    const shifted = datasetView(
+      await gaussianNoisePlugin.run({ data: tail }, { severity: 2 }, standaloneContext({ seed: 4, firstSample: 3 })),
+    );
     expect(Buffer.from(shifted.images.read(0, 3)).equals(Buffer.from(da.images.read(3, 6)))).toBe(true);
   });
 
@@ -85,7 +108,11 @@ describe('corrupt/gaussian-noise and corrupt/zoom-blur', () => {
     const images = Uint8Array.from({ length: n * 32 * 32 * 3 }, () => rng.int(256));
     const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-corrupt-'));
     try {
-      const out = await zoomBlurPlugin.run({ data: datasetArtifact({ images, imageShape: [32, 32, 3], meta: { name: 'noise' } }) }, { severity: 1 }, standaloneContext({ scratchDir, partBytes: 2 * 32 * 32 * 3 }));
+      const out = await zoomBlurPlugin.run(
+        { data: datasetArtifact({ images, imageShape: [32, 32, 3], meta: { name: 'noise' } }) },
+        { severity: 1 },
+        standaloneContext({ scratchDir, partBytes: 2 * 32 * 32 * 3 }),
+      );
       expect(out.files!.images.parts.map((p) => p.rows)).toEqual([2, 2, 2]);
       const expected = new Uint8Array(32 * 32 * 3);
       zoomBlur(images.subarray(4 * expected.length, 5 * expected.length), [32, 32, 3], 1, expected, 0);

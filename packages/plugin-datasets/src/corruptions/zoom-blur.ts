@@ -17,7 +17,9 @@ function arange(start: number, stop: number, step: number): number[] {
  * and 1.2500000000000002 rather than 1.25, whose zoomed crop is then 33 pixels, not 32: the reference
  * blurs with exactly these.
  */
-export const ZOOM_FACTORS: readonly (readonly number[])[] = [1.06, 1.11, 1.16, 1.21, 1.26].map((end) => arange(1, end, 0.01));
+export const ZOOM_FACTORS: readonly (readonly number[])[] = [1.06, 1.11, 1.16, 1.21, 1.26].map((end) =>
+  arange(1, end, 0.01),
+);
 
 /** Python's round(): halves to even, as scipy's output sizes use it. */
 function roundHalfEven(x: number): number {
@@ -30,13 +32,18 @@ function roundHalfEven(x: number): number {
  * spatial axis, output index o sampling input coordinate o * (n - 1) / (out - 1) with linear
  * interpolation (corners aligned); values cast to float32.
  */
-export function zoomLinear(img: Float32Array, [h, w, c]: [number, number, number], z: number): { data: Float32Array; shape: [number, number, number] } {
+export function zoomLinear(
+  img: Float32Array,
+  [h, w, c]: [number, number, number],
+  z: number,
+): { data: Float32Array; shape: [number, number, number] } {
   const [oh, ow] = [roundHalfEven(h * z), roundHalfEven(w * z)];
-  const taps = (n: number, out: number) => Array.from({ length: out }, (_, o) => {
-    const at = out > 1 ? o * ((n - 1) / (out - 1)) : 0;
-    const i0 = Math.min(Math.floor(at), n - 1);
-    return { i0, i1: Math.min(i0 + 1, n - 1), t: at - i0 };
-  });
+  const taps = (n: number, out: number) =>
+    Array.from({ length: out }, (_, o) => {
+      const at = out > 1 ? o * ((n - 1) / (out - 1)) : 0;
+      const i0 = Math.min(Math.floor(at), n - 1);
+      return { i0, i1: Math.min(i0 + 1, n - 1), t: at - i0 };
+    });
   const [ty, tx] = [taps(h, oh), taps(w, ow)];
   const data = new Float32Array(oh * ow * c);
   for (let y = 0; y < oh; y++) {
@@ -49,7 +56,8 @@ export function zoomLinear(img: Float32Array, [h, w, c]: [number, number, number
       const d = (y1 * w + x0) * c;
       const e = (y1 * w + x1) * c;
       for (let k = 0; k < c; k++) {
-        data[(y * ow + x) * c + k] = (1 - v) * ((1 - u) * img[a + k] + u * img[b + k]) + v * ((1 - u) * img[d + k] + u * img[e + k]);
+        data[(y * ow + x) * c + k] =
+          (1 - v) * ((1 - u) * img[a + k] + u * img[b + k]) + v * ((1 - u) * img[d + k] + u * img[e + k]);
       }
     }
   }
@@ -62,17 +70,28 @@ export function clippedZoom(img: Float32Array, shape: [number, number, number], 
   const [ch, cw] = [Math.ceil(h / z), Math.ceil(w / z)];
   const [top, left] = [Math.floor((h - ch) / 2), Math.floor((w - cw) / 2)];
   const crop = new Float32Array(ch * cw * c);
-  for (let y = 0; y < ch; y++) crop.set(img.subarray(((top + y) * w + left) * c, ((top + y) * w + left + cw) * c), y * cw * c);
+  for (let y = 0; y < ch; y++)
+    crop.set(img.subarray(((top + y) * w + left) * c, ((top + y) * w + left + cw) * c), y * cw * c);
   const zoomed = zoomLinear(crop, [ch, cw, c], z);
   const [oh, ow] = zoomed.shape;
   const [trimTop, trimLeft] = [Math.floor((oh - h) / 2), Math.floor((ow - w) / 2)];
   const out = new Float32Array(h * w * c);
-  for (let y = 0; y < h; y++) out.set(zoomed.data.subarray(((trimTop + y) * ow + trimLeft) * c, ((trimTop + y) * ow + trimLeft + w) * c), y * w * c);
+  for (let y = 0; y < h; y++)
+    out.set(
+      zoomed.data.subarray(((trimTop + y) * ow + trimLeft) * c, ((trimTop + y) * ow + trimLeft + w) * c),
+      y * w * c,
+    );
   return out;
 }
 
 /** One uint8 HWC image zoom-blurred at a severity (1-5), stored as the reference stores it: np.uint8 truncates. */
-export function zoomBlur(image: Uint8Array, shape: [number, number, number], severity: number, out: Uint8Array, offset: number): void {
+export function zoomBlur(
+  image: Uint8Array,
+  shape: [number, number, number],
+  severity: number,
+  out: Uint8Array,
+  offset: number,
+): void {
   const zooms = ZOOM_FACTORS[severity - 1];
   const x = Float32Array.from(image, (v) => v / 255);
   const sum = new Float32Array(x.length);

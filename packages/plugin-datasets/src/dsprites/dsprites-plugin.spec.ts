@@ -9,8 +9,17 @@ import { dspritesPlugin, DspritesParams } from './dsprites-plugin';
 import { renderSprite } from './render-sprite';
 import { factorValues } from './dsprites-factors';
 
-const params = (p: Partial<DspritesParams> = {}): DspritesParams => ({ source: 'procedural', file: 'x.npz', split: 'train', count: 300, testFraction: 0.2, splitSeed: 0, ...p });
-const run = (p: Partial<DspritesParams>, seed = 1, dataRoot = '.') => dspritesPlugin.run({}, params(p), standaloneContext({ seed, dataRoot }));
+const params = (p: Partial<DspritesParams> = {}): DspritesParams => ({
+  source: 'procedural',
+  file: 'x.npz',
+  split: 'train',
+  count: 300,
+  testFraction: 0.2,
+  splitSeed: 0,
+  ...p,
+});
+const run = (p: Partial<DspritesParams>, seed = 1, dataRoot = '.') =>
+  dspritesPlugin.run({}, params(p), standaloneContext({ seed, dataRoot }));
 
 describe('load/dsprites (procedural)', () => {
   it('is deterministic from the seed, and differs between seeds', async () => {
@@ -34,7 +43,10 @@ describe('load/dsprites (procedural)', () => {
   });
 
   it('keeps train and test disjoint whatever the node seeds', async () => {
-    const key = (a: Artifact) => { const d = datasetView(a); return Array.from({ length: d.count }, (_, i) => Array.from(d.targets!.subarray(i * 5, i * 5 + 5)).join()); };
+    const key = (a: Artifact) => {
+      const d = datasetView(a);
+      return Array.from({ length: d.count }, (_, i) => Array.from(d.targets!.subarray(i * 5, i * 5 + 5)).join());
+    };
     const train = new Set(key(await run({ count: 2000 }, 5)));
     const test = key(await run({ count: 500, split: 'test' }, 9));
     expect(test.filter((t) => train.has(t))).toEqual([]);
@@ -52,7 +64,9 @@ describe('load/dsprites (procedural)', () => {
   });
 
   it('rejects a count the split cannot hold', async () => {
-    await expect(run({ count: COMBINATIONS, split: 'test' })).rejects.toThrow(/count 737280 is too large for the test split/);
+    await expect(run({ count: COMBINATIONS, split: 'test' })).rejects.toThrow(
+      /count 737280 is too large for the test split/,
+    );
   });
 });
 
@@ -68,7 +82,14 @@ describe('load/dsprites (npz)', () => {
       renderSprite(factorValues(factorClasses(i)), imgs, i * 4096);
       for (let p = 0; p < 4096; p++) imgs[i * 4096 + p] = imgs[i * 4096 + p] ? 1 : 0;
     }
-    const zip = zipSync({ 'imgs.npy': npy('|u1', [rows, 64, 64], imgs), 'latents_classes.npy': npy('<i8', [rows, 6], int64(classes)), 'latents_values.npy': npy('<f8', [rows, 6], new Float64Array(rows * 6)) }, { level: level as 6 });
+    const zip = zipSync(
+      {
+        'imgs.npy': npy('|u1', [rows, 64, 64], imgs),
+        'latents_classes.npy': npy('<i8', [rows, 6], int64(classes)),
+        'latents_values.npy': npy('<f8', [rows, 6], new Float64Array(rows * 6)),
+      },
+      { level: level as 6 },
+    );
     fs.writeFileSync(file, zip);
   }
 
@@ -82,7 +103,9 @@ describe('load/dsprites (npz)', () => {
       const classes = FACTOR_SIZES.map((levels, f) => Math.round(a.targets![i * 5 + f] * (levels - 1)));
       const expected = new Uint8Array(4096);
       renderSprite(factorValues(classes), expected);
-      expect(Buffer.from(a.images.read(0, a.count).subarray(i * 4096, (i + 1) * 4096)).equals(Buffer.from(expected))).toBe(true);
+      expect(
+        Buffer.from(a.images.read(0, a.count).subarray(i * 4096, (i + 1) * 4096)).equals(Buffer.from(expected)),
+      ).toBe(true);
       expect(a.labels![i]).toBe(classes[0]);
     }
     expect(a.meta.factors).toEqual(['shape', 'scale', 'orientation', 'posX', 'posY']);
@@ -91,36 +114,66 @@ describe('load/dsprites (npz)', () => {
   it('streams sprites into files beyond --part-bytes (the same bytes as in memory), and reads any integer or float dtype of imgs as binary', async () => {
     writeNpz(path.join(dir, 'tiny.npz'), 2000);
     const inMemory = datasetView(await run({ split: 'all', count: 40, source: 'npz', file: 'tiny.npz' }, 3, dir));
-    const ctx = standaloneContext({ seed: 3, dataRoot: dir, partBytes: 4096 * 16, scratchDir: path.join(dir, 'scratch') });
-    const inFiles = await dspritesPlugin.run({}, params({ split: 'all', count: 40, source: 'npz', file: 'tiny.npz' }), ctx);
+    const ctx = standaloneContext({
+      seed: 3,
+      dataRoot: dir,
+      partBytes: 4096 * 16,
+      scratchDir: path.join(dir, 'scratch'),
+    });
+    const inFiles = await dspritesPlugin.run(
+      {},
+      params({ split: 'all', count: 40, source: 'npz', file: 'tiny.npz' }),
+      ctx,
+    );
     expect(inFiles.files!.images.parts.map((part) => part.rows)).toEqual([16, 16, 8]);
-    expect(Buffer.from(datasetView(inFiles).images.read(0, 40)).equals(Buffer.from(inMemory.images.read(0, 40)))).toBe(true);
+    expect(Buffer.from(datasetView(inFiles).images.read(0, 40)).equals(Buffer.from(inMemory.images.read(0, 40)))).toBe(
+      true,
+    );
 
     const zip = fs.readFileSync(path.join(dir, 'tiny.npz'));
     const asFloat = (bytes: Uint8Array) => new Uint8Array(Float32Array.from(bytes, (v) => v * 0.5).buffer); // 0 and 0.5
     const arrays = unzipSync(zip);
     const imgs = arrays['imgs.npy'];
     const data = imgs.subarray(imgs.length - 2000 * 4096);
-    fs.writeFileSync(path.join(dir, 'float.npz'), zipSync({ ...arrays, 'imgs.npy': npy('<f4', [2000, 64, 64], asFloat(data)) }));
+    fs.writeFileSync(
+      path.join(dir, 'float.npz'),
+      zipSync({ ...arrays, 'imgs.npy': npy('<f4', [2000, 64, 64], asFloat(data)) }),
+    );
     const fromFloat = datasetView(await run({ split: 'all', count: 40, source: 'npz', file: 'float.npz' }, 3, dir));
     expect(Buffer.from(fromFloat.images.read(0, 40)).equals(Buffer.from(inMemory.images.read(0, 40)))).toBe(true);
-  });
+  }, 30_000); // 2000 sprites inflated three times: seconds on a loaded 2-core machine
 
   it('names the missing file and where to get it', async () => {
-    await expect(run({ source: 'npz', file: 'nope.npz' }, 1, dir)).rejects.toThrow(/nope\.npz not found\. Download dsprites_ndarray_co1sh3sc6or40x32y32_64x64\.npz from https:\/\/github\.com\/google-deepmind\/dsprites-dataset/);
+    await expect(run({ source: 'npz', file: 'nope.npz' }, 1, dir)).rejects.toThrow(
+      /nope\.npz not found\. Download dsprites_ndarray_co1sh3sc6or40x32y32_64x64\.npz from https:\/\/github\.com\/google-deepmind\/dsprites-dataset/,
+    );
   });
 
   it('rejects a file that is not an npz, a truncated one, and one without imgs', async () => {
     fs.writeFileSync(path.join(dir, 'page.npz'), '<html>Not Found</html>');
-    await expect(run({ source: 'npz', file: 'page.npz', split: 'all', count: 5 }, 1, dir)).rejects.toThrow(/not an \.npz file/);
+    await expect(run({ source: 'npz', file: 'page.npz', split: 'all', count: 5 }, 1, dir)).rejects.toThrow(
+      /not an \.npz file/,
+    );
     writeNpz(path.join(dir, 'cut.npz'), 2000, 0);
     const whole = fs.readFileSync(path.join(dir, 'cut.npz'));
     fs.writeFileSync(path.join(dir, 'cut.npz'), whole.subarray(0, whole.length / 2));
-    await expect(run({ source: 'npz', file: 'cut.npz', split: 'all', count: 5 }, 1, dir)).rejects.toThrow(/truncated|has no array/);
-    const lying = zipSync({ 'imgs.npy': npy('|u1', [800, 64, 64], new Uint8Array(200 * 4096)), 'latents_classes.npy': npy('<i8', [800, 6], int64(Array(200 * 6).fill(0))) });
+    await expect(run({ source: 'npz', file: 'cut.npz', split: 'all', count: 5 }, 1, dir)).rejects.toThrow(
+      /truncated|has no array/,
+    );
+    const lying = zipSync({
+      'imgs.npy': npy('|u1', [800, 64, 64], new Uint8Array(200 * 4096)),
+      'latents_classes.npy': npy('<i8', [800, 6], int64(Array(200 * 6).fill(0))),
+    });
     fs.writeFileSync(path.join(dir, 'lying.npz'), lying);
-    await expect(run({ source: 'npz', file: 'lying.npz', split: 'all', count: 100 }, 1, dir)).rejects.toThrow(/lying\.npz:imgs\.npy: its header claims 800 rows, the file holds 200 \(819200 of 3276800 data bytes\)/);
-    fs.writeFileSync(path.join(dir, 'noimgs.npz'), zipSync({ 'latents_classes.npy': npy('<i8', [1, 6], int64([0, 0, 0, 0, 0, 0])) }));
-    await expect(run({ source: 'npz', file: 'noimgs.npz', split: 'all', count: 5 }, 1, dir)).rejects.toThrow(/has no array imgs/);
+    await expect(run({ source: 'npz', file: 'lying.npz', split: 'all', count: 100 }, 1, dir)).rejects.toThrow(
+      /lying\.npz:imgs\.npy: its header claims 800 rows, the file holds 200 \(819200 of 3276800 data bytes\)/,
+    );
+    fs.writeFileSync(
+      path.join(dir, 'noimgs.npz'),
+      zipSync({ 'latents_classes.npy': npy('<i8', [1, 6], int64([0, 0, 0, 0, 0, 0])) }),
+    );
+    await expect(run({ source: 'npz', file: 'noimgs.npz', split: 'all', count: 5 }, 1, dir)).rejects.toThrow(
+      /has no array imgs/,
+    );
   });
 });

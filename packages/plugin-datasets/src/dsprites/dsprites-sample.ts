@@ -16,10 +16,20 @@ export function inTestSplit(index: number, splitSeed: number, testFraction: numb
  * `count` distinct row indices of the split among `total` rows (every combination, or the rows of a
  * smaller file), sorted, drawn with `rng`. Train and test never share a row, whatever the node seeds.
  */
-export function sampleCombinations(count: number, split: Split, splitSeed: number, testFraction: number, rng: SeededRng, total = COMBINATIONS): Int32Array {
+export function sampleCombinations(
+  count: number,
+  split: Split,
+  splitSeed: number,
+  testFraction: number,
+  rng: SeededRng,
+  total = COMBINATIONS,
+): Int32Array {
   const available = split === 'all' ? total : Math.floor(total * (split === 'test' ? testFraction : 1 - testFraction));
   if (count > available * 0.9) {
-    throw new RtlabError('input', `dsprites: count ${count} is too large for the ${split} split (about ${available} combinations)`);
+    throw new RtlabError(
+      'input',
+      `dsprites: count ${count} is too large for the ${split} split (about ${available} combinations)`,
+    );
   }
   const chosen = new Set<number>();
   while (chosen.size < count) {

@@ -13,12 +13,21 @@ const root = (name: string, count: number, gzip: boolean) => {
   writeFashionMnist(dir, count, gzip);
   return dir;
 };
-const params = (p: Partial<FashionMnistParams> = {}): FashionMnistParams => ({ dir: 'fashion-mnist', split: 'train', grayscaleToRgb: false, ...p });
-const run = (dataRoot: string, p: Partial<FashionMnistParams> = {}) => fashionMnistPlugin.run({}, params(p), standaloneContext({ dataRoot }));
+const params = (p: Partial<FashionMnistParams> = {}): FashionMnistParams => ({
+  dir: 'fashion-mnist',
+  split: 'train',
+  grayscaleToRgb: false,
+  ...p,
+});
+const run = (dataRoot: string, p: Partial<FashionMnistParams> = {}) =>
+  fashionMnistPlugin.run({}, params(p), standaloneContext({ dataRoot }));
 
 describe('load/fashion-mnist (IDX)', () => {
   it('reads gzipped and plain IDX files alike', async () => {
-    const [gz, plain] = [datasetView(await run(root('gz', 12, true))), datasetView(await run(root('plain', 12, false), { split: 'test' }))];
+    const [gz, plain] = [
+      datasetView(await run(root('gz', 12, true))),
+      datasetView(await run(root('plain', 12, false), { split: 'test' })),
+    ];
     for (const d of [gz, plain]) {
       expect([d.count, ...d.imageShape]).toEqual([12, 28, 28, 1]);
       expect(Array.from(d.labels!)).toEqual(Array.from({ length: 12 }, (_, i) => i % 10));
@@ -64,10 +73,16 @@ describe('load/fashion-mnist (IDX)', () => {
     const header = Buffer.from([0, 0, 8, 3, 0x80, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28]);
     fs.writeFileSync(file, zlib.gzipSync(Buffer.concat([header, Buffer.alloc(8 << 20)])));
     const before = process.memoryUsage().arrayBuffers;
-    await expect(run(dir)).rejects.toThrow(new RegExp(`train-images-idx3-ubyte\\.gz: its header declares ${16 + 2 ** 31 * 28 * 28} bytes, more than rtlab reads from one file: corrupt`));
+    await expect(run(dir)).rejects.toThrow(
+      new RegExp(
+        `train-images-idx3-ubyte\\.gz: its header declares ${16 + 2 ** 31 * 28 * 28} bytes, more than rtlab reads from one file: corrupt`,
+      ),
+    );
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
     const small = Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28]);
     fs.writeFileSync(file, zlib.gzipSync(Buffer.concat([small, Buffer.alloc(8 << 20)])));
-    await expect(run(dir)).rejects.toThrow(new RegExp(`expands past ${16 + 2 * 28 * 28} bytes \\(what its header declares\\)`));
+    await expect(run(dir)).rejects.toThrow(
+      new RegExp(`expands past ${16 + 2 * 28 * 28} bytes \\(what its header declares\\)`),
+    );
   });
 });

@@ -12,7 +12,10 @@ export interface DatasetSource {
 }
 
 export function missing(file: string, source: DatasetSource): RtlabError {
-  return new RtlabError('input', `${source.name}: ${file} not found. ${source.howTo} (from ${source.url}), or point params.dir / the data root (rtlab.config.json "dataRoot") at your copy.`);
+  return new RtlabError(
+    'input',
+    `${source.name}: ${file} not found. ${source.howTo} (from ${source.url}), or point params.dir / the data root (rtlab.config.json "dataRoot") at your copy.`,
+  );
 }
 
 /** What a format's header says its whole file holds, in bytes; undefined when the header is not that format's. */
@@ -29,7 +32,11 @@ const MAX_INFLATION = 64;
  * A gzip is inflated no further than its format's header declares (`declaredSize`), so a small file
  * that expands to gigabytes is refused before they are allocated.
  */
-export function readDataFile(candidates: string[], source: DatasetSource, declaredSize?: DeclaredSize): { file: string; bytes: Buffer } {
+export function readDataFile(
+  candidates: string[],
+  source: DatasetSource,
+  declaredSize?: DeclaredSize,
+): { file: string; bytes: Buffer } {
   const file = candidates.find((f) => fs.existsSync(f));
   if (!file) throw missing(candidates[0], source);
   const raw = fs.readFileSync(file);
@@ -37,15 +44,28 @@ export function readDataFile(candidates: string[], source: DatasetSource, declar
   let limit = Math.min(MAX_INFLATED, raw.length * MAX_INFLATION);
   if (declaredSize) {
     const declared = declaredSize(gunzipHead(raw, HEAD_BYTES, file));
-    if (declared === undefined) throw new RtlabError('input', `${file}: inflates to something without the header its format needs: corrupt, or another file`);
-    if (declared > MAX_INFLATED) throw new RtlabError('input', `${file}: its header declares ${declared} bytes, more than rtlab reads from one file: corrupt`);
+    if (declared === undefined)
+      throw new RtlabError(
+        'input',
+        `${file}: inflates to something without the header its format needs: corrupt, or another file`,
+      );
+    if (declared > MAX_INFLATED)
+      throw new RtlabError(
+        'input',
+        `${file}: its header declares ${declared} bytes, more than rtlab reads from one file: corrupt`,
+      );
     limit = declared;
   }
   try {
     return { file, bytes: zlib.gunzipSync(raw, { maxOutputLength: limit }) };
   } catch (e) {
     const grew = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new RtlabError('input', grew ? `${file}: expands past ${limit} bytes (${declaredSize ? 'what its header declares' : `${MAX_INFLATION} times its size`}): corrupt, or a gzip bomb` : `${file}: truncated or corrupt gzip (${(e as Error).message})`);
+    throw new RtlabError(
+      'input',
+      grew
+        ? `${file}: expands past ${limit} bytes (${declaredSize ? 'what its header declares' : `${MAX_INFLATION} times its size`}): corrupt, or a gzip bomb`
+        : `${file}: truncated or corrupt gzip (${(e as Error).message})`,
+    );
   }
 }
 
@@ -58,7 +78,8 @@ function gunzipHead(raw: Uint8Array, n: number, file: string): Uint8Array {
     got += chunk.length;
   });
   try {
-    for (let at = 0; at < raw.length && got < n; at += 1 << 12) gunzip.push(raw.subarray(at, at + (1 << 12)), at + (1 << 12) >= raw.length);
+    for (let at = 0; at < raw.length && got < n; at += 1 << 12)
+      gunzip.push(raw.subarray(at, at + (1 << 12)), at + (1 << 12) >= raw.length);
   } catch (e) {
     throw new RtlabError('input', `${file}: truncated or corrupt gzip (${(e as Error).message})`);
   }

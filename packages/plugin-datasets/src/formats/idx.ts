@@ -12,16 +12,25 @@ export function idxDeclaredSize(head: Uint8Array): number | undefined {
  * byte 3 the number of dimensions, then each dimension as a big-endian uint32, then the data.
  */
 export function parseIdx(bytes: Uint8Array, file: string, expectedDims: number): { shape: number[]; data: Uint8Array } {
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new RtlabError('input', `${file}: not an IDX file (bad magic number)`);
-  if (bytes[2] !== 0x08) throw new RtlabError('input', `${file}: IDX element type 0x${bytes[2].toString(16)}, expected 0x08 (unsigned bytes)`);
-  if (bytes[3] !== expectedDims) throw new RtlabError('input', `${file}: IDX with ${bytes[3]} dimensions, expected ${expectedDims}`);
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0)
+    throw new RtlabError('input', `${file}: not an IDX file (bad magic number)`);
+  if (bytes[2] !== 0x08)
+    throw new RtlabError(
+      'input',
+      `${file}: IDX element type 0x${bytes[2].toString(16)}, expected 0x08 (unsigned bytes)`,
+    );
+  if (bytes[3] !== expectedDims)
+    throw new RtlabError('input', `${file}: IDX with ${bytes[3]} dimensions, expected ${expectedDims}`);
   const header = 4 + 4 * expectedDims;
   if (bytes.length < header) throw new RtlabError('input', `${file}: truncated IDX header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, header);
   const shape = Array.from({ length: expectedDims }, (_, i) => view.getUint32(4 + 4 * i));
   const size = sizeOf(shape);
   if (bytes.length !== header + size) {
-    throw new RtlabError('input', `${file}: IDX shape [${shape}] needs ${header + size} bytes, the file has ${bytes.length}: truncated or corrupt`);
+    throw new RtlabError(
+      'input',
+      `${file}: IDX shape [${shape}] needs ${header + size} bytes, the file has ${bytes.length}: truncated or corrupt`,
+    );
   }
   return { shape, data: bytes.subarray(header) };
 }

@@ -17,7 +17,11 @@ export class NpyRowCollector {
   private dataSeen = 0;
   private next = 0;
 
-  constructor(private readonly source: string, private readonly wanted: Int32Array, private readonly onRow?: RowConsumer) {}
+  constructor(
+    private readonly source: string,
+    private readonly wanted: Int32Array,
+    private readonly onRow?: RowConsumer,
+  ) {}
 
   push(chunk: Uint8Array): void {
     if (!this.header) {
@@ -25,7 +29,8 @@ export class NpyRowCollector {
       this.header = parseNpyHeader(this.pending, this.source);
       if (!this.header) return;
       const last = this.wanted.length ? this.wanted[this.wanted.length - 1] : -1;
-      if (last >= this.header.shape[0]) throw new RtlabError('input', `${this.source}: has ${this.header.shape[0]} rows, row ${last} was asked for`);
+      if (last >= this.header.shape[0])
+        throw new RtlabError('input', `${this.source}: has ${this.header.shape[0]} rows, row ${last} was asked for`);
       this.rows = new Uint8Array((this.onRow ? 1 : this.wanted.length) * rowBytes(this.header));
       chunk = this.pending.subarray(this.header.dataOffset);
       this.pending = new Uint8Array(0);
@@ -56,7 +61,10 @@ export class NpyRowCollector {
     const expected = this.header.shape[0] * rowBytes(this.header);
     if (this.dataSeen < expected) {
       const held = Math.floor(this.dataSeen / rowBytes(this.header));
-      throw new RtlabError('input', `${this.source}: its header claims ${this.header.shape[0]} rows, the file holds ${held} (${this.dataSeen} of ${expected} data bytes): truncated, or the header lies`);
+      throw new RtlabError(
+        'input',
+        `${this.source}: its header claims ${this.header.shape[0]} rows, the file holds ${held} (${this.dataSeen} of ${expected} data bytes): truncated, or the header lies`,
+      );
     }
     return { header: this.header, rows: this.rows! };
   }

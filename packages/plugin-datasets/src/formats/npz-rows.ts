@@ -10,7 +10,12 @@ type Rows = { header: NpyHeader; rows: Uint8Array };
  * Streams an .npz (a zip of .npy files, stored or deflated) through the collectors, stopping early once
  * `done()` holds. Fails with the file and the cause on a non-zip file or a broken entry.
  */
-async function streamNpz(file: string, collectors: Map<string, NpyRowCollector>, done: () => boolean, signal?: AbortSignal): Promise<Set<string>> {
+async function streamNpz(
+  file: string,
+  collectors: Map<string, NpyRowCollector>,
+  done: () => boolean,
+  signal?: AbortSignal,
+): Promise<Set<string>> {
   const ended = new Set<string>();
   let failure: unknown;
   const unzip = new Unzip((entry) => {
@@ -34,7 +39,8 @@ async function streamNpz(file: string, collectors: Map<string, NpyRowCollector>,
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       signal?.throwIfAborted();
-      if (first && (chunk.length < 4 || chunk.readUInt32LE(0) !== 0x04034b50)) throw new RtlabError('input', `${file}: not an .npz file (no zip signature)`);
+      if (first && (chunk.length < 4 || chunk.readUInt32LE(0) !== 0x04034b50))
+        throw new RtlabError('input', `${file}: not an .npz file (no zip signature)`);
       first = false;
       push(unzip, chunk, false, file);
       if (failure) throw failure;
@@ -72,8 +78,16 @@ export async function readNpzShape(file: string, array: string, signal?: AbortSi
  * The wanted rows (sorted indices) of the named arrays, in one streaming pass. An array given a consumer
  * in `onRow` hands it each row instead of keeping them (its `rows` then hold only the last).
  */
-export async function readNpzRows(file: string, arrays: string[], wanted: Int32Array, signal?: AbortSignal, onRow: Record<string, RowConsumer> = {}): Promise<Record<string, Rows>> {
-  const collectors = new Map(arrays.map((a) => [npyName(a), new NpyRowCollector(`${file}:${npyName(a)}`, wanted, onRow[a])]));
+export async function readNpzRows(
+  file: string,
+  arrays: string[],
+  wanted: Int32Array,
+  signal?: AbortSignal,
+  onRow: Record<string, RowConsumer> = {},
+): Promise<Record<string, Rows>> {
+  const collectors = new Map(
+    arrays.map((a) => [npyName(a), new NpyRowCollector(`${file}:${npyName(a)}`, wanted, onRow[a])]),
+  );
   await streamNpz(file, collectors, () => false, signal);
   const out: Record<string, Rows> = {};
   for (const a of arrays) {

@@ -19,7 +19,10 @@ export function classFolderSamples(root: string, classes: string[], source: Data
   return classes.flatMap((name, label) => {
     const dir = path.join(root, name);
     if (!fs.existsSync(dir)) throw missing(dir, source);
-    const files = fs.readdirSync(dir).filter((f) => IMAGE.test(f)).sort();
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => IMAGE.test(f))
+      .sort();
     if (files.length === 0) throw new RtlabError('input', `${source.name}: ${dir} holds no .jpg/.jpeg images`);
     return files.map((f) => ({ file: path.join(dir, f), label }));
   });
@@ -54,15 +57,27 @@ export async function folderDataset(d: FolderDataset, p: LoaderParams, ctx: Plug
     sink.close();
   }
   const labels = Int32Array.from(keep, (i) => d.samples[i].label);
-  return datasetArtifact({ images: sink.finish(), imageShape: [h, w, 3], labels, meta: { name: d.name, classes: d.classes, ...(viewOf(p) ? { view: viewOf(p)! } : {}) } });
+  return datasetArtifact({
+    images: sink.finish(),
+    imageShape: [h, w, 3],
+    labels,
+    meta: { name: d.name, classes: d.classes, ...(viewOf(p) ? { view: viewOf(p)! } : {}) },
+  });
 }
 
 export const SIZE_SCHEMA = (size: number) => ({
-  type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2, default: [size, size],
-  description: 'Stored [height, width]: images differ in size, so each is resized once when loaded (see fit); resize later per batch with "resize".',
+  type: 'array',
+  items: { type: 'integer', minimum: 1 },
+  minItems: 2,
+  maxItems: 2,
+  default: [size, size],
+  description:
+    'Stored [height, width]: images differ in size, so each is resized once when loaded (see fit); resize later per batch with "resize".',
 });
 
 export const FIT_SCHEMA = (fit: Fit) => ({
-  enum: ['stretch', 'center-crop'], default: fit,
-  description: 'stretch: the whole image to size; center-crop: the centred window of size\'s aspect ratio (Resize + CenterCrop).',
+  enum: ['stretch', 'center-crop'],
+  default: fit,
+  description:
+    "stretch: the whole image to size; center-crop: the centred window of size's aspect ratio (Resize + CenterCrop).",
 });

@@ -8,7 +8,11 @@ import * as fs from 'node:fs';
 export function readClassIndex(file: string): string[] {
   if (!fs.existsSync(file)) throw new RtlabError('input', `class index ${file} not found`);
   const text = fs.readFileSync(file, 'utf8');
-  if (!text.trimStart().startsWith('{')) return text.split(/\r?\n/).map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+  if (!text.trimStart().startsWith('{'))
+    return text
+      .split(/\r?\n/)
+      .map((l) => l.trim().split(/\s+/)[0])
+      .filter(Boolean);
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(text);
@@ -18,9 +22,14 @@ export function readClassIndex(file: string): string[] {
   const out: string[] = [];
   for (const [index, entry] of Object.entries(json)) {
     const wnid = Array.isArray(entry) ? entry[0] : entry;
-    if (!/^\d+$/.test(index) || typeof wnid !== 'string') throw new RtlabError('input', `${file}: expected {"<index>": ["<wnid>", "<name>"]}, got "${index}": ${JSON.stringify(entry)}`);
+    if (!/^\d+$/.test(index) || typeof wnid !== 'string')
+      throw new RtlabError(
+        'input',
+        `${file}: expected {"<index>": ["<wnid>", "<name>"]}, got "${index}": ${JSON.stringify(entry)}`,
+      );
     out[Number(index)] = wnid;
   }
-  if (out.some((w) => w === undefined) || out.length !== Object.keys(json).length) throw new RtlabError('input', `${file}: class indices must be 0..n-1 without gaps`);
+  if (out.some((w) => w === undefined) || out.length !== Object.keys(json).length)
+    throw new RtlabError('input', `${file}: class indices must be 0..n-1 without gaps`);
   return out;
 }

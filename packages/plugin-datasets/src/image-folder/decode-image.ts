@@ -18,12 +18,21 @@ export type Fit = 'stretch' | 'center-crop';
  */
 export async function decodeJpeg(file: string): Promise<{ width: number; height: number; rgb: Uint8Array }> {
   const bytes = await fs.promises.readFile(file);
-  if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) throw new RtlabError('input', `${file}: cannot decode as JPEG (no JPEG start marker)`);
+  if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff)
+    throw new RtlabError('input', `${file}: cannot decode as JPEG (no JPEG start marker)`);
   // ignoreIcc: PIL's convert('RGB') ignores embedded colour profiles, so rtlab does too.
-  const { data, info } = await sharp(bytes, { failOn: 'error', ignoreIcc: true }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }).catch((e: Error) => {
-    throw new RtlabError('input', `${file}: cannot decode as JPEG (${e.message ?? e})`);
-  });
-  if (info.channels !== 3 || data.length !== info.width * info.height * 3) throw new RtlabError('input', `${file}: decoded ${info.channels} channels, ${data.length} bytes for ${info.width}x${info.height}; expected RGB`);
+  const { data, info } = await sharp(bytes, { failOn: 'error', ignoreIcc: true })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .catch((e: Error) => {
+      throw new RtlabError('input', `${file}: cannot decode as JPEG (${e.message ?? e})`);
+    });
+  if (info.channels !== 3 || data.length !== info.width * info.height * 3)
+    throw new RtlabError(
+      'input',
+      `${file}: decoded ${info.channels} channels, ${data.length} bytes for ${info.width}x${info.height}; expected RGB`,
+    );
   return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
@@ -31,7 +40,13 @@ export async function decodeJpeg(file: string): Promise<{ width: number; height:
  * The [top, left, height, width] window kept: all of it ("stretch"), or the centred window of the
  * target's aspect ratio, `crop` of the largest such window on each side.
  */
-function window(h: number, w: number, [outH, outW]: [number, number], fit: Fit, crop: number): [number, number, number, number] {
+function window(
+  h: number,
+  w: number,
+  [outH, outW]: [number, number],
+  fit: Fit,
+  crop: number,
+): [number, number, number, number] {
   if (fit === 'stretch') return [0, 0, h, w];
   const scale = Math.min(h / outH, w / outW) * crop;
   const [ch, cw] = [Math.round(outH * scale), Math.round(outW * scale)];
@@ -44,7 +59,14 @@ function window(h: number, w: number, [outH, outW]: [number, number], fit: Fit, 
  * CenterCrop for a square target; crop 0.875 with size 224 is Resize(256) + CenterCrop(224)), values
  * rounded to bytes.
  */
-export async function loadImage(file: string, size: [number, number], fit: Fit, crop: number, out: Uint8Array, offset: number): Promise<void> {
+export async function loadImage(
+  file: string,
+  size: [number, number],
+  fit: Fit,
+  crop: number,
+  out: Uint8Array,
+  offset: number,
+): Promise<void> {
   const { width, height, rgb } = await decodeJpeg(file);
   const [top, left, h, w] = window(height, width, size, fit, crop);
   const pixels = new Float32Array(h * w * 3);

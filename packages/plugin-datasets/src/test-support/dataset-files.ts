@@ -14,7 +14,8 @@ function cifarRecords(count: number, first: number, labels: (i: number) => numbe
     const i = first + r;
     out.set(labels(i), r * size);
     for (let c = 0; c < 3; c++) {
-      for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) out[r * size + labels(0).length + c * 1024 + y * 32 + x] = pixel(i, y, x, c);
+      for (let y = 0; y < 32; y++)
+        for (let x = 0; x < 32; x++) out[r * size + labels(0).length + c * 1024 + y * 32 + x] = pixel(i, y, x, c);
     }
   }
   return out;
@@ -24,9 +25,19 @@ function cifarRecords(count: number, first: number, labels: (i: number) => numbe
 export function writeCifar10(root: string, perBatch: number): string {
   const dir = path.join(root, 'cifar-10-batches-bin');
   fs.mkdirSync(dir, { recursive: true });
-  for (let b = 1; b <= 5; b++) fs.writeFileSync(path.join(dir, `data_batch_${b}.bin`), cifarRecords(perBatch, (b - 1) * perBatch, (i) => [i % 10]));
-  fs.writeFileSync(path.join(dir, 'test_batch.bin'), cifarRecords(perBatch, 0, (i) => [i % 10]));
-  fs.writeFileSync(path.join(dir, 'batches.meta.txt'), 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n');
+  for (let b = 1; b <= 5; b++)
+    fs.writeFileSync(
+      path.join(dir, `data_batch_${b}.bin`),
+      cifarRecords(perBatch, (b - 1) * perBatch, (i) => [i % 10]),
+    );
+  fs.writeFileSync(
+    path.join(dir, 'test_batch.bin'),
+    cifarRecords(perBatch, 0, (i) => [i % 10]),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'batches.meta.txt'),
+    'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n',
+  );
   return dir;
 }
 
@@ -34,7 +45,11 @@ export function writeCifar10(root: string, perBatch: number): string {
 export function writeCifar100(root: string, count: number): string {
   const dir = path.join(root, 'cifar-100-binary');
   fs.mkdirSync(dir, { recursive: true });
-  for (const split of ['train', 'test']) fs.writeFileSync(path.join(dir, `${split}.bin`), cifarRecords(count, 0, (i) => [i % 20, i % 100]));
+  for (const split of ['train', 'test'])
+    fs.writeFileSync(
+      path.join(dir, `${split}.bin`),
+      cifarRecords(count, 0, (i) => [i % 20, i % 100]),
+    );
   return dir;
 }
 
@@ -49,10 +64,15 @@ function idx(dims: number[], data: Uint8Array): Buffer {
 export function writeFashionMnist(root: string, count: number, gzip: boolean): string {
   const dir = path.join(root, 'fashion-mnist');
   fs.mkdirSync(dir, { recursive: true });
-  const images = Uint8Array.from({ length: count * 784 }, (_, k) => pixel(Math.floor(k / 784), Math.floor((k % 784) / 28), k % 28, 0));
+  const images = Uint8Array.from({ length: count * 784 }, (_, k) =>
+    pixel(Math.floor(k / 784), Math.floor((k % 784) / 28), k % 28, 0),
+  );
   const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
   for (const prefix of ['train', 't10k']) {
-    for (const [name, bytes] of [[`${prefix}-images-idx3-ubyte`, idx([count, 28, 28], images)], [`${prefix}-labels-idx1-ubyte`, idx([count], labels)]] as const) {
+    for (const [name, bytes] of [
+      [`${prefix}-images-idx3-ubyte`, idx([count, 28, 28], images)],
+      [`${prefix}-labels-idx1-ubyte`, idx([count], labels)],
+    ] as const) {
       fs.writeFileSync(path.join(dir, gzip ? `${name}.gz` : name), gzip ? zlib.gzipSync(bytes) : bytes);
     }
   }
@@ -74,7 +94,8 @@ export function writeIntelImage(root: string, perClass: number, size = 24): stri
   const dir = path.join(root, 'intel-image');
   ['buildings', 'forest', 'glacier', 'mountain', 'sea', 'street'].forEach((name, label) => {
     for (const split of ['seg_train', 'seg_test']) {
-      for (let i = 0; i < perClass; i++) writeJpeg(path.join(dir, split, split, name, `${1000 + i}.jpg`), size, size - (i % 2) * 3, classColour(label));
+      for (let i = 0; i < perClass; i++)
+        writeJpeg(path.join(dir, split, split, name, `${1000 + i}.jpg`), size, size - (i % 2) * 3, classColour(label));
     }
   });
   return dir;
@@ -84,7 +105,8 @@ export function writeIntelImage(root: string, perClass: number, size = 24): stri
 export function writeImagenetFolder(root: string, wnids: string[], perClass: number): string {
   const dir = path.join(root, 'imagenet', 'val');
   wnids.forEach((wnid, label) => {
-    for (let i = 0; i < perClass; i++) writeJpeg(path.join(dir, wnid, `ILSVRC2012_val_${wnid}_${i}.JPEG`), 40 + 8 * i, 32, classColour(label));
+    for (let i = 0; i < perClass; i++)
+      writeJpeg(path.join(dir, wnid, `ILSVRC2012_val_${wnid}_${i}.JPEG`), 40 + 8 * i, 32, classColour(label));
   });
   return dir;
 }

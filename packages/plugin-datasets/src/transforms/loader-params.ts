@@ -8,12 +8,25 @@ export interface LoaderParams {
 }
 
 export const LOADER_PARAMS_SCHEMA = {
-  limit: { type: 'integer', minimum: 1, description: 'Keep this many samples, drawn without replacement from the node seed (kept in file order); default: all.' },
-  resize: {
-    type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2,
-    description: 'Present images to models at [height, width], resized per batch (bilinear, antialiased when shrinking: torchvision Resize(antialias=True)); the stored images keep their resolution.',
+  limit: {
+    type: 'integer',
+    minimum: 1,
+    description:
+      'Keep this many samples, drawn without replacement from the node seed (kept in file order); default: all.',
   },
-  grayscaleToRgb: { type: 'boolean', default: false, description: 'Present 1-channel images as RGB by copying the channel (for RGB networks).' },
+  resize: {
+    type: 'array',
+    items: { type: 'integer', minimum: 1 },
+    minItems: 2,
+    maxItems: 2,
+    description:
+      'Present images to models at [height, width], resized per batch (bilinear, antialiased when shrinking: torchvision Resize(antialias=True)); the stored images keep their resolution.',
+  },
+  grayscaleToRgb: {
+    type: 'boolean',
+    default: false,
+    description: 'Present 1-channel images as RGB by copying the channel (for RGB networks).',
+  },
 } as const;
 
 /** The per-batch view the params ask for. */
@@ -25,7 +38,8 @@ export function viewOf(p: LoaderParams): ImageView | undefined {
 /** Sorted indices of the samples to keep out of `count` (all of them without a limit). */
 export function subsetIndices(count: number, p: LoaderParams, ctx: PluginContext, what: string): Int32Array {
   if (p.limit === undefined) return Int32Array.from({ length: count }, (_, i) => i);
-  if (p.limit > count) throw new RtlabError('input', `${what}: limit ${p.limit} exceeds the ${count} samples available`);
+  if (p.limit > count)
+    throw new RtlabError('input', `${what}: limit ${p.limit} exceeds the ${count} samples available`);
   return ctx.rng.permutation(count).subarray(0, p.limit).sort();
 }
 

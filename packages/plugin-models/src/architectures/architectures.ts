@@ -13,7 +13,11 @@ export function architecture(name: string): Architecture {
   if (bottleneck && !ARCHITECTURES.has(name)) ARCHITECTURES.set(name, resnetBottleneck(bottleneck));
   else if (wrn && !ARCHITECTURES.has(name)) ARCHITECTURES.set(name, wideResNet(Number(wrn[1]), Number(wrn[2])));
   const a = ARCHITECTURES.get(name);
-  if (!a) throw new RtlabError('input', `unknown architecture "${name}"; known: ${[...ARCHITECTURES.keys()].join(', ')}, wrn-<depth>-<widen>, wrn-50-2, resnet-<b1>.<b2>.<b3>.<b4>-p<planes>-w<widthPerGroup>`);
+  if (!a)
+    throw new RtlabError(
+      'input',
+      `unknown architecture "${name}"; known: ${[...ARCHITECTURES.keys()].join(', ')}, wrn-<depth>-<widen>, wrn-50-2, resnet-<b1>.<b2>.<b3>.<b4>-p<planes>-w<widthPerGroup>`,
+    );
   return a;
 }
 

@@ -15,17 +15,27 @@ export const dspritesCnn: Architecture = {
   inputShape: [64, 64, 1],
   featureDim: 84,
   init: (rng: SeededRng) => ({
-    ...initConv('c1', 5, 5, 1, 6, rng), ...initBatchNorm('b1', 6),
-    ...initConv('c2', 5, 5, 6, 16, rng), ...initBatchNorm('b2', 16),
-    ...initDense('f1', 16 * 13 * 13, 120, rng), ...initBatchNorm('b3', 120),
-    ...initDense('f2', 120, 84, rng), ...initBatchNorm('b4', 84),
-    ...initDense('f3', 84, 84, rng), ...initBatchNorm('b5', 84),
+    ...initConv('c1', 5, 5, 1, 6, rng),
+    ...initBatchNorm('b1', 6),
+    ...initConv('c2', 5, 5, 6, 16, rng),
+    ...initBatchNorm('b2', 16),
+    ...initDense('f1', 16 * 13 * 13, 120, rng),
+    ...initBatchNorm('b3', 120),
+    ...initDense('f2', 120, 84, rng),
+    ...initBatchNorm('b4', 84),
+    ...initDense('f3', 84, 84, rng),
+    ...initBatchNorm('b5', 84),
   }),
   features(p: Params, x: tf.Tensor4D, bn: BatchNormMode): tf.Tensor2D {
     let h = batchNorm(p, 'b1', tf.avgPool(tf.relu(conv(p, 'c1', x, 1, 'valid')), 2, 2, 'valid'), bn);
     h = batchNorm(p, 'b2', tf.avgPool(tf.relu(conv(p, 'c2', h, 1, 'valid')), 2, 2, 'valid'), bn);
     let f = tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D;
-    for (const [d, b] of [['f1', 'b3'], ['f2', 'b4'], ['f3', 'b5']]) f = batchNorm(p, b, tf.relu(dense(p, d, f)), bn);
+    for (const [d, b] of [
+      ['f1', 'b3'],
+      ['f2', 'b4'],
+      ['f3', 'b5'],
+    ])
+      f = batchNorm(p, b, tf.relu(dense(p, d, f)), bn);
     return f;
   },
 };

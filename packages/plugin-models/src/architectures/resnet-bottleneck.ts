@@ -10,7 +10,12 @@ export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 export const IMAGENET_STD = [0.229, 0.224, 0.225];
 
 type Pad = [[number, number], [number, number], [number, number], [number, number]];
-const pad = (p: number): Pad => [[0, 0], [p, p], [p, p], [0, 0]];
+const pad = (p: number): Pad => [
+  [0, 0],
+  [p, p],
+  [p, p],
+  [0, 0],
+];
 
 export interface BottleneckConfig {
   /** Bottleneck blocks per stage: [3, 4, 6, 3] for 50 layers. */
@@ -33,12 +38,20 @@ interface Block {
 
 function stages(c: BottleneckConfig): Block[] {
   let cin = c.planes;
-  return c.blocks.flatMap((n, s) => Array.from({ length: n }, (_, j) => {
-    const planes = c.planes * 2 ** s;
-    const b = { name: `layer${s + 1}.${j}`, cin, width: (planes * c.widthPerGroup) / 64, cout: 4 * planes, stride: j === 0 && s > 0 ? 2 : 1 };
-    cin = b.cout;
-    return b;
-  }));
+  return c.blocks.flatMap((n, s) =>
+    Array.from({ length: n }, (_, j) => {
+      const planes = c.planes * 2 ** s;
+      const b = {
+        name: `layer${s + 1}.${j}`,
+        cin,
+        width: (planes * c.widthPerGroup) / 64,
+        cout: 4 * planes,
+        stride: j === 0 && s > 0 ? 2 : 1,
+      };
+      cin = b.cout;
+      return b;
+    }),
+  );
 }
 
 const hasDownsample = (b: Block) => b.stride !== 1 || b.cin !== b.cout;
@@ -48,12 +61,19 @@ function block(p: Params, b: Block, x: tf.Tensor4D, bn: BatchNormMode): tf.Tenso
   let h = tf.relu(batchNorm(p, `${b.name}.bn1`, conv(p, `${b.name}.conv1`, x, 1, 'valid', false), bn));
   h = tf.relu(batchNorm(p, `${b.name}.bn2`, conv(p, `${b.name}.conv2`, h, b.stride, pad(1), false), bn));
   h = batchNorm(p, `${b.name}.bn3`, conv(p, `${b.name}.conv3`, h, 1, 'valid', false), bn);
-  const shortcut = hasDownsample(b) ? batchNorm(p, `${b.name}.downsample.1`, conv(p, `${b.name}.downsample.0`, x, b.stride, 'valid', false), bn) : x;
+  const shortcut = hasDownsample(b)
+    ? batchNorm(p, `${b.name}.downsample.1`, conv(p, `${b.name}.downsample.0`, x, b.stride, 'valid', false), bn)
+    : x;
   return tf.relu(tf.add(h, shortcut)) as tf.Tensor4D;
 }
 
 export function bottleneckName(c: BottleneckConfig): string {
-  if (c.blocks.join() === WRN_50_2.blocks.join() && c.planes === WRN_50_2.planes && c.widthPerGroup === WRN_50_2.widthPerGroup) return 'wrn-50-2';
+  if (
+    c.blocks.join() === WRN_50_2.blocks.join() &&
+    c.planes === WRN_50_2.planes &&
+    c.widthPerGroup === WRN_50_2.widthPerGroup
+  )
+    return 'wrn-50-2';
   return `resnet-${c.blocks.join('.')}-p${c.planes}-w${c.widthPerGroup}`;
 }
 
@@ -61,7 +81,13 @@ export function bottleneckName(c: BottleneckConfig): string {
 export function parseBottleneckName(name: string): BottleneckConfig | undefined {
   if (name === 'wrn-50-2') return WRN_50_2;
   const m = /^resnet-(\d+)\.(\d+)\.(\d+)\.(\d+)-p(\d+)-w(\d+)$/.exec(name);
-  return m ? { blocks: [1, 2, 3, 4].map((i) => Number(m[i])) as BottleneckConfig['blocks'], planes: Number(m[5]), widthPerGroup: Number(m[6]) } : undefined;
+  return m
+    ? {
+        blocks: [1, 2, 3, 4].map((i) => Number(m[i])) as BottleneckConfig['blocks'],
+        planes: Number(m[5]),
+        widthPerGroup: Number(m[6]),
+      }
+    : undefined;
 }
 
 /**
@@ -72,7 +98,10 @@ export function parseBottleneckName(name: string): BottleneckConfig | undefined 
  */
 export function resnetBottleneck(c: BottleneckConfig): Architecture {
   if (c.blocks.some((n) => !Number.isInteger(n) || n < 1) || (c.planes * c.widthPerGroup) % 64 !== 0) {
-    throw new RtlabError('input', `resnet blocks must be positive integers and planes * widthPerGroup a multiple of 64, got ${JSON.stringify(c)}`);
+    throw new RtlabError(
+      'input',
+      `resnet blocks must be positive integers and planes * widthPerGroup a multiple of 64, got ${JSON.stringify(c)}`,
+    );
   }
   const spec = stages(c);
   const width = 32 * c.planes;
@@ -85,13 +114,31 @@ export function resnetBottleneck(c: BottleneckConfig): Architecture {
       const w: Record<string, HostTensor> = {
         'normalize.mean': { dtype: 'float32', shape: [3], data: Float32Array.from(IMAGENET_MEAN) },
         'normalize.std': { dtype: 'float32', shape: [3], data: Float32Array.from(IMAGENET_STD) },
-        ...initConv('conv1', 7, 7, 3, c.planes, rng, false), ...initBatchNorm('bn1', c.planes),
+        ...initConv('conv1', 7, 7, 3, c.planes, rng, false),
+        ...initBatchNorm('bn1', c.planes),
       };
       for (const b of spec) {
-        Object.assign(w, initConv(`${b.name}.conv1`, 1, 1, b.cin, b.width, rng, false), initBatchNorm(`${b.name}.bn1`, b.width));
-        Object.assign(w, initConv(`${b.name}.conv2`, 3, 3, b.width, b.width, rng, false), initBatchNorm(`${b.name}.bn2`, b.width));
-        Object.assign(w, initConv(`${b.name}.conv3`, 1, 1, b.width, b.cout, rng, false), initBatchNorm(`${b.name}.bn3`, b.cout));
-        if (hasDownsample(b)) Object.assign(w, initConv(`${b.name}.downsample.0`, 1, 1, b.cin, b.cout, rng, false), initBatchNorm(`${b.name}.downsample.1`, b.cout));
+        Object.assign(
+          w,
+          initConv(`${b.name}.conv1`, 1, 1, b.cin, b.width, rng, false),
+          initBatchNorm(`${b.name}.bn1`, b.width),
+        );
+        Object.assign(
+          w,
+          initConv(`${b.name}.conv2`, 3, 3, b.width, b.width, rng, false),
+          initBatchNorm(`${b.name}.bn2`, b.width),
+        );
+        Object.assign(
+          w,
+          initConv(`${b.name}.conv3`, 1, 1, b.width, b.cout, rng, false),
+          initBatchNorm(`${b.name}.bn3`, b.cout),
+        );
+        if (hasDownsample(b))
+          Object.assign(
+            w,
+            initConv(`${b.name}.downsample.0`, 1, 1, b.cin, b.cout, rng, false),
+            initBatchNorm(`${b.name}.downsample.1`, b.cout),
+          );
       }
       return w;
     },

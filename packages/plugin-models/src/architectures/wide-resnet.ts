@@ -6,7 +6,12 @@ import { batchNorm, conv, Params } from '../network/layers';
 import { Architecture } from './architecture';
 
 /** PyTorch's padding=1 for a 3x3 conv, explicit so stride 2 matches exactly. */
-const PAD1: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [1, 1], [0, 0]];
+const PAD1: [[number, number], [number, number], [number, number], [number, number]] = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
 
 interface BlockSpec {
   name: string;
@@ -18,12 +23,14 @@ interface BlockSpec {
 function blocks(depth: number, widen: number): BlockSpec[] {
   const n = (depth - 4) / 6;
   const widths = [16, 16 * widen, 32 * widen, 64 * widen];
-  return [1, 2, 3].flatMap((g) => Array.from({ length: n }, (_, j) => ({
-    name: `block${g}.layer.${j}`,
-    cin: j === 0 ? widths[g - 1] : widths[g],
-    cout: widths[g],
-    stride: j === 0 && g > 1 ? 2 : 1,
-  })));
+  return [1, 2, 3].flatMap((g) =>
+    Array.from({ length: n }, (_, j) => ({
+      name: `block${g}.layer.${j}`,
+      cin: j === 0 ? widths[g - 1] : widths[g],
+      cout: widths[g],
+      stride: j === 0 && g > 1 ? 2 : 1,
+    })),
+  );
 }
 
 const hasShortcut = (b: BlockSpec) => b.cin !== b.cout || b.stride !== 1;
@@ -31,7 +38,9 @@ const hasShortcut = (b: BlockSpec) => b.cin !== b.cout || b.stride !== 1;
 /** RobustBench's pre-activation BasicBlock: the shortcut conv (when shapes change) reads relu(bn1(x)). */
 function block(p: Params, b: BlockSpec, x: tf.Tensor4D, bn: BatchNormMode): tf.Tensor4D {
   const o = tf.relu(batchNorm(p, `${b.name}.bn1`, x, bn));
-  const h = tf.relu(batchNorm(p, `${b.name}.bn2`, conv(p, `${b.name}.conv1`, o, b.stride, b.stride === 1 ? 'same' : PAD1, false), bn));
+  const h = tf.relu(
+    batchNorm(p, `${b.name}.bn2`, conv(p, `${b.name}.conv1`, o, b.stride, b.stride === 1 ? 'same' : PAD1, false), bn),
+  );
   const y = conv(p, `${b.name}.conv2`, h, 1, 'same', false);
   return tf.add(y, hasShortcut(b) ? conv(p, `${b.name}.convShortcut`, o, b.stride, 'valid', false) : x);
 }
@@ -42,7 +51,8 @@ function block(p: Params, b: BlockSpec, x: tf.Tensor4D, bn: BatchNormMode): tf.T
  * 64*widen-d output. `wrn-34-10` is the paper's CIFAR-100 network; small members (wrn-10-1) share the code.
  */
 export function wideResNet(depth: number, widen: number): Architecture {
-  if ((depth - 4) % 6 !== 0 || depth < 10 || widen < 1) throw new RtlabError('input', `WideResNet depth must be 6n + 4 (>= 10) and widen >= 1, got ${depth}-${widen}`);
+  if ((depth - 4) % 6 !== 0 || depth < 10 || widen < 1)
+    throw new RtlabError('input', `WideResNet depth must be 6n + 4 (>= 10) and widen >= 1, got ${depth}-${widen}`);
   const spec = blocks(depth, widen);
   const width = 64 * widen;
   return {
@@ -53,8 +63,16 @@ export function wideResNet(depth: number, widen: number): Architecture {
     init(rng: SeededRng): Record<string, HostTensor> {
       const w: Record<string, HostTensor> = { ...initConv('conv1', 3, 3, 3, 16, rng, false) };
       for (const b of spec) {
-        Object.assign(w, initBatchNorm(`${b.name}.bn1`, b.cin), initConv(`${b.name}.conv1`, 3, 3, b.cin, b.cout, rng, false));
-        Object.assign(w, initBatchNorm(`${b.name}.bn2`, b.cout), initConv(`${b.name}.conv2`, 3, 3, b.cout, b.cout, rng, false));
+        Object.assign(
+          w,
+          initBatchNorm(`${b.name}.bn1`, b.cin),
+          initConv(`${b.name}.conv1`, 3, 3, b.cin, b.cout, rng, false),
+        );
+        Object.assign(
+          w,
+          initBatchNorm(`${b.name}.bn2`, b.cout),
+          initConv(`${b.name}.conv2`, 3, 3, b.cout, b.cout, rng, false),
+        );
         if (hasShortcut(b)) Object.assign(w, initConv(`${b.name}.convShortcut`, 1, 1, b.cin, b.cout, rng, false));
       }
       return { ...w, ...initBatchNorm('bn1', width) };

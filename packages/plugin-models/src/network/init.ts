@@ -10,9 +10,20 @@ function filled(shape: number[], value: number): HostTensor {
 }
 
 /** PyTorch's default Conv2d init: weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)); weight [kh, kw, in, out]. */
-export function initConv(name: string, kh: number, kw: number, cin: number, cout: number, rng: SeededRng, bias = true): Record<string, HostTensor> {
+export function initConv(
+  name: string,
+  kh: number,
+  kw: number,
+  cin: number,
+  cout: number,
+  rng: SeededRng,
+  bias = true,
+): Record<string, HostTensor> {
   const bound = 1 / Math.sqrt(kh * kw * cin);
-  return { [`${name}.weight`]: uniform([kh, kw, cin, cout], bound, rng), ...(bias ? { [`${name}.bias`]: uniform([cout], bound, rng) } : {}) };
+  return {
+    [`${name}.weight`]: uniform([kh, kw, cin, cout], bound, rng),
+    ...(bias ? { [`${name}.bias`]: uniform([cout], bound, rng) } : {}),
+  };
 }
 
 /** PyTorch's default Linear init; weight [in, out]. */

@@ -5,7 +5,6 @@ import { dspritesCnn } from '../architectures/dsprites-cnn';
 import { BatchNormMode } from './batch-norm-mode';
 import { Network } from './network';
 
-
 describe('Network (dsprites-cnn)', () => {
   beforeAll(() => selectBackend('wasm'));
 
@@ -23,7 +22,9 @@ describe('Network (dsprites-cnn)', () => {
   it('rejects inputs of another size or channel count with what to set on the load node', () => {
     const net = Network.fresh(dspritesCnn, new SeededRng(1));
     const x = tf.zeros([1, 32, 32, 1]) as tf.Tensor4D;
-    expect(() => net.features(x)).toThrow(/dsprites-cnn takes 64x64x1 images, the data gives 32x32x1: set "resize" and\/or "grayscaleToRgb"/);
+    expect(() => net.features(x)).toThrow(
+      /dsprites-cnn takes 64x64x1 images, the data gives 32x32x1: set "resize" and\/or "grayscaleToRgb"/,
+    );
     tf.dispose(x);
     net.dispose();
   });
@@ -55,7 +56,12 @@ describe('Network (dsprites-cnn)', () => {
     const x = tf.ones([2, 64, 64, 1]) as tf.Tensor4D;
     const [a, b] = [net, back].map((n) => tf.tidy(() => n.features(x)));
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
-    expect(artifact.meta).toMatchObject({ architecture: 'dsprites-cnn', featureDim: 84, outputs: 0, pretraining: 'random' });
+    expect(artifact.meta).toMatchObject({
+      architecture: 'dsprites-cnn',
+      featureDim: 84,
+      outputs: 0,
+      pretraining: 'random',
+    });
     expect(Object.keys(artifact.tensors)).toContain('b3.running_var');
     tf.dispose([x, a, b]);
     net.dispose();
@@ -69,7 +75,9 @@ describe('Network (dsprites-cnn)', () => {
     const inputGrad = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(net.features(v as tf.Tensor4D)))(x));
     expect(inputGrad.kernelNames).toContain('Conv2DBackpropInput');
     expect(inputGrad.kernelNames).not.toContain('Conv2DBackpropFilter');
-    const weightGrad = await tf.profile(() => tf.variableGrads(() => tf.sum(net.features(x)) as tf.Scalar, net.trainable('representation')).grads);
+    const weightGrad = await tf.profile(
+      () => tf.variableGrads(() => tf.sum(net.features(x)) as tf.Scalar, net.trainable('representation')).grads,
+    );
     expect(weightGrad.kernelNames).toContain('Conv2DBackpropFilter');
     x.dispose();
     net.dispose();

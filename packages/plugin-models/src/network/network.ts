@@ -30,12 +30,22 @@ export class Network {
 
   /** A freshly initialised g (no head), deterministic from rng. */
   static fresh(arch: Architecture, rng: SeededRng): Network {
-    const meta: ModelMeta = { architecture: arch.name, inputShape: arch.inputShape, featureDim: arch.featureDim, outputs: 0 };
+    const meta: ModelMeta = {
+      architecture: arch.name,
+      inputShape: arch.inputShape,
+      featureDim: arch.featureDim,
+      outputs: 0,
+    };
     return new Network(arch, meta, Network.variables(arch.init(rng)));
   }
 
   private static variables(tensors: Record<string, HostTensor>): Map<string, tf.Variable> {
-    return new Map(Object.entries(tensors).map(([name, t]) => [name, tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), !isBuffer(name)))]));
+    return new Map(
+      Object.entries(tensors).map(([name, t]) => [
+        name,
+        tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), !isBuffer(name))),
+      ]),
+    );
   }
 
   readonly param = (name: string): tf.Variable => {
@@ -59,7 +69,10 @@ export class Network {
     if (ec === 0) return;
     if (c !== ec || (!this.arch.anySize && (h !== eh || w !== ew))) {
       const want = this.arch.anySize ? `${ec}-channel images` : `${eh}x${ew}x${ec} images`;
-      throw new RtlabError('input', `${this.meta.architecture} takes ${want}, the data gives ${h}x${w}x${c}: set "resize" and/or "grayscaleToRgb" on the load node`);
+      throw new RtlabError(
+        'input',
+        `${this.meta.architecture} takes ${want}, the data gives ${h}x${w}x${c}: set "resize" and/or "grayscaleToRgb" on the load node`,
+      );
     }
   }
 
@@ -74,7 +87,9 @@ export class Network {
 
   /** Trainable variables of g, of the head, or of both. */
   trainable(part: 'representation' | 'head' | 'all'): tf.Variable[] {
-    return [...this.vars].filter(([n]) => !isBuffer(n) && (part === 'all' || (part === 'head') === n.startsWith('head.'))).map(([, v]) => v);
+    return [...this.vars]
+      .filter(([n]) => !isBuffer(n) && (part === 'all' || (part === 'head') === n.startsWith('head.')))
+      .map(([, v]) => v);
   }
 
   /** Sets a new head W [outputs, featureDim], b [outputs], taking ownership of both (the old head is disposed). */
@@ -93,7 +108,9 @@ export class Network {
         const mean = this.param(`${u.name}.running_mean`);
         const variance = this.param(`${u.name}.running_var`);
         mean.assign(tf.add(tf.mul(mean, 1 - momentum), tf.mul(u.mean, momentum)));
-        variance.assign(tf.add(tf.mul(variance, 1 - momentum), tf.mul(u.variance, (momentum * u.count) / Math.max(u.count - 1, 1))));
+        variance.assign(
+          tf.add(tf.mul(variance, 1 - momentum), tf.mul(u.variance, (momentum * u.count) / Math.max(u.count - 1, 1))),
+        );
       });
       tf.dispose([u.mean, u.variance]);
     }
@@ -103,7 +120,8 @@ export class Network {
   /** The weights as a Model artifact (read asynchronously: GPU backends have no synchronous read in Node). */
   async toArtifact(extra: Partial<ModelMeta> = {}): Promise<Artifact> {
     const tensors: Record<string, HostTensor> = {};
-    for (const [name, v] of this.vars) tensors[name] = { dtype: 'float32', shape: [...v.shape], data: (await v.data()) as Float32Array };
+    for (const [name, v] of this.vars)
+      tensors[name] = { dtype: 'float32', shape: [...v.shape], data: (await v.data()) as Float32Array };
     return { type: 'Model', meta: { ...this.meta, ...extra } as Artifact['meta'], tensors };
   }
 

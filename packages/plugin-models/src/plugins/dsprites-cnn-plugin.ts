@@ -7,7 +7,8 @@ export const dspritesCnnPlugin: Plugin<Record<string, never>> = {
   kind: 'model',
   name: 'dsprites-cnn',
   version: '1.0.0',
-  description: 'The dSprites CNN of the paper (Tab. 6), freshly initialised from the node seed; g = the 84-d output before the head.',
+  description:
+    'The dSprites CNN of the paper (Tab. 6), freshly initialised from the node seed; g = the 84-d output before the head.',
   params: { type: 'object', additionalProperties: false, properties: {} },
   inputs: {},
   output: 'Model',

@@ -13,7 +13,8 @@ export const wideResNetPlugin: Plugin<WideResNetParams> = {
   kind: 'model',
   name: 'wide-resnet',
   version: '1.0.0',
-  description: 'RobustBench\'s CIFAR WideResNet-depth-widen (default 34-10, e.g. Addepalli2022Efficient_WRN_34_10 for CIFAR-100), 32x32 RGB in [0, 1], no input normalisation; g = the pooled 64*widen-d output; the checkpoint\'s fc becomes the head.',
+  description:
+    "RobustBench's CIFAR WideResNet-depth-widen (default 34-10, e.g. Addepalli2022Efficient_WRN_34_10 for CIFAR-100), 32x32 RGB in [0, 1], no input normalisation; g = the pooled 64*widen-d output; the checkpoint's fc becomes the head.",
   params: {
     type: 'object',
     additionalProperties: false,

@@ -4,8 +4,16 @@ import { zipSync } from 'fflate';
 // (protocol 2), with every field a test may want to falsify.
 
 const op = {
-  proto2: [0x80, 2], emptyDict: [0x7d], mark: [0x28], tuple: [0x74], binpersid: [0x51], reduce: [0x52], setitem: [0x73],
-  newfalse: [0x89], stop: [0x2e], emptyTuple: [0x29],
+  proto2: [0x80, 2],
+  emptyDict: [0x7d],
+  mark: [0x28],
+  tuple: [0x74],
+  binpersid: [0x51],
+  reduce: [0x52],
+  setitem: [0x73],
+  newfalse: [0x89],
+  stop: [0x2e],
+  emptyTuple: [0x29],
 };
 const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
 const str = (s: string) => [0x58, ...u32(Buffer.byteLength(s)), ...Buffer.from(s)];
@@ -30,12 +38,26 @@ export interface TensorSpec {
 function tensor(t: TensorSpec, key: string): number[] {
   const size = t.size ?? [t.values.length];
   const stride = t.stride ?? [1];
-  const storage = tupleOf([str('storage'), global('torch', 'FloatStorage'), str(key), str('cpu'), num(t.values.length)]);
+  const storage = tupleOf([
+    str('storage'),
+    global('torch', 'FloatStorage'),
+    str(key),
+    str('cpu'),
+    num(t.values.length),
+  ]);
   return [
     ...str(t.name),
     ...global('torch._utils', '_rebuild_tensor_v2'),
-    ...tupleOf([[...storage, ...op.binpersid], num(t.offset ?? 0), tupleOf(size.map(num)), tupleOf(stride.map(num)), op.newfalse, [...global('collections', 'OrderedDict'), ...op.emptyTuple, ...op.reduce]]),
-    ...op.reduce, ...op.setitem,
+    ...tupleOf([
+      [...storage, ...op.binpersid],
+      num(t.offset ?? 0),
+      tupleOf(size.map(num)),
+      tupleOf(stride.map(num)),
+      op.newfalse,
+      [...global('collections', 'OrderedDict'), ...op.emptyTuple, ...op.reduce],
+    ]),
+    ...op.reduce,
+    ...op.setitem,
   ];
 }
 
@@ -43,9 +65,20 @@ function tensor(t: TensorSpec, key: string): number[] {
  * A .pt zip holding the given tensors; `call` adds an entry whose value is a call of that global
  * (e.g. ['os', 'system']) with one string argument; `extra` adds zip members nothing refers to.
  */
-export function torchZip(tensors: TensorSpec[], options: { call?: [string, string]; extra?: Record<string, Uint8Array>; level?: 0 | 9 } = {}): Uint8Array {
-  const call = options.call ? [...str('call'), ...global(...options.call), ...tupleOf([str('echo pwned')]), ...op.reduce, ...op.setitem] : [];
-  const pickle = Uint8Array.from([...op.proto2, ...op.emptyDict, ...tensors.flatMap((t, i) => tensor(t, String(i))), ...call, ...op.stop]);
+export function torchZip(
+  tensors: TensorSpec[],
+  options: { call?: [string, string]; extra?: Record<string, Uint8Array>; level?: 0 | 9 } = {},
+): Uint8Array {
+  const call = options.call
+    ? [...str('call'), ...global(...options.call), ...tupleOf([str('echo pwned')]), ...op.reduce, ...op.setitem]
+    : [];
+  const pickle = Uint8Array.from([
+    ...op.proto2,
+    ...op.emptyDict,
+    ...tensors.flatMap((t, i) => tensor(t, String(i))),
+    ...call,
+    ...op.stop,
+  ]);
   const files: Record<string, Uint8Array> = { 'archive/data.pkl': pickle, 'archive/byteorder': Buffer.from('little') };
   tensors.forEach((t, i) => (files[`archive/data/${i}`] = new Uint8Array(Float32Array.from(t.values).buffer)));
   return zipSync({ ...files, ...(options.extra ?? {}) }, { level: options.level ?? 0 });

@@ -9,15 +9,27 @@ export interface LinePoint {
 }
 
 /** One small line plot per measure side by side, each with its own y scale, one coloured line per series. */
-export function facetedLines(values: LinePoint[], x: { title: string; width: number; integer?: boolean }): VegaLiteSpec {
+export function facetedLines(
+  values: LinePoint[],
+  x: { title: string; width: number; integer?: boolean },
+): VegaLiteSpec {
   return {
-    $schema: SCHEMA, config: CONFIG, data: { values },
+    $schema: SCHEMA,
+    config: CONFIG,
+    data: { values },
     facet: { column: { field: 'measure', type: 'nominal', title: null } },
     spec: {
-      width: x.width, height: 200,
+      width: x.width,
+      height: 200,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: x.title, scale: { zero: false }, ...(x.integer ? { axis: { tickMinStep: 1 } } : {}) },
+        x: {
+          field: 'x',
+          type: 'quantitative',
+          title: x.title,
+          scale: { zero: false },
+          ...(x.integer ? { axis: { tickMinStep: 1 } } : {}),
+        },
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
         color: { field: 'series', type: 'nominal', title: null },
       },

@@ -19,7 +19,9 @@ export const CONFIG = { aria: false, font: 'DejaVu Sans, Helvetica, Arial, sans-
 /** Whether positive values spanning this range read better on a log scale (more than two decades). */
 export function spansDecades(values: number[]): boolean {
   const positive = values.filter((v) => v > 0);
-  return positive.length === values.length && positive.length > 0 && Math.max(...positive) / Math.min(...positive) > 100;
+  return (
+    positive.length === values.length && positive.length > 0 && Math.max(...positive) / Math.min(...positive) > 100
+  );
 }
 
 /** A file-name-safe id from parts. */

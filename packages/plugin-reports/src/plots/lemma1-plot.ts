@@ -12,7 +12,11 @@ export interface Lemma1Cell {
 export function lemma1Cells(rows: { row: ScoreRow; labels: string[] }[]): Lemma1Cell[] {
   return rows
     .filter(({ row }) => typeof row.lhs === 'number' && typeof row.rhs === 'number')
-    .map(({ row, labels }) => ({ labels: labels.map((l) => String(row[l])), lhs: row.lhs as number, rhs: row.rhs as number }));
+    .map(({ row, labels }) => ({
+      labels: labels.map((l) => String(row[l])),
+      lhs: row.lhs as number,
+      rhs: row.rhs as number,
+    }));
 }
 
 /**
@@ -24,13 +28,24 @@ export function lemma1Figure(cells: Lemma1Cell[]): Figure {
   const log = spansDecades(values);
   const scale = log ? { type: 'log' } : { zero: false };
   const [lo, hi] = [Math.min(...values), Math.max(...values)];
-  const points = cells.map((c) => ({ lhs: c.lhs, rhs: c.rhs, first: c.labels[0] ?? 'cell', second: c.labels[1] ?? '', holds: c.lhs <= c.rhs ? 'holds' : 'violated' }));
+  const points = cells.map((c) => ({
+    lhs: c.lhs,
+    rhs: c.rhs,
+    first: c.labels[0] ?? 'cell',
+    second: c.labels[1] ?? '',
+    holds: c.lhs <= c.rhs ? 'holds' : 'violated',
+  }));
   const below = points.filter((p) => p.holds === 'holds').length;
   return {
-    id: 'lemma1', kind: 'lemma1', title: 'Lemma 1: LHS against RHS',
+    id: 'lemma1',
+    kind: 'lemma1',
+    title: 'Lemma 1: LHS against RHS',
     caption: `${cells.length} cells; ${below} lie on or below the line LHS = RHS (the lemma holds there)${log ? '; log scales' : ''}.`,
     spec: {
-      $schema: SCHEMA, config: CONFIG, width: 380, height: 320,
+      $schema: SCHEMA,
+      config: CONFIG,
+      width: 380,
+      height: 320,
       layer: [
         {
           data: { values: [{ v: lo }, { v: hi }] },

@@ -26,32 +26,65 @@ export function theorem2Figure(nodeId: string, a: Artifact): Figure {
   const violation = (i: number) => certified(i) && !survived[i];
   const shown = sampleIndices(n, violation);
   const points = shown.map((i) => ({
-    margin: margins[i], as: as[i],
-    attack: survived[i] ? 'survived' : 'flipped', status: certified(i) ? 'certified' : 'not certified',
+    margin: margins[i],
+    as: as[i],
+    attack: survived[i] ? 'survived' : 'flipped',
+    status: certified(i) ? 'certified' : 'not certified',
   }));
   const widest = Math.max(...shown.map((i) => margins[i]));
   const violations = [...Array(n).keys()].filter(violation).length;
-  const reduced = shown.length < n ? `; ${shown.length} of ${n} samples drawn (a seeded uniform sample${violations <= MAX_POINTS ? ', every violation kept' : ' of the violations'})` : '';
+  const reduced =
+    shown.length < n
+      ? `; ${shown.length} of ${n} samples drawn (a seeded uniform sample${violations <= MAX_POINTS ? ', every violation kept' : ' of the violations'})`
+      : '';
   return {
-    id: figureId(nodeId.startsWith('theorem2') ? nodeId : `theorem2-${nodeId}`), kind: 'theorem2', title: `Theorem 2: ${nodeId}`,
+    id: figureId(nodeId.startsWith('theorem2') ? nodeId : `theorem2-${nodeId}`),
+    kind: 'theorem2',
+    title: `Theorem 2: ${nodeId}`,
     caption: `margin_i against AS_i per sample; shaded: certified (margin_i > 0 and AS_i <= margin_i). ${violations} violation${violations === 1 ? '' : 's'} (certified yet flipped by the CE attack)${reduced}.`,
     spec: {
-      $schema: SCHEMA, config: CONFIG, width: 380, height: 320,
+      $schema: SCHEMA,
+      config: CONFIG,
+      width: 380,
+      height: 320,
       layer: [
         // the certified region over the margins drawn: 0 <= AS_i <= margin_i (none when no margin is positive)
-        ...(widest > 0 ? [{
-          data: { values: [{ x: 0, y: 0 }, { x: widest, y: widest }] },
-          mark: { type: 'area', color: '#2a9d8f', opacity: 0.18 },
-          encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, y2: { datum: 0 } },
-        }] : []),
+        ...(widest > 0
+          ? [
+              {
+                data: {
+                  values: [
+                    { x: 0, y: 0 },
+                    { x: widest, y: widest },
+                  ],
+                },
+                mark: { type: 'area', color: '#2a9d8f', opacity: 0.18 },
+                encoding: {
+                  x: { field: 'x', type: 'quantitative' },
+                  y: { field: 'y', type: 'quantitative' },
+                  y2: { datum: 0 },
+                },
+              },
+            ]
+          : []),
         {
           data: { values: points },
           mark: { type: 'point', filled: true, size: 22, opacity: 0.75 },
           encoding: {
             x: { field: 'margin', type: 'quantitative', title: 'margin_i' },
             y: { field: 'as', type: 'quantitative', title: 'AS_i' },
-            color: { field: 'attack', type: 'nominal', title: 'CE attack', scale: { domain: ['survived', 'flipped'], range: ['#1f77b4', '#d62728'] } },
-            shape: { field: 'status', type: 'nominal', title: null, scale: { domain: ['certified', 'not certified'], range: ['circle', 'triangle-up'] } },
+            color: {
+              field: 'attack',
+              type: 'nominal',
+              title: 'CE attack',
+              scale: { domain: ['survived', 'flipped'], range: ['#1f77b4', '#d62728'] },
+            },
+            shape: {
+              field: 'status',
+              type: 'nominal',
+              title: null,
+              scale: { domain: ['certified', 'not certified'], range: ['circle', 'triangle-up'] },
+            },
           },
         },
       ],
@@ -65,7 +98,8 @@ export function theorem2Figure(nodeId: string, a: Artifact): Figure {
  */
 function sampleIndices(n: number, keep: (i: number) => boolean): number[] {
   if (n <= MAX_POINTS) return [...Array(n).keys()];
-  const draw = (from: number[], count: number) => Array.from(new SeededRng(n + from.length).permutation(from.length).subarray(0, count), (j) => from[j]);
+  const draw = (from: number[], count: number) =>
+    Array.from(new SeededRng(n + from.length).permutation(from.length).subarray(0, count), (j) => from[j]);
   const kept = [...Array(n).keys()].filter(keep);
   const rest = [...Array(n).keys()].filter((i) => !keep(i));
   const chosen = kept.length > MAX_POINTS ? draw(kept, MAX_POINTS) : [...kept, ...draw(rest, MAX_POINTS - kept.length)];

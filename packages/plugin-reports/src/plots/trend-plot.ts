@@ -10,8 +10,14 @@ export interface LabelledRow {
 
 /** Figures plotted against a numeric key, with their shown names. */
 const MEASURES: Record<string, string> = {
-  robustAccuracy: 'robust acc.', propFulfilled: 'prop. fulfilled', cleanAccuracy: 'clean acc.',
-  as: 'AS', lhs: 'LHS', rhs: 'RHS', cleanCE: 'clean CE', robustCE: 'robust CE',
+  robustAccuracy: 'robust acc.',
+  propFulfilled: 'prop. fulfilled',
+  cleanAccuracy: 'clean acc.',
+  as: 'AS',
+  lhs: 'LHS',
+  rhs: 'RHS',
+  cleanCE: 'clean CE',
+  robustCE: 'robust CE',
 };
 
 const unique = <T>(xs: T[]) => [...new Set(xs)];
@@ -33,17 +39,24 @@ export function trendFigures(rows: LabelledRow[]): Figure[] {
       for (const [field, name] of Object.entries(MEASURES)) {
         const value = row[field];
         const id = [series, row[key], name].join('\u0000');
-        if (typeof value === 'number' && !points.has(id)) points.set(id, { x: row[key] as number, series, measure: name, value });
+        if (typeof value === 'number' && !points.has(id))
+          points.set(id, { x: row[key] as number, series, measure: name, value });
       }
     }
     const values = [...points.values()];
-    const varies = unique(values.map((p) => `${p.series}\u0000${p.measure}`)).some((s) => values.filter((p) => `${p.series}\u0000${p.measure}` === s).length > 1);
+    const varies = unique(values.map((p) => `${p.series}\u0000${p.measure}`)).some(
+      (s) => values.filter((p) => `${p.series}\u0000${p.measure}` === s).length > 1,
+    );
     if (!varies) return [];
-    return [{
-      id: figureId('trend', key), kind: 'trend' as const, title: `Scores against ${key}`,
-      caption: `Each score against ${key}${seriesLabels.length ? `, one line per ${seriesLabels.join(' and ')}` : ''}.`,
-      spec: facetedLines(values, { title: key, width: 220 }),
-    }];
+    return [
+      {
+        id: figureId('trend', key),
+        kind: 'trend' as const,
+        title: `Scores against ${key}`,
+        caption: `Each score against ${key}${seriesLabels.length ? `, one line per ${seriesLabels.join(' and ')}` : ''}.`,
+        spec: facetedLines(values, { title: key, width: 220 }),
+      },
+    ];
   });
 }
 
@@ -51,5 +64,8 @@ export function trendFigures(rows: LabelledRow[]): Figure[] {
 function renames(rows: LabelledRow[], l: string, key: string): boolean {
   const labelled = rows.filter((r) => r.row[l] !== undefined);
   const pairs = unique(labelled.map((r) => `${String(r.row[l])}\u0000${String(r.row[key])}`));
-  return pairs.length === unique(labelled.map((r) => String(r.row[l]))).length && pairs.length === unique(labelled.map((r) => String(r.row[key]))).length;
+  return (
+    pairs.length === unique(labelled.map((r) => String(r.row[l]))).length &&
+    pairs.length === unique(labelled.map((r) => String(r.row[key]))).length
+  );
 }

@@ -33,24 +33,41 @@ export function pivot(data: ScoreRow[], s: PivotSpec, integers: ReadonlySet<stri
   const cell = (v: unknown, field: string) => formatCell(v, s.digits, integers.has(field));
   for (const key of [...s.rows, ...(s.column ? [s.column] : [])]) {
     const missing = data.findIndex((r) => !Object.hasOwn(r, key));
-    if (missing >= 0) throw new RtlabError('input', `score row ${missing} has no label "${key}"; give the score node labels: {"${key}": ...}`);
+    if (missing >= 0)
+      throw new RtlabError(
+        'input',
+        `score row ${missing} has no label "${key}"; give the score node labels: {"${key}": ...}`,
+      );
   }
   const id = (r: ScoreRow) => s.rows.map((k) => String(r[k])).join('\u0000');
   const groups = unique(data.map(id));
   if (!s.column) {
     return {
-      title: s.title, labelColumns: s.rows.length, header: [...s.rows, ...s.values.map((v) => v.name)],
+      title: s.title,
+      labelColumns: s.rows.length,
+      header: [...s.rows, ...s.values.map((v) => v.name)],
       rows: groups.map((g) => {
         const inGroup = data.filter((x) => id(x) === g);
-        return [...s.rows.map((k) => String(inGroup[0][k])), ...s.values.map((v) => cell(inGroup.find((r) => Object.hasOwn(r, v.field))?.[v.field], v.field))];
+        return [
+          ...s.rows.map((k) => String(inGroup[0][k])),
+          ...s.values.map((v) => cell(inGroup.find((r) => Object.hasOwn(r, v.field))?.[v.field], v.field)),
+        ];
       }),
     };
   }
   const columns = unique(data.map((r) => String(r[s.column!])));
-  const rows = groups.flatMap((g) => s.values.map((v) => {
-    const inGroup = data.filter((r) => id(r) === g);
-    const labels = s.rows.map((k) => String(inGroup[0][k]));
-    return [...labels, v.name, ...columns.map((c) => cell(inGroup.find((r) => String(r[s.column!]) === c && Object.hasOwn(r, v.field))?.[v.field], v.field))];
-  }));
+  const rows = groups.flatMap((g) =>
+    s.values.map((v) => {
+      const inGroup = data.filter((r) => id(r) === g);
+      const labels = s.rows.map((k) => String(inGroup[0][k]));
+      return [
+        ...labels,
+        v.name,
+        ...columns.map((c) =>
+          cell(inGroup.find((r) => String(r[s.column!]) === c && Object.hasOwn(r, v.field))?.[v.field], v.field),
+        ),
+      ];
+    }),
+  );
   return { title: s.title, labelColumns: s.rows.length + 1, header: [...s.rows, '', ...columns], rows };
 }

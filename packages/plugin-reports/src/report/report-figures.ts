@@ -16,11 +16,16 @@ export interface NodeArtifact {
 
 /** The plots the data support, of the kinds asked for: each only where its data exist. */
 export function reportFigures(scores: NodeArtifact[], models: NodeArtifact[], kinds: ReadonlySet<PlotKind>): Figure[] {
-  const rows = scores.flatMap(({ artifact }) => scoreRows(artifact).map((row) => ({ row, labels: scoreColumns(artifact).labels })));
+  const rows = scores.flatMap(({ artifact }) =>
+    scoreRows(artifact).map((row) => ({ row, labels: scoreColumns(artifact).labels })),
+  );
   const figures: Figure[] = [];
   const cells = lemma1Cells(rows);
   if (kinds.has('lemma1') && cells.length) figures.push(lemma1Figure(cells));
-  if (kinds.has('theorem2')) figures.push(...scores.filter((s) => hasTheorem2Samples(s.artifact)).map((s) => theorem2Figure(s.node, s.artifact)));
+  if (kinds.has('theorem2'))
+    figures.push(
+      ...scores.filter((s) => hasTheorem2Samples(s.artifact)).map((s) => theorem2Figure(s.node, s.artifact)),
+    );
   if (kinds.has('trend')) figures.push(...trendFigures(rows));
   const histories = models.flatMap(({ node, artifact }) => {
     const history = trainingHistory(artifact);

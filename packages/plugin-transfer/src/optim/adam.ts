@@ -6,7 +6,12 @@ export class Adam implements Optimizer {
   private readonly slots = new Slots();
   private t = 0;
 
-  constructor(private readonly weightDecay = 0, private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly eps = 1e-8) {}
+  constructor(
+    private readonly weightDecay = 0,
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
+    private readonly eps = 1e-8,
+  ) {}
 
   step(vars: tf.Variable[], grads: tf.NamedTensorMap, lr: number): void {
     this.t++;

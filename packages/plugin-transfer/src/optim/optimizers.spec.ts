@@ -28,7 +28,11 @@ describe('optimizers (hand-computed updates)', () => {
   });
 
   it('cosine schedule: lr at t = 0, lr/2 halfway, 0 at the end', () => {
-    expect([0, 50, 100].map((t) => scheduledRate(0.2, 'cosine', t, 100))).toEqual([0.2, expect.closeTo(0.1, 10), expect.closeTo(0, 10)]);
+    expect([0, 50, 100].map((t) => scheduledRate(0.2, 'cosine', t, 100))).toEqual([
+      0.2,
+      expect.closeTo(0.1, 10),
+      expect.closeTo(0, 10),
+    ]);
     expect(scheduledRate(0.2, 'constant', 70, 100)).toBe(0.2);
   });
 });

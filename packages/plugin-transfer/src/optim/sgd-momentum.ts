@@ -5,7 +5,10 @@ import { Optimizer, Slots, withWeightDecay } from './optimizer';
 export class SgdMomentum implements Optimizer {
   private readonly slots = new Slots();
 
-  constructor(private readonly momentum = 0.9, private readonly weightDecay = 0) {}
+  constructor(
+    private readonly momentum = 0.9,
+    private readonly weightDecay = 0,
+  ) {}
 
   step(vars: tf.Variable[], grads: tf.NamedTensorMap, lr: number): void {
     for (const v of vars) {

@@ -9,8 +9,15 @@ export const encodeFeaturesPlugin: Plugin<{ batchSize: number }> = {
   name: 'features',
   version: '1.0.0',
   description: 'The representation g(x) of every sample (batch norm in inference mode), cached for linear probing.',
-  params: { type: 'object', additionalProperties: false, properties: { batchSize: { type: 'integer', minimum: 1, default: 512, description: 'Samples per forward pass.' } } },
-  inputs: { model: { type: 'Model', description: 'the representation g' }, data: { type: 'Dataset', description: 'samples to encode' } },
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { batchSize: { type: 'integer', minimum: 1, default: 512, description: 'Samples per forward pass.' } },
+  },
+  inputs: {
+    model: { type: 'Model', description: 'the representation g' },
+    data: { type: 'Dataset', description: 'samples to encode' },
+  },
   output: 'Features',
   async run(inputs, p, ctx) {
     const data = datasetView(inputs.data as Artifact);

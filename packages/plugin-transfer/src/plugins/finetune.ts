@@ -1,4 +1,17 @@
-import { abortPoint, Artifact, datasetView, DatasetView, HEAD_BIAS, HEAD_WEIGHT, imageRows, labelsOf, Plugin, PluginContext, RtlabError, targetColumn } from '@rtlab/sdk';
+import {
+  abortPoint,
+  Artifact,
+  datasetView,
+  DatasetView,
+  HEAD_BIAS,
+  HEAD_WEIGHT,
+  imageRows,
+  labelsOf,
+  Plugin,
+  PluginContext,
+  RtlabError,
+  targetColumn,
+} from '@rtlab/sdk';
 import { initHead, Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeOptimizer, scheduledRate } from '../optim/make-optimizer';
@@ -29,13 +42,23 @@ function phases(mode: FinetuneMode, epochs: number): { phase: FinetunePhase; epo
 
 /** The answers to train on: labels for classification, one scaled target factor for regression. */
 function answers(d: DatasetView, p: FinetuneParams): { y: Float32Array | Int32Array; outputs: number } {
-  if (p.task === 'classification') return { y: labelsOf(d), outputs: d.meta.classes?.length ?? labelsOf(d).reduce((m, l) => Math.max(m, l), -1) + 1 };
-  if (!p.target) throw new RtlabError('input', `regression fine-tuning needs params.target, one of: ${(d.meta.factors ?? []).join(', ') || '(none)'}`);
+  if (p.task === 'classification')
+    return { y: labelsOf(d), outputs: d.meta.classes?.length ?? labelsOf(d).reduce((m, l) => Math.max(m, l), -1) + 1 };
+  if (!p.target)
+    throw new RtlabError(
+      'input',
+      `regression fine-tuning needs params.target, one of: ${(d.meta.factors ?? []).join(', ') || '(none)'}`,
+    );
   return { y: targetColumn(d, p.target), outputs: 1 };
 }
 
 /** One optimiser and one learning-rate schedule over every iteration of every phase (LP-FT's FT continues LP's cosine). */
-async function train(net: Network, d: DatasetView, p: FinetuneParams, ctx: PluginContext): Promise<Record<string, TrainingHistory>> {
+async function train(
+  net: Network,
+  d: DatasetView,
+  p: FinetuneParams,
+  ctx: PluginContext,
+): Promise<Record<string, TrainingHistory>> {
   const { y } = answers(d, p);
   const [h, w, c] = d.imageShape;
   const perEpoch = Math.ceil(d.count / p.batchSize);
@@ -47,19 +70,38 @@ async function train(net: Network, d: DatasetView, p: FinetuneParams, ctx: Plugi
   try {
     for (const { phase, epochs, name } of plan) {
       const first = done;
-      history[name] = await trainEpochs({
-        epochs, count: d.count, batchSize: p.batchSize,
-        step: async (idx, t) => {
-          const x = tf.tensor4d(imageRows(d, idx), [idx.length, h, w, c]);
-          const target = p.task === 'regression' ? tf.tensor1d(Float32Array.from(idx, (i) => y[i])) : tf.tensor1d(Int32Array.from(idx, (i) => y[i]), 'int32');
-          try {
-            await abortPoint(ctx.signal);
-            return await finetuneStep(net, phase, optimizer, x, target, p.task, scheduledRate(p.lr, p.schedule, first + t, iterations));
-          } finally {
-            tf.dispose([x, target]);
-          }
+      history[name] = await trainEpochs(
+        {
+          epochs,
+          count: d.count,
+          batchSize: p.batchSize,
+          step: async (idx, t) => {
+            const x = tf.tensor4d(imageRows(d, idx), [idx.length, h, w, c]);
+            const target =
+              p.task === 'regression'
+                ? tf.tensor1d(Float32Array.from(idx, (i) => y[i]))
+                : tf.tensor1d(
+                    Int32Array.from(idx, (i) => y[i]),
+                    'int32',
+                  );
+            try {
+              await abortPoint(ctx.signal);
+              return await finetuneStep(
+                net,
+                phase,
+                optimizer,
+                x,
+                target,
+                p.task,
+                scheduledRate(p.lr, p.schedule, first + t, iterations),
+              );
+            } finally {
+              tf.dispose([x, target]);
+            }
+          },
         },
-      }, ctx);
+        ctx,
+      );
       done += epochs * perEpoch;
     }
   } finally {
@@ -81,7 +123,8 @@ export const finetunePlugin: Plugin<FinetuneParams> = {
   kind: 'finetune',
   name: 'network',
   version: '1.1.0', // 1.1.0: lp-ft with one optimiser and schedule, batch norm in training mode throughout (the authors' protocol)
-  description: 'Fine-tuning (ft, lp-ft) or the authors\' train-mode linear probing (lp-train-mode) of a pretrained network with a new head: SGD with momentum, cosine annealing per iteration, weight decay, batch norm as PyTorch trains it.',
+  description:
+    "Fine-tuning (ft, lp-ft) or the authors' train-mode linear probing (lp-train-mode) of a pretrained network with a new head: SGD with momentum, cosine annealing per iteration, weight decay, batch norm as PyTorch trains it.",
   params: {
     type: 'object',
     additionalProperties: false,
@@ -89,12 +132,19 @@ export const finetunePlugin: Plugin<FinetuneParams> = {
     if: TASK_SCHEMA.if,
     then: TASK_SCHEMA.then,
     properties: {
-      mode: { enum: ['ft', 'lp-ft', 'lp-train-mode'], description: 'ft: every parameter; lp-ft: the head alone, then every parameter for half as many epochs (one optimiser and cosine schedule, batch norm in training mode throughout, as the authors run it); lp-train-mode: the head only, batch norm in training mode (the authors\' LP).' },
+      mode: {
+        enum: ['ft', 'lp-ft', 'lp-train-mode'],
+        description:
+          "ft: every parameter; lp-ft: the head alone, then every parameter for half as many epochs (one optimiser and cosine schedule, batch norm in training mode throughout, as the authors run it); lp-train-mode: the head only, batch norm in training mode (the authors' LP).",
+      },
       ...TASK_SCHEMA.properties,
       ...trainingSchema({ epochs: 10, batchSize: 128, optimizer: 'sgd', lr: 0.01, schedule: 'cosine' }),
     },
   },
-  inputs: { model: { type: 'Model', description: 'the pretrained network (its head, if any, is replaced)' }, data: { type: 'Dataset', description: 'the downstream training data' } },
+  inputs: {
+    model: { type: 'Model', description: 'the pretrained network (its head, if any, is replaced)' },
+    data: { type: 'Dataset', description: 'the downstream training data' },
+  },
   output: 'Model',
   async run(inputs, p, ctx): Promise<Artifact> {
     const d = datasetView(inputs.data as Artifact);
@@ -102,11 +152,21 @@ export const finetunePlugin: Plugin<FinetuneParams> = {
     try {
       const { outputs } = answers(d, p);
       const init = initHead(net.meta.featureDim, outputs, ctx.rng);
-      const task = p.task === 'regression' ? { task: p.task, target: p.target! } : { task: p.task, classes: d.meta.classes ?? [] };
-      net.setHead(tf.tensor2d(init[HEAD_WEIGHT].data, [outputs, net.meta.featureDim]), tf.tensor1d(init[HEAD_BIAS].data as Float32Array), task);
+      const task =
+        p.task === 'regression' ? { task: p.task, target: p.target! } : { task: p.task, classes: d.meta.classes ?? [] };
+      net.setHead(
+        tf.tensor2d(init[HEAD_WEIGHT].data, [outputs, net.meta.featureDim]),
+        tf.tensor1d(init[HEAD_BIAS].data as Float32Array),
+        task,
+      );
       const byPhase = await train(net, d, p, ctx);
       const training = concatHistories(Object.values(byPhase));
-      return await net.toArtifact({ finetune: p.mode, trainLoss: training.loss.at(-1)!, training, ...(p.mode === 'lp-ft' ? { lpEpochs: byPhase.lp.loss.length } : {}) });
+      return await net.toArtifact({
+        finetune: p.mode,
+        trainLoss: training.loss.at(-1)!,
+        training,
+        ...(p.mode === 'lp-ft' ? { lpEpochs: byPhase.lp.loss.length } : {}),
+      });
     } finally {
       net.dispose();
     }

@@ -1,4 +1,17 @@
-import { abortPoint, Artifact, batchRanges, datasetView, DatasetView, HEAD_BIAS, HEAD_WEIGHT, imageBatch, imageRows, Plugin, PluginContext, targetColumn } from '@rtlab/sdk';
+import {
+  abortPoint,
+  Artifact,
+  batchRanges,
+  datasetView,
+  DatasetView,
+  HEAD_BIAS,
+  HEAD_WEIGHT,
+  imageBatch,
+  imageRows,
+  Plugin,
+  PluginContext,
+  targetColumn,
+} from '@rtlab/sdk';
 import { pgdLinf, runPgd } from '@rtlab/plugin-attacks';
 import { BatchNormMode, initHead, Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,38 +37,64 @@ async function train(net: Network, data: DatasetView, p: PretrainParams, ctx: Pl
   const vars = net.trainable('all');
   const optimizer = makeOptimizer({ kind: p.optimizer, momentum: p.momentum, weightDecay: p.weightDecay });
   try {
-    return await trainEpochs({
-      epochs: p.epochs, count: data.count, batchSize: p.batchSize,
-      step: async (idx, t, total) => {
-        const bn: BatchNormMode = { training: true, updates: [] };
-        const clean = tf.tensor4d(imageRows(data, idx), [idx.length, h, w, c]);
-        const y = tf.tensor2d(Float32Array.from(idx, (i) => targets[i]), [idx.length, 1]);
-        try {
-          const x = p.mode === 'adversarial' ? await adversarialInputs(net, clean, y, p.adversarial, (ctx.seed + t) >>> 0, ctx.signal) : clean;
-          const value = tf.tidy(() => {
-            const { value, grads } = tf.variableGrads(() => tf.mean(squaredError(net, x, y, bn)) as tf.Scalar, vars);
-            optimizer.step(vars, grads, scheduledRate(p.lr, p.schedule, t, total));
-            return value;
-          });
-          const loss = (await value.data())[0];
-          value.dispose();
-          if (x !== clean) x.dispose();
-          net.applyBatchNormUpdates(bn);
-          return { loss };
-        } finally {
-          tf.dispose([clean, y]);
-        }
+    return await trainEpochs(
+      {
+        epochs: p.epochs,
+        count: data.count,
+        batchSize: p.batchSize,
+        step: async (idx, t, total) => {
+          const bn: BatchNormMode = { training: true, updates: [] };
+          const clean = tf.tensor4d(imageRows(data, idx), [idx.length, h, w, c]);
+          const y = tf.tensor2d(
+            Float32Array.from(idx, (i) => targets[i]),
+            [idx.length, 1],
+          );
+          try {
+            const x =
+              p.mode === 'adversarial'
+                ? await adversarialInputs(net, clean, y, p.adversarial, (ctx.seed + t) >>> 0, ctx.signal)
+                : clean;
+            const value = tf.tidy(() => {
+              const { value, grads } = tf.variableGrads(() => tf.mean(squaredError(net, x, y, bn)) as tf.Scalar, vars);
+              optimizer.step(vars, grads, scheduledRate(p.lr, p.schedule, t, total));
+              return value;
+            });
+            const loss = (await value.data())[0];
+            value.dispose();
+            if (x !== clean) x.dispose();
+            net.applyBatchNormUpdates(bn);
+            return { loss };
+          } finally {
+            tf.dispose([clean, y]);
+          }
+        },
       },
-    }, ctx);
+      ctx,
+    );
   } finally {
     optimizer.dispose();
   }
 }
 
 /** Linf-PGD on the squared error with batch norm in training mode, as adversarial pretraining trains on. */
-function adversarialInputs(net: Network, x: tf.Tensor4D, y: tf.Tensor2D, a: PretrainParams['adversarial'], seed: number, signal: AbortSignal): Promise<tf.Tensor4D> {
+function adversarialInputs(
+  net: Network,
+  x: tf.Tensor4D,
+  y: tf.Tensor2D,
+  a: PretrainParams['adversarial'],
+  seed: number,
+  signal: AbortSignal,
+): Promise<tf.Tensor4D> {
   const attack = (xa: tf.Tensor4D) => squaredError(net, xa, y, { training: true });
-  return runPgd(pgdLinf, attack, x, { eps: a.eps, steps: a.steps, stepSize: a.relStepsize * a.eps, randomStart: true, bounds: [0, 1], seed, signal });
+  return runPgd(pgdLinf, attack, x, {
+    eps: a.eps,
+    steps: a.steps,
+    stepSize: a.relStepsize * a.eps,
+    randomStart: true,
+    bounds: [0, 1],
+    seed,
+    signal,
+  });
 }
 
 /**
@@ -63,7 +102,12 @@ function adversarialInputs(net: Network, x: tf.Tensor4D, y: tf.Tensor2D, a: Pret
  * mean of the batch statistics: PyTorch's momentum=None). Without it an untrained network's BN is the
  * identity in inference mode, and default-initialised layers shrink the signal to near-constant features.
  */
-async function calibrateBatchNorm(net: Network, data: DatasetView, batchSize: number, ctx: PluginContext): Promise<void> {
+async function calibrateBatchNorm(
+  net: Network,
+  data: DatasetView,
+  batchSize: number,
+  ctx: PluginContext,
+): Promise<void> {
   const [h, w, c] = data.imageShape;
   for (const [k, [start, end]] of batchRanges(data.count, batchSize).entries()) {
     await abortPoint(ctx.signal);
@@ -85,30 +129,52 @@ export const pretrainRegressionPlugin: Plugin<PretrainParams> = {
   kind: 'pretrain',
   name: 'regression',
   version: '1.2.0', // 1.1.0: adversarial mode's Linf step is exact on wasm; 1.2.0: per-epoch loss in meta.training
-  description: 'Pretrains a representation by regressing one factor: random (untrained), standard, or adversarial (Linf-PGD on the squared error during training).',
+  description:
+    'Pretrains a representation by regressing one factor: random (untrained), standard, or adversarial (Linf-PGD on the squared error during training).',
   params: {
     type: 'object',
     additionalProperties: false,
     required: ['target', 'mode'],
     properties: {
       target: { type: 'string', description: 'Factor regressed during pretraining, e.g. "orientation".' },
-      mode: { enum: ['random', 'standard', 'adversarial'], description: 'random: untrained; standard: clean inputs; adversarial: PGD inputs.' },
-      calibrateBatchNorm: { type: 'boolean', default: true, description: 'random mode: estimate batch-norm statistics on the data (weights unchanged); false keeps the initial identity statistics.' },
+      mode: {
+        enum: ['random', 'standard', 'adversarial'],
+        description: 'random: untrained; standard: clean inputs; adversarial: PGD inputs.',
+      },
+      calibrateBatchNorm: {
+        type: 'boolean',
+        default: true,
+        description:
+          'random mode: estimate batch-norm statistics on the data (weights unchanged); false keeps the initial identity statistics.',
+      },
       adversarial: {
         type: 'object',
         additionalProperties: false,
         default: {},
         description: 'Linf-PGD used in adversarial mode.',
         properties: {
-          eps: { type: 'number', exclusiveMinimum: 0, default: 8 / 255, description: 'Linf radius (8/255 in the paper).' },
+          eps: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            default: 8 / 255,
+            description: 'Linf radius (8/255 in the paper).',
+          },
           steps: { type: 'integer', minimum: 1, default: 20, description: 'PGD steps per batch.' },
-          relStepsize: { type: 'number', exclusiveMinimum: 0, default: 0.25, description: 'Step size as a multiple of eps.' },
+          relStepsize: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            default: 0.25,
+            description: 'Step size as a multiple of eps.',
+          },
         },
       },
       ...trainingSchema({ epochs: 10, batchSize: 512, optimizer: 'adam', lr: 0.001, schedule: 'constant' }),
     },
   },
-  inputs: { model: { type: 'Model', description: 'the initial network' }, data: { type: 'Dataset', description: 'training data with the target factor' } },
+  inputs: {
+    model: { type: 'Model', description: 'the initial network' },
+    data: { type: 'Dataset', description: 'training data with the target factor' },
+  },
   output: 'Model',
   async run(inputs, p, ctx): Promise<Artifact> {
     const net = Network.fromArtifact(inputs.model as Artifact);
@@ -118,7 +184,11 @@ export const pretrainRegressionPlugin: Plugin<PretrainParams> = {
         return await net.toArtifact({ pretraining: 'random', batchNormCalibrated: p.calibrateBatchNorm });
       }
       const init = initHead(net.meta.featureDim, 1, ctx.rng);
-      net.setHead(tf.tensor2d(init[HEAD_WEIGHT].data, [1, net.meta.featureDim]), tf.tensor1d(init[HEAD_BIAS].data as Float32Array), { task: 'regression', target: p.target });
+      net.setHead(
+        tf.tensor2d(init[HEAD_WEIGHT].data, [1, net.meta.featureDim]),
+        tf.tensor1d(init[HEAD_BIAS].data as Float32Array),
+        { task: 'regression', target: p.target },
+      );
       const training = await train(net, datasetView(inputs.data as Artifact), p, ctx);
       return await net.toArtifact({ pretraining: p.mode, trainLoss: training.loss.at(-1)!, training });
     } finally {

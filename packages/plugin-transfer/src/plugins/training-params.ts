@@ -21,12 +21,35 @@ export const TASK_SCHEMA = {
 
 export function trainingSchema(defaults: Partial<TrainingParams>): Record<string, unknown> {
   return {
-    epochs: { type: 'integer', minimum: 1, default: defaults.epochs ?? 10, description: 'Passes over the training data.' },
-    batchSize: { type: 'integer', minimum: 1, default: defaults.batchSize ?? 128, description: 'Samples per optimisation step.' },
-    optimizer: { enum: ['adam', 'sgd'], default: defaults.optimizer ?? 'adam', description: 'Adam, or SGD with momentum.' },
+    epochs: {
+      type: 'integer',
+      minimum: 1,
+      default: defaults.epochs ?? 10,
+      description: 'Passes over the training data.',
+    },
+    batchSize: {
+      type: 'integer',
+      minimum: 1,
+      default: defaults.batchSize ?? 128,
+      description: 'Samples per optimisation step.',
+    },
+    optimizer: {
+      enum: ['adam', 'sgd'],
+      default: defaults.optimizer ?? 'adam',
+      description: 'Adam, or SGD with momentum.',
+    },
     lr: { type: 'number', exclusiveMinimum: 0, default: defaults.lr ?? 0.001, description: 'Peak learning rate.' },
     momentum: { type: 'number', minimum: 0, maximum: 1, default: 0.9, description: 'SGD momentum.' },
-    weightDecay: { type: 'number', minimum: 0, default: defaults.weightDecay ?? 0, description: 'L2 penalty on the trained weights (smaller ||W||, smaller loss gap: Tab. 2).' },
-    schedule: { enum: ['cosine', 'constant'], default: defaults.schedule ?? 'cosine', description: 'Cosine annealing stepped per iteration, or constant.' },
+    weightDecay: {
+      type: 'number',
+      minimum: 0,
+      default: defaults.weightDecay ?? 0,
+      description: 'L2 penalty on the trained weights (smaller ||W||, smaller loss gap: Tab. 2).',
+    },
+    schedule: {
+      enum: ['cosine', 'constant'],
+      default: defaults.schedule ?? 'cosine',
+      description: 'Cosine annealing stepped per iteration, or constant.',
+    },
   };
 }

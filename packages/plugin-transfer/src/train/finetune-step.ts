@@ -13,7 +13,9 @@ export interface FinetunePhase {
 
 /** The training loss of logits z: mean cross-entropy against labels, or mean squared error of the single output. */
 export function finetuneLoss(z: tf.Tensor2D, y: tf.Tensor1D, task: 'classification' | 'regression'): tf.Scalar {
-  return (task === 'regression' ? tf.mean(tf.square(tf.sub(tf.reshape(z, [-1]), y))) : tf.mean(softmaxCrossEntropy(z, y))) as tf.Scalar;
+  return (
+    task === 'regression' ? tf.mean(tf.square(tf.sub(tf.reshape(z, [-1]), y))) : tf.mean(softmaxCrossEntropy(z, y))
+  ) as tf.Scalar;
 }
 
 /**
@@ -22,7 +24,15 @@ export function finetuneLoss(z: tf.Tensor2D, y: tf.Tensor1D, task: 'classificati
  * batch-norm running statistics of the forward pass. Returns the batch loss and, for a classifier, how
  * many of the batch it classified correctly before the step.
  */
-export async function finetuneStep(net: Network, phase: FinetunePhase, optimizer: Optimizer, x: tf.Tensor4D, y: tf.Tensor1D, task: 'classification' | 'regression', lr: number): Promise<StepResult> {
+export async function finetuneStep(
+  net: Network,
+  phase: FinetunePhase,
+  optimizer: Optimizer,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  task: 'classification' | 'regression',
+  lr: number,
+): Promise<StepResult> {
   const bn: BatchNormMode = phase.batchNormTraining ? { training: true, updates: [] } : EVAL;
   const vars = net.trainable(phase.part);
   const [value, correct] = tf.tidy(() => {

@@ -27,7 +27,8 @@ export interface TrainingHistory {
  * when the loss stops being finite. Returns the loss (and accuracy) of every epoch.
  */
 export async function trainEpochs(loop: EpochLoop, ctx: PluginContext): Promise<TrainingHistory> {
-  if (loop.count === 0) throw new RtlabError('input', 'the training data has no samples (check the load node\'s count or limit)');
+  if (loop.count === 0)
+    throw new RtlabError('input', "the training data has no samples (check the load node's count or limit)");
   const perEpoch = Math.ceil(loop.count / loop.batchSize);
   const total = loop.epochs * perEpoch;
   const history: TrainingHistory = { loss: [] };
@@ -38,14 +39,20 @@ export async function trainEpochs(loop: EpochLoop, ctx: PluginContext): Promise<
     for (let b = 0; b < perEpoch; b++) {
       await abortPoint(ctx.signal);
       const step = await loop.step(order.subarray(b * loop.batchSize, (b + 1) * loop.batchSize), t++, total);
-      if (!Number.isFinite(step.loss)) throw new RtlabError('plugin', `training loss became ${step.loss} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate`);
+      if (!Number.isFinite(step.loss))
+        throw new RtlabError(
+          'plugin',
+          `training loss became ${step.loss} at epoch ${epoch + 1}, batch ${b + 1}; lower the learning rate`,
+        );
       sum += step.loss;
       if (step.correct !== undefined) [correct, counted] = [correct + step.correct, true];
       ctx.progress(t, total, `epoch ${epoch + 1}/${loop.epochs} loss ${(sum / (b + 1)).toFixed(5)}`);
     }
     history.loss.push(sum / perEpoch);
     if (counted) (history.accuracy ??= []).push(correct / loop.count);
-    ctx.log(`epoch ${epoch + 1}/${loop.epochs}: loss ${history.loss[epoch].toFixed(5)}${history.accuracy ? `, accuracy ${history.accuracy[epoch].toFixed(4)}` : ''}`);
+    ctx.log(
+      `epoch ${epoch + 1}/${loop.epochs}: loss ${history.loss[epoch].toFixed(5)}${history.accuracy ? `, accuracy ${history.accuracy[epoch].toFixed(4)}` : ''}`,
+    );
   }
   return history;
 }

@@ -49,7 +49,8 @@ export function datasetArtifact(d: DatasetParts): Artifact {
   const tensors: Artifact['tensors'] = {};
   if (d.targets) tensors.targets = { dtype: 'float32', shape: [count, d.targets.length / count], data: d.targets };
   if (d.labels) tensors.labels = { dtype: 'int32', shape: [count], data: d.labels };
-  if (!(d.images instanceof Uint8Array)) return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors, files: { [DATASET_IMAGES]: d.images } };
+  if (!(d.images instanceof Uint8Array))
+    return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors, files: { [DATASET_IMAGES]: d.images } };
   tensors[DATASET_IMAGES] = { dtype: 'uint8', shape: [count, h, w, c], data: d.images };
   return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors };
 }
@@ -57,12 +58,18 @@ export function datasetArtifact(d: DatasetParts): Artifact {
 export function datasetView(a: Artifact): DatasetView {
   const images = a.tensors[DATASET_IMAGES] ?? a.files?.[DATASET_IMAGES];
   if (a.type !== 'Dataset' || !images || images.dtype !== 'uint8' || images.shape.length !== 4) {
-    throw new RtlabError('input', `expected a Dataset artifact with uint8 images [N,H,W,C], got ${a.type} with images ${images ? `[${images.shape}] ${images.dtype}` : 'missing'}`);
+    throw new RtlabError(
+      'input',
+      `expected a Dataset artifact with uint8 images [N,H,W,C], got ${a.type} with images ${images ? `[${images.shape}] ${images.dtype}` : 'missing'}`,
+    );
   }
   const [count, h, w, c] = images.shape;
   const meta = a.meta as DatasetMeta;
   return {
-    count, imageShape: viewedShape([h, w, c], meta.view), storedShape: [h, w, c], images: tensorRows(images),
+    count,
+    imageShape: viewedShape([h, w, c], meta.view),
+    storedShape: [h, w, c],
+    images: tensorRows(images),
     targets: a.tensors.targets?.data as Float32Array | undefined,
     labels: a.tensors.labels?.data as Int32Array | undefined,
     meta,
@@ -98,7 +105,11 @@ function viewed(d: DatasetView, bytes: Uint8Array, rows: number): Float32Array {
 export function targetColumn(d: DatasetView, factor: string, start = 0, end = d.count): Float32Array {
   const names = d.meta.factors ?? [];
   const j = names.indexOf(factor);
-  if (j < 0 || !d.targets) throw new RtlabError('input', `dataset ${d.meta.name} has no target "${factor}"; it has: ${names.join(', ') || '(none)'}`);
+  if (j < 0 || !d.targets)
+    throw new RtlabError(
+      'input',
+      `dataset ${d.meta.name} has no target "${factor}"; it has: ${names.join(', ') || '(none)'}`,
+    );
   const out = new Float32Array(end - start);
   for (let i = start; i < end; i++) out[i - start] = d.targets[i * names.length + j];
   return out;
@@ -118,7 +129,9 @@ export function sliceDataset(a: Artifact, start: number, end: number): Artifact 
   const per = d.targets ? d.targets.length / d.count : 0;
   const inFiles = a.files?.[DATASET_IMAGES];
   return datasetArtifact({
-    images: inFiles ? sliceFileTensor(inFiles, start, end) : d.images.read(start, end).slice(), imageShape: d.storedShape, meta: d.meta,
+    images: inFiles ? sliceFileTensor(inFiles, start, end) : d.images.read(start, end).slice(),
+    imageShape: d.storedShape,
+    meta: d.meta,
     ...(d.labels ? { labels: d.labels.slice(start, end) } : {}),
     ...(d.targets ? { targets: d.targets.slice(start * per, end * per) } : {}),
   });

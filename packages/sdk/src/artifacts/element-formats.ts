@@ -49,8 +49,13 @@ export const ELEMENT_FORMATS: Record<string, ElementFormat> = {
 /** Decodes `count` little-endian elements of `format` starting at `bytes[0]` into the format's stored dtype. */
 export function decodeElements(bytes: Uint8Array, format: string, count: number): TypedArray {
   const f = ELEMENT_FORMATS[format];
-  if (!f) throw new RtlabError('input', `unsupported element type ${format}; supported: ${Object.keys(ELEMENT_FORMATS).join(', ')}`);
-  if (bytes.length < count * f.bytes) throw new RtlabError('input', `${count} ${format} elements need ${count * f.bytes} bytes, got ${bytes.length}`);
+  if (!f)
+    throw new RtlabError(
+      'input',
+      `unsupported element type ${format}; supported: ${Object.keys(ELEMENT_FORMATS).join(', ')}`,
+    );
+  if (bytes.length < count * f.bytes)
+    throw new RtlabError('input', `${count} ${format} elements need ${count * f.bytes} bytes, got ${bytes.length}`);
   if (format === 'F32' || format === 'U8' || format === 'I32') {
     const copy = new Uint8Array(count * f.bytes);
     copy.set(bytes.subarray(0, copy.length));

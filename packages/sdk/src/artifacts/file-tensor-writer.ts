@@ -20,15 +20,23 @@ export class FileTensorWriter {
   private fd: number | undefined;
   private rows = 0;
 
-  constructor(private readonly dir: string, private readonly name: string, private readonly dtype: DType, private readonly rowShape: number[], private readonly rowsPerFile: number) {
-    if (!Number.isInteger(rowsPerFile) || rowsPerFile < 1) throw new RtlabError('input', `rows per file must be a positive integer, got ${rowsPerFile}`);
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    private readonly dtype: DType,
+    private readonly rowShape: number[],
+    private readonly rowsPerFile: number,
+  ) {
+    if (!Number.isInteger(rowsPerFile) || rowsPerFile < 1)
+      throw new RtlabError('input', `rows per file must be a positive integer, got ${rowsPerFile}`);
     this.rowBytes = rowBytesOf({ dtype, shape: [0, ...rowShape] });
   }
 
   /** Appends whole rows (their count is the data's length over a row's size). */
   append(data: TypedArray): void {
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (bytes.length % this.rowBytes !== 0) throw new RtlabError('plugin', `${this.name}: ${data.length} values are not whole rows of [${this.rowShape}]`);
+    if (bytes.length % this.rowBytes !== 0)
+      throw new RtlabError('plugin', `${this.name}: ${data.length} values are not whole rows of [${this.rowShape}]`);
     for (let at = 0; at < bytes.length;) {
       const part = this.openPart();
       const rows = Math.min(this.rowsPerFile - part.rows, (bytes.length - at) / this.rowBytes);

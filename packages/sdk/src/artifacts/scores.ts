@@ -5,12 +5,17 @@ import { Artifact, HostTensor, JsonValue } from './artifact';
 export type ScoreRow = { [column: string]: JsonValue };
 
 /** The Scores artifact: `meta.rows` for tables, optional per-sample tensors. */
-export function scoresArtifact(rows: ScoreRow[], tensors: Record<string, HostTensor> = {}, meta: Artifact['meta'] = {}): Artifact {
+export function scoresArtifact(
+  rows: ScoreRow[],
+  tensors: Record<string, HostTensor> = {},
+  meta: Artifact['meta'] = {},
+): Artifact {
   return { type: 'Scores', meta: { ...meta, rows }, tensors };
 }
 
 export function scoreRows(a: Artifact): ScoreRow[] {
-  if (a.type !== 'Scores' || !Array.isArray(a.meta.rows)) throw new RtlabError('input', `expected a Scores artifact with meta.rows, got ${a.type}`);
+  if (a.type !== 'Scores' || !Array.isArray(a.meta.rows))
+    throw new RtlabError('input', `expected a Scores artifact with meta.rows, got ${a.type}`);
   return a.meta.rows as ScoreRow[];
 }
 

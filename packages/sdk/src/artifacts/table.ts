@@ -14,5 +14,10 @@ export function tableCells(meta: Artifact['meta']): TableCells | undefined {
   if (typeof json !== 'string') return undefined;
   const t = JSON.parse(json) as Partial<TableCells>;
   if (!Array.isArray(t.header) || !Array.isArray(t.rows)) return undefined;
-  return { title: String(t.title ?? ''), header: t.header, rows: t.rows, labelColumns: typeof t.labelColumns === 'number' ? t.labelColumns : 1 };
+  return {
+    title: String(t.title ?? ''),
+    header: t.header,
+    rows: t.rows,
+    labelColumns: typeof t.labelColumns === 'number' ? t.labelColumns : 1,
+  };
 }

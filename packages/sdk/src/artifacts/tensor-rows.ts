@@ -23,11 +23,13 @@ export function tensorRows(t: HostTensor | FileTensor): TensorRows {
   const rowBytes = rowBytesOf(t);
   const count = t.shape[0];
   const check = (start: number, end: number) => {
-    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= count)) throw new RtlabError('plugin', `rows [${start}, ${end}) are outside the ${count} rows of a tensor`);
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= count))
+      throw new RtlabError('plugin', `rows [${start}, ${end}) are outside the ${count} rows of a tensor`);
   };
   const rows = 'data' in t ? memoryRows(t, rowBytes) : fileRows(t, rowBytes);
   return {
-    count, rowBytes,
+    count,
+    rowBytes,
     read: (start, end) => {
       check(start, end);
       return rows.read(start, end);
@@ -75,7 +77,15 @@ function fileRows(t: FileTensor, rowBytes: number): RowSource {
         let first = 0;
         for (const part of t.parts) {
           const [from, to] = [Math.max(start, first), Math.min(end, first + part.rows)];
-          if (from < to) readExactly(fdOf(part.file), part.file, out, at + (from - start) * rowBytes, (to - from) * rowBytes, part.offset + (from - first) * rowBytes);
+          if (from < to)
+            readExactly(
+              fdOf(part.file),
+              part.file,
+              out,
+              at + (from - start) * rowBytes,
+              (to - from) * rowBytes,
+              part.offset + (from - first) * rowBytes,
+            );
           first += part.rows;
         }
       });
@@ -98,7 +108,10 @@ function openForReading(file: string): number {
     return fs.openSync(file, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const gone = code === 'ENOENT' ? ': it is gone, so its cache entry was replaced or removed while this node read it (rtlab run --force or rtlab cache gc elsewhere?); run again' : '';
+    const gone =
+      code === 'ENOENT'
+        ? ': it is gone, so its cache entry was replaced or removed while this node read it (rtlab run --force or rtlab cache gc elsewhere?); run again'
+        : '';
     throw new RtlabError('input', `cannot read tensor file ${file} (${code ?? (e as Error).message})${gone}`);
   }
 }
@@ -106,7 +119,11 @@ function openForReading(file: string): number {
 function readExactly(fd: number, file: string, into: Uint8Array, at: number, length: number, position: number): void {
   for (let done = 0; done < length;) {
     const n = fs.readSync(fd, into, at + done, length - done, position + done);
-    if (n === 0) throw new RtlabError('input', `tensor file ${file} ended at byte ${position + done}; it was truncated after it was written`);
+    if (n === 0)
+      throw new RtlabError(
+        'input',
+        `tensor file ${file} ended at byte ${position + done}; it was truncated after it was written`,
+      );
     done += n;
   }
 }

@@ -1,14 +1,6 @@
 /** What went wrong, for callers that branch on it (and for the CLI's exit code). */
 export type RtlabErrorKind =
-  | 'usage'
-  | 'validation'
-  | 'config'
-  | 'plugin'
-  | 'cache'
-  | 'backend'
-  | 'input'
-  | 'node-failed'
-  | 'aborted';
+  'usage' | 'validation' | 'config' | 'plugin' | 'cache' | 'backend' | 'input' | 'node-failed' | 'aborted';
 
 /**
  * The one error class of rtlab. Messages say what was expected, what was found and where.

@@ -16,13 +16,18 @@ export type ImageView = {
 /** [H, W, C] that images of `stored` shape have once viewed. */
 export function viewedShape(stored: readonly [number, number, number], view: ImageView = {}): [number, number, number] {
   const [h, w, c] = stored;
-  if (view.rgb && c !== 1 && c !== 3) throw new RtlabError('input', `grayscale -> RGB needs 1-channel images, these have ${c}`);
+  if (view.rgb && c !== 1 && c !== 3)
+    throw new RtlabError('input', `grayscale -> RGB needs 1-channel images, these have ${c}`);
   const [outH, outW] = view.resize ?? [h, w];
   return [outH, outW, view.rgb ? 3 : c];
 }
 
 /** One image in [0, 1], HWC, with the view applied. */
-export function applyView(pixels: Float32Array, stored: readonly [number, number, number], view: ImageView): Float32Array {
+export function applyView(
+  pixels: Float32Array,
+  stored: readonly [number, number, number],
+  view: ImageView,
+): Float32Array {
   const [outH, outW] = viewedShape(stored, view);
   const resized = resizeBilinear(pixels, stored, [outH, outW]);
   if (!view.rgb || stored[2] === 3) return resized;

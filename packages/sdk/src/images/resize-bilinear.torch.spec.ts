@@ -10,7 +10,10 @@ describe('resizeBilinear against PyTorch (torchvision Resize, antialias=True)', 
   const { tensors } = decodeSafetensors(fs.readFileSync(FIXTURE), FIXTURE);
   const [, h, w, c] = tensors.input.shape;
 
-  it.each([['up', 'enlarging'], ['down', 'shrinking']])('%s: matches to 1e-5 (%s)', (name) => {
+  it.each([
+    ['up', 'enlarging'],
+    ['down', 'shrinking'],
+  ])('%s: matches to 1e-5 (%s)', (name) => {
     const [, outH, outW] = tensors[name].shape;
     const ours = resizeBilinear(tensors.input.data as Float32Array, [h, w, c], [outH, outW]);
     const theirs = tensors[name].data as Float32Array;

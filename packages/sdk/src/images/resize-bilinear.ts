@@ -35,7 +35,11 @@ function axisWeights(inSize: number, outSize: number): AxisWeights {
  * also `F.interpolate(mode="bilinear", align_corners=False)`.
  * @example resizeBilinear(pixels, [28, 28, 1], [32, 32])
  */
-export function resizeBilinear(src: Float32Array, [h, w, c]: readonly number[], [outH, outW]: readonly number[]): Float32Array {
+export function resizeBilinear(
+  src: Float32Array,
+  [h, w, c]: readonly number[],
+  [outH, outW]: readonly number[],
+): Float32Array {
   if (h === outH && w === outW) return src;
   const across = axisWeights(w, outW);
   const down = axisWeights(h, outH);

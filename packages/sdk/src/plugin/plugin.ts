@@ -81,7 +81,8 @@ export interface PluginContext {
  *   async run(inputs, params, ctx) { ... },
  * };
  */
-export interface Plugin<P = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Plugin<P = any> {
   kind: string;
   name: string;
   /** Semantic version; part of every cache key, so bump it when outputs change. */

@@ -10,7 +10,11 @@ const tensors: Record<string, HostTensor> = {
 
 /** A file built by hand from the published layout, independently of the encoder. */
 function handBuilt(): Buffer {
-  const header = JSON.stringify({ __metadata__: { by: 'hand' }, a: { dtype: 'I32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'U8', shape: [3], data_offsets: [8, 11] } });
+  const header = JSON.stringify({
+    __metadata__: { by: 'hand' },
+    a: { dtype: 'I32', shape: [2], data_offsets: [0, 8] },
+    b: { dtype: 'U8', shape: [3], data_offsets: [8, 11] },
+  });
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(header.length));
   const a = Buffer.alloc(8);
@@ -25,7 +29,9 @@ describe('safetensors', () => {
     const head = file.subarray(0, 8 + Number(file.readBigUInt64LE(0)));
     expect(decodeSafetensorsShapes(head)).toEqual({ a: [2], b: [3] });
     const lying = Buffer.from(head.toString('latin1').replace('"shape":[3]', '"shape":[4]'), 'latin1');
-    expect(() => decodeSafetensorsShapes(lying, 'x.safetensors')).toThrow('x.safetensors: not a valid safetensors file: tensor "b": data_offsets [8, 11] do not match shape [4] of U8');
+    expect(() => decodeSafetensorsShapes(lying, 'x.safetensors')).toThrow(
+      'x.safetensors: not a valid safetensors file: tensor "b": data_offsets [8, 11] do not match shape [4] of U8',
+    );
   });
 
   it('round-trips float32, int32 and uint8 exactly, with metadata', () => {
@@ -53,7 +59,9 @@ describe('safetensors', () => {
   it('rejects a truncated file at every cut point', () => {
     const buf = encodeSafetensors(tensors);
     for (const cut of [0, 4, 8, 20, buf.length - 1]) {
-      expect(() => decodeSafetensors(buf.subarray(0, cut), 'x.safetensors')).toThrow(/x\.safetensors: not a valid safetensors file/);
+      expect(() => decodeSafetensors(buf.subarray(0, cut), 'x.safetensors')).toThrow(
+        /x\.safetensors: not a valid safetensors file/,
+      );
     }
   });
 
@@ -65,17 +73,27 @@ describe('safetensors', () => {
       len.writeBigUInt64LE(BigInt(header.length));
       return Buffer.concat([len, Buffer.from(header), Buffer.alloc(16)]);
     };
-    expect(() => decodeSafetensors(edit('{"a":{"dtype":"U8","shape":[8],"data_offsets":[8,16]}}'))).toThrow(/starts at 8, expected 0/);
-    expect(() => decodeSafetensors(edit('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}}'))).toThrow(/do not match shape/);
-    expect(() => decodeSafetensors(edit('{"a":{"dtype":"C64","shape":[2],"data_offsets":[0,16]}}'))).toThrow(/unsupported dtype "C64"/);
+    expect(() => decodeSafetensors(edit('{"a":{"dtype":"U8","shape":[8],"data_offsets":[8,16]}}'))).toThrow(
+      /starts at 8, expected 0/,
+    );
+    expect(() => decodeSafetensors(edit('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}}'))).toThrow(
+      /do not match shape/,
+    );
+    expect(() => decodeSafetensors(edit('{"a":{"dtype":"C64","shape":[2],"data_offsets":[0,16]}}'))).toThrow(
+      /unsupported dtype "C64"/,
+    );
     expect(() => decodeSafetensors(edit('{"a": nope}'))).toThrow(/header is not JSON/);
-    expect(() => decodeSafetensors(Buffer.from('<!DOCTYPE html><html>not a tensor file</html>'))).toThrow(/header length \d+ exceeds the file/);
+    expect(() => decodeSafetensors(Buffer.from('<!DOCTYPE html><html>not a tensor file</html>'))).toThrow(
+      /header length \d+ exceeds the file/,
+    );
   });
 
   it('says a header that fits in the file but is over the 100 MB limit is over the limit, not beyond the file', () => {
     const file = Buffer.alloc(8 + 100_000_001);
     file.writeBigUInt64LE(100_000_001n, 0);
-    expect(() => decodeSafetensors(file, 'big.safetensors')).toThrow('big.safetensors: not a valid safetensors file: header length 100000001 is over the 100000000-byte limit on safetensors headers');
+    expect(() => decodeSafetensors(file, 'big.safetensors')).toThrow(
+      'big.safetensors: not a valid safetensors file: header length 100000001 is over the 100000000-byte limit on safetensors headers',
+    );
   });
 
   it('widens the checkpoint formats F16, BF16, F64 to float32 and I64 to int32, values checked by hand', () => {
@@ -89,8 +107,10 @@ describe('safetensors', () => {
     data.writeBigInt64LE(-7n, 24);
     data.writeBigInt64LE(123456n, 32);
     const header = JSON.stringify({
-      h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] },
-      d: { dtype: 'F64', shape: [2], data_offsets: [8, 24] }, n: { dtype: 'I64', shape: [2], data_offsets: [24, 40] },
+      h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] },
+      b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] },
+      d: { dtype: 'F64', shape: [2], data_offsets: [8, 24] },
+      n: { dtype: 'I64', shape: [2], data_offsets: [24, 40] },
     });
     const len = Buffer.alloc(8);
     len.writeBigUInt64LE(BigInt(header.length));

@@ -27,7 +27,10 @@ export function encodeHeader(tensors: Record<string, HostTensor>, metadata: Reco
   for (const name of Object.keys(tensors).sort()) {
     const t = tensors[name];
     const bytes = t.data.byteLength;
-    Object.defineProperty(header, name, { value: { dtype: TO_FORMAT[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] }, enumerable: true });
+    Object.defineProperty(header, name, {
+      value: { dtype: TO_FORMAT[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] },
+      enumerable: true,
+    });
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -58,8 +61,10 @@ function corrupt(source: string, why: string): RtlabError {
 function readHeader(buf: Buffer, source: string): { header: Record<string, unknown>; dataStart: number } {
   if (buf.length < 8) throw corrupt(source, `file has ${buf.length} bytes, shorter than the 8-byte header length`);
   const n = buf.readBigUInt64LE(0);
-  if (n > BigInt(buf.length - 8)) throw corrupt(source, `header length ${n} exceeds the file (${buf.length} bytes): truncated or not safetensors`);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw corrupt(source, `header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit on safetensors headers`);
+  if (n > BigInt(buf.length - 8))
+    throw corrupt(source, `header length ${n} exceeds the file (${buf.length} bytes): truncated or not safetensors`);
+  if (n > BigInt(MAX_HEADER_BYTES))
+    throw corrupt(source, `header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit on safetensors headers`);
   const text = buf.subarray(8, 8 + Number(n)).toString('utf8');
   if (!text.startsWith('{')) throw corrupt(source, 'header does not start with "{"');
   try {
@@ -71,13 +76,24 @@ function readHeader(buf: Buffer, source: string): { header: Record<string, unkno
 
 function checkEntry(name: string, entry: HeaderEntry, source: string): string {
   const format = ELEMENT_FORMATS[entry?.dtype] ? entry.dtype : undefined;
-  if (!format) throw corrupt(source, `tensor "${name}" has unsupported dtype ${JSON.stringify(entry?.dtype)} (${Object.keys(ELEMENT_FORMATS).join(', ')} are)`);
+  if (!format)
+    throw corrupt(
+      source,
+      `tensor "${name}" has unsupported dtype ${JSON.stringify(entry?.dtype)} (${Object.keys(ELEMENT_FORMATS).join(', ')} are)`,
+    );
   const [begin, end] = entry.data_offsets ?? [];
   if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw corrupt(source, `tensor "${name}" has an invalid shape`);
   }
-  if (!Number.isInteger(begin) || !Number.isInteger(end) || end - begin !== sizeOf(entry.shape) * ELEMENT_FORMATS[format].bytes) {
-    throw corrupt(source, `tensor "${name}": data_offsets [${begin}, ${end}] do not match shape [${entry.shape}] of ${format}`);
+  if (
+    !Number.isInteger(begin) ||
+    !Number.isInteger(end) ||
+    end - begin !== sizeOf(entry.shape) * ELEMENT_FORMATS[format].bytes
+  ) {
+    throw corrupt(
+      source,
+      `tensor "${name}": data_offsets [${begin}, ${end}] do not match shape [${entry.shape}] of ${format}`,
+    );
   }
   return format;
 }
@@ -101,18 +117,29 @@ export function decodeSafetensorsShapes(head: Buffer, source = 'safetensors'): R
  * Parses a whole safetensors file, rejecting truncated, overlapping or trailing data.
  * @example const { tensors } = decodeSafetensors(fs.readFileSync('model.safetensors'), 'model.safetensors');
  */
-export function decodeSafetensors(buf: Buffer, source = 'safetensors'): { tensors: Record<string, HostTensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(
+  buf: Buffer,
+  source = 'safetensors',
+): { tensors: Record<string, HostTensor>; metadata: Record<string, string> } {
   const { header, dataStart } = readHeader(buf, source);
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   const entries = Object.entries(header).filter(([k]) => k !== '__metadata__') as [string, HeaderEntry][];
-  const spans = entries.map(([name, e]) => ({ name, format: checkEntry(name, e, source), e })).sort((a, b) => a.e.data_offsets[0] - b.e.data_offsets[0]);
+  const spans = entries
+    .map(([name, e]) => ({ name, format: checkEntry(name, e, source), e }))
+    .sort((a, b) => a.e.data_offsets[0] - b.e.data_offsets[0]);
   let expected = 0;
   const tensors: Record<string, HostTensor> = {};
   for (const { name, format, e } of spans) {
     const [begin, end] = e.data_offsets;
-    if (begin !== expected) throw corrupt(source, `tensor "${name}" starts at ${begin}, expected ${expected} (gap or overlap)`);
-    if (dataStart + end > buf.length) throw corrupt(source, `tensor "${name}" ends past the end of the file: truncated`);
-    const tensor = { dtype: ELEMENT_FORMATS[format].dtype, shape: e.shape, data: decodeElements(buf.subarray(dataStart + begin, dataStart + end), format, sizeOf(e.shape)) };
+    if (begin !== expected)
+      throw corrupt(source, `tensor "${name}" starts at ${begin}, expected ${expected} (gap or overlap)`);
+    if (dataStart + end > buf.length)
+      throw corrupt(source, `tensor "${name}" ends past the end of the file: truncated`);
+    const tensor = {
+      dtype: ELEMENT_FORMATS[format].dtype,
+      shape: e.shape,
+      data: decodeElements(buf.subarray(dataStart + begin, dataStart + end), format, sizeOf(e.shape)),
+    };
     // defined, not assigned: a tensor named "__proto__" stays a tensor (and the strict key check sees it)
     Object.defineProperty(tensors, name, { value: tensor, enumerable: true, writable: true, configurable: true });
     expected = end;

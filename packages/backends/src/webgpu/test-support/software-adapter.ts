@@ -10,7 +10,9 @@ const LAVAPIPE_ICDS = ['/usr/share/vulkan/icd.d/lvp_icd.json', '/usr/share/vulka
 export function useSoftwareAdapter(): void {
   const icd = LAVAPIPE_ICDS.find((f) => fs.existsSync(f));
   if (!icd) {
-    throw new Error('lavapipe (Mesa >= 24, mesa-vulkan-drivers from bookworm-backports) is not installed: run `bash tools/install-test-deps.sh` (as root), as `npm test` does');
+    throw new Error(
+      'lavapipe (Mesa >= 24, mesa-vulkan-drivers from bookworm-backports) is not installed: run `bash tools/install-test-deps.sh` (as root), as `npm test` does',
+    );
   }
   process.env.VK_DRIVER_FILES = icd;
 }

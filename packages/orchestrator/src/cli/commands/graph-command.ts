@@ -11,14 +11,16 @@ export function graphCommand(program: Command, exit: ExitHolder): void {
     .command('graph')
     .description('print the pipeline DAG as Mermaid flowchart text')
     .argument('<pipeline>', 'pipeline JSON file')
-    .action(act(exit, (file: string, _opts: unknown, cmd: Command) => {
-      const { registry } = openWorkspace(cmd.optsWithGlobals<GlobalOptions>());
-      const { pipeline, problems } = validatePipelineFile(file, registry);
-      if (!pipeline) {
-        printProblems(problems);
-        return EXIT.invalid;
-      }
-      process.stdout.write(toMermaid(pipeline));
-      return EXIT.ok;
-    }));
+    .action(
+      act(exit, (file: string, _opts: unknown, cmd: Command) => {
+        const { registry } = openWorkspace(cmd.optsWithGlobals<GlobalOptions>());
+        const { pipeline, problems } = validatePipelineFile(file, registry);
+        if (!pipeline) {
+          printProblems(problems);
+          return EXIT.invalid;
+        }
+        process.stdout.write(toMermaid(pipeline));
+        return EXIT.ok;
+      }),
+    );
 }

@@ -12,12 +12,14 @@ export function schemaCommand(program: Command, exit: ExitHolder): void {
     .command('schema')
     .description('write pipeline.schema.json composed from the installed plugins (for editor completion and checks)')
     .option('-o, --out <file>', 'where to write it', 'pipelines/pipeline.schema.json')
-    .action(act(exit, (opts: { out: string }, cmd: Command) => {
-      const { registry } = openWorkspace(cmd.optsWithGlobals<GlobalOptions>());
-      const text = JSON.stringify(composePipelineSchema(registry), null, 2) + '\n';
-      fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-      writeAtomically(opts.out, text);
-      process.stdout.write(`wrote ${opts.out} (${registry.all().length} plugins)\n`);
-      return EXIT.ok;
-    }));
+    .action(
+      act(exit, (opts: { out: string }, cmd: Command) => {
+        const { registry } = openWorkspace(cmd.optsWithGlobals<GlobalOptions>());
+        const text = JSON.stringify(composePipelineSchema(registry), null, 2) + '\n';
+        fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+        writeAtomically(opts.out, text);
+        process.stdout.write(`wrote ${opts.out} (${registry.all().length} plugins)\n`);
+        return EXIT.ok;
+      }),
+    );
 }

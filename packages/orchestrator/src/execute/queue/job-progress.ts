@@ -44,4 +44,3 @@ export class JobProgress implements ProgressReporter {
     this.base.close();
   }
 }
-

@@ -31,7 +31,12 @@ export class QueueCoordinator {
   private readonly watchers = new Map<string, Watcher>();
   private warned = false;
 
-  private constructor(readonly url: string, private readonly queue: Queue, private readonly events: QueueEvents, private readonly reporter: ProgressReporter) {
+  private constructor(
+    readonly url: string,
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    private readonly reporter: ProgressReporter,
+  ) {
     events.on('active', ({ jobId }) => this.watchers.get(jobId)?.started());
     events.on('progress', ({ jobId, data }) => this.watchers.get(jobId)?.progress(data as unknown as QueueJobProgress));
     const warn = (e: Error) => {
@@ -46,9 +51,17 @@ export class QueueCoordinator {
   static async connect(url: string, reporter: ProgressReporter): Promise<QueueCoordinator> {
     await checkRedis(url);
     const connection = redisOptions(url);
-    const coordinator = new QueueCoordinator(url, new Queue(QUEUE_NAME, { connection }), new QueueEvents(QUEUE_NAME, { connection }), reporter);
+    const coordinator = new QueueCoordinator(
+      url,
+      new Queue(QUEUE_NAME, { connection }),
+      new QueueEvents(QUEUE_NAME, { connection }),
+      reporter,
+    );
     await coordinator.events.waitUntilReady();
-    if ((await coordinator.queue.getWorkersCount()) === 0) reporter.info(`warning: no rtlab worker is connected to ${redactPassword(url)} yet; jobs wait until one starts (rtlab worker --queue ...)`);
+    if ((await coordinator.queue.getWorkersCount()) === 0)
+      reporter.info(
+        `warning: no rtlab worker is connected to ${redactPassword(url)} yet; jobs wait until one starts (rtlab worker --queue ...)`,
+      );
     return coordinator;
   }
 
@@ -92,7 +105,14 @@ export class QueueCoordinator {
       } catch (e) {
         const state = await this.queue.getJobState(job.id!);
         if (state === 'unknown') return undefined;
-        if (!/timed out before finishing/.test((e as Error).message) && state !== 'active' && state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') throw e;
+        if (
+          !/timed out before finishing/.test((e as Error).message) &&
+          state !== 'active' &&
+          state !== 'waiting' &&
+          state !== 'delayed' &&
+          state !== 'prioritized'
+        )
+          throw e;
       }
     }
   }
@@ -103,7 +123,11 @@ export class QueueCoordinator {
    */
   private async push(data: Omit<QueueJobData, 'coordinator'>): Promise<Job> {
     for (;;) {
-      await this.queue.add(data.nodeId, { ...data, coordinator: this.id }, { jobId: data.outputKey, removeOnComplete: { age: KEEP_FINISHED_S }, removeOnFail: { age: KEEP_FINISHED_S } });
+      await this.queue.add(
+        data.nodeId,
+        { ...data, coordinator: this.id },
+        { jobId: data.outputKey, removeOnComplete: { age: KEEP_FINISHED_S }, removeOnFail: { age: KEEP_FINISHED_S } },
+      );
       const job = await this.queue.getJob(data.outputKey);
       if (job) return job; // else removed in between (by `forget`): push again
     }

@@ -55,17 +55,29 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ worker:
   const progress = new JobProgress(o.reporter);
   const executor = o.executor(progress);
   const hashes = new FileHashes(o.cache.root);
-  const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, (job, token) => runJob(job, token, { ...o, hashes }, executor, progress, () => void worker.pause(true).catch(() => undefined)), {
-    connection: redisOptions(o.url),
-    concurrency: executor.size,
-    lockDuration: o.lockMs,
-    stalledInterval: Math.max(1000, Math.floor(o.lockMs / 2)),
-    maxStalledCount: MAX_STALLS,
-    autorun: false,
-  });
+  const worker = new Worker<QueueJobData, QueueJobResult>(
+    QUEUE_NAME,
+    (job, token) =>
+      runJob(job, token, { ...o, hashes }, executor, progress, () => void worker.pause(true).catch(() => undefined)),
+    {
+      connection: redisOptions(o.url),
+      concurrency: executor.size,
+      lockDuration: o.lockMs,
+      stalledInterval: Math.max(1000, Math.floor(o.lockMs / 2)),
+      maxStalledCount: MAX_STALLS,
+      autorun: false,
+    },
+  );
   worker.on('error', (e) => o.reporter.info(`warning: ${e.message}`));
-  worker.on('failed', (job, e) => job && o.reporter.nodeFinished(labelOf(job.data), 'failed', Date.now() - (job.processedOn ?? Date.now()), e.message));
-  worker.on('completed', (job) => o.reporter.nodeFinished(labelOf(job.data), 'computed', Date.now() - (job.processedOn ?? Date.now())));
+  worker.on(
+    'failed',
+    (job, e) =>
+      job &&
+      o.reporter.nodeFinished(labelOf(job.data), 'failed', Date.now() - (job.processedOn ?? Date.now()), e.message),
+  );
+  worker.on('completed', (job) =>
+    o.reporter.nodeFinished(labelOf(job.data), 'computed', Date.now() - (job.processedOn ?? Date.now())),
+  );
   void worker.run();
   await worker.waitUntilReady();
   return { worker, executor };
@@ -81,7 +93,14 @@ function labelOf(d: QueueJobData): string {
   return d.shard ? `${d.nodeId}[${d.shard.start}-${d.shard.end}]` : d.nodeId;
 }
 
-async function runJob(job: Job<QueueJobData>, token: string | undefined, o: QueueWorkerOptions & { hashes: FileHashes }, executor: Executor, progress: JobProgress, stopFetching: () => void): Promise<QueueJobResult> {
+async function runJob(
+  job: Job<QueueJobData>,
+  token: string | undefined,
+  o: QueueWorkerOptions & { hashes: FileHashes },
+  executor: Executor,
+  progress: JobProgress,
+  stopFetching: () => void,
+): Promise<QueueJobResult> {
   const d = job.data;
   const { id, unwatch } = progress.watch(labelOf(d), job);
   const scratchDir = o.cache.scratchDir(CACHE_KEY.test(String(d.outputKey)) ? d.outputKey : 'malformed');
@@ -94,22 +113,48 @@ async function runJob(job: Job<QueueJobData>, token: string | undefined, o: Queu
   try {
     refuseUnless(() => checkJobShape(d));
     const plugin = o.plugins.find(d.kind, d.plugin);
-    if (!plugin) return await handBack(`${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which this worker does not have (list its module in rtlab.config.json "plugins", as the coordinator does)`);
-    const verified = refuseUnless(() => verifyJob(d, plugin, (p, params) => o.plugins.checkParams(p, params), o.roots, o.hashes), rootsHint(d, o.roots));
+    if (!plugin)
+      return await handBack(
+        `${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which this worker does not have (list its module in rtlab.config.json "plugins", as the coordinator does)`,
+      );
+    const verified = refuseUnless(
+      () => verifyJob(d, plugin, (p, params) => o.plugins.checkParams(p, params), o.roots, o.hashes),
+      rootsHint(d, o.roots),
+    );
     const inputs = await loadInputs(o.cache, d);
     refuseUnless(() => checkInputTypes(d, plugin, inputs));
     if (d.shard) inputs[d.shard.port] = sliceDataset(inputs[d.shard.port] as Artifact, d.shard.start, d.shard.end);
     const { artifact, leaked } = await executor.run(
-      { kind: d.kind, plugin: d.plugin, params: verified.params, inputs, nodeId: id, key: d.key, dataRoot: o.roots.dataRoot, modelRoot: o.roots.modelRoot, firstSample: d.shard?.start, inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port), scratchDir, partBytes: positiveOrUndefined(d.partBytes), inputNodes: d.inputNodes },
+      {
+        kind: d.kind,
+        plugin: d.plugin,
+        params: verified.params,
+        inputs,
+        nodeId: id,
+        key: d.key,
+        dataRoot: o.roots.dataRoot,
+        modelRoot: o.roots.modelRoot,
+        firstSample: d.shard?.start,
+        inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port),
+        scratchDir,
+        partBytes: positiveOrUndefined(d.partBytes),
+        inputNodes: d.inputNodes,
+      },
       new AbortController().signal,
       () => progress.nodeStarted(id),
     );
     checkArtifact(artifact, plugin);
-    await o.cache.put(d.outputKey, artifact, { ...verified.producer, backend: o.backend }, { scratchDir, replace: d.replace === true });
+    await o.cache.put(
+      d.outputKey,
+      artifact,
+      { ...verified.producer, backend: o.backend },
+      { scratchDir, replace: d.replace === true },
+    );
     return { worker: WORKER_NAME, backend: o.backend, leaked };
   } catch (e) {
     if (e instanceof WaitingError || e instanceof UnrecoverableError) throw e;
-    if (executor.broken) return await handBack(`its worker threads keep crashing (last job: ${d.nodeId}: ${(e as Error)?.message ?? e})`);
+    if (executor.broken)
+      return await handBack(`its worker threads keep crashing (last job: ${d.nodeId}: ${(e as Error)?.message ?? e})`);
     throw new Error(`${(e as Error)?.message ?? String(e)} (on worker ${WORKER_NAME})`);
   } finally {
     unwatch();
@@ -130,18 +175,27 @@ const positiveOrUndefined = (n: unknown) => (Number.isSafeInteger(n) && (n as nu
 
 /** Where the coordinator's roots differ from this worker's, they are named: often why a file differs. */
 function rootsHint(d: QueueJobData, roots: WorkerRoots): string {
-  const hints = [d.dataRoot !== roots.dataRoot ? `data root here ${roots.dataRoot}, the coordinator's ${d.dataRoot}` : '', d.modelRoot !== roots.modelRoot ? `model root here ${roots.modelRoot}, the coordinator's ${d.modelRoot}` : ''].filter(Boolean);
+  const hints = [
+    d.dataRoot !== roots.dataRoot ? `data root here ${roots.dataRoot}, the coordinator's ${d.dataRoot}` : '',
+    d.modelRoot !== roots.modelRoot ? `model root here ${roots.modelRoot}, the coordinator's ${d.modelRoot}` : '',
+  ].filter(Boolean);
   return hints.length ? `; ${hints.join('; ')}` : '';
 }
 
 /** The job's inputs from the shared cache (a shard's split port whole). */
 async function loadInputs(cache: ArtifactCache, d: QueueJobData): Promise<PluginInputs> {
   const read = async (key: string): Promise<Artifact> => {
-    const artifact = (await cache.get(key)) ?? ((await cache.appears(key, VISIBLE_MS)) ? await cache.get(key) : undefined);
-    if (!artifact) throw new RtlabError('input', `input ${key.slice(0, 12)} of ${d.nodeId} is not in the cache at ${cache.root}: is it the directory the coordinator uses?`);
+    const artifact =
+      (await cache.get(key)) ?? ((await cache.appears(key, VISIBLE_MS)) ? await cache.get(key) : undefined);
+    if (!artifact)
+      throw new RtlabError(
+        'input',
+        `input ${key.slice(0, 12)} of ${d.nodeId} is not in the cache at ${cache.root}: is it the directory the coordinator uses?`,
+      );
     return artifact;
   };
   const inputs: PluginInputs = {};
-  for (const [port, keys] of Object.entries(d.inputKeys)) inputs[port] = Array.isArray(keys) ? await Promise.all(keys.map(read)) : await read(keys);
+  for (const [port, keys] of Object.entries(d.inputKeys))
+    inputs[port] = Array.isArray(keys) ? await Promise.all(keys.map(read)) : await read(keys);
   return inputs;
 }

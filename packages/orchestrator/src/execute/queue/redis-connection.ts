@@ -15,9 +15,14 @@ export function redisOptions(url: string): RedisOptions {
   } catch {
     throw new RtlabError('usage', `--queue ${redactPassword(url)}: not a URL; expected redis://HOST:PORT`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RtlabError('usage', `--queue ${redactPassword(url)}: expected redis://HOST:PORT (or rediss:// for TLS), not ${u.protocol}//`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new RtlabError(
+      'usage',
+      `--queue ${redactPassword(url)}: expected redis://HOST:PORT (or rediss:// for TLS), not ${u.protocol}//`,
+    );
   const db = u.pathname.replace(/^\//, '');
-  if (db && !/^\d+$/.test(db)) throw new RtlabError('usage', `--queue ${redactPassword(url)}: the path must be a database number, not "${db}"`);
+  if (db && !/^\d+$/.test(db))
+    throw new RtlabError('usage', `--queue ${redactPassword(url)}: the path must be a database number, not "${db}"`);
   return {
     host: u.hostname || '127.0.0.1',
     port: u.port ? Number(u.port) : 6379,
@@ -34,7 +39,14 @@ export function redisOptions(url: string): RedisOptions {
  * silence. Connects once, without retries, and pings.
  */
 export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
-  const client = new IORedis({ ...redisOptions(url), lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  const client = new IORedis({
+    ...redisOptions(url),
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
   let cause: Error | undefined; // ioredis rejects with "Connection is closed"; the socket's error says why
   client.on('error', (e: Error) => (cause ??= e));
   try {

@@ -25,24 +25,42 @@ export interface OnQueue {
  * the workers have written every output to the cache. Progress of the shards is summed per node.
  */
 export async function runOnQueue(
-  queue: QueueCoordinator, cache: ArtifactCache, reporter: ProgressReporter,
-  node: NodeJob, shards: { port: string; ranges: [number, number][] } | undefined, o: { signal: AbortSignal; started: () => void; force: boolean },
+  queue: QueueCoordinator,
+  cache: ArtifactCache,
+  reporter: ProgressReporter,
+  node: NodeJob,
+  shards: { port: string; ranges: [number, number][] } | undefined,
+  o: { signal: AbortSignal; started: () => void; force: boolean },
 ): Promise<OnQueue> {
   const { signal, started } = o;
   const forced = o.force ? { ...node, replace: true } : node;
-  const jobs = !shards || shards.ranges.length < 2
-    ? [{ ...forced, outputKey: node.key }]
-    : shards.ranges.map(([start, end]) => ({ ...forced, outputKey: shardKey(node.key, start, end), shard: { port: shards.port, start, end } }));
+  const jobs =
+    !shards || shards.ranges.length < 2
+      ? [{ ...forced, outputKey: node.key }]
+      : shards.ranges.map(([start, end]) => ({
+          ...forced,
+          outputKey: shardKey(node.key, start, end),
+          shard: { port: shards.port, start, end },
+        }));
   if (o.force) await Promise.all(jobs.map((j) => queue.forget(j.outputKey))); // else the finished job of an earlier run answers
   const progress = jobs.map(() => ({ done: 0, total: 1 }));
   let first = true;
-  const results = await Promise.all(jobs.map((job, i) => submitUntilCached(queue, cache, job, signal, {
-    started: () => (first ? ((first = false), started()) : undefined),
-    progress: (p) => {
-      progress[i] = p;
-      reporter.nodeProgress(node.nodeId, progress.reduce((n, q) => n + q.done, 0), progress.reduce((n, q) => n + q.total, 0), jobs.length > 1 ? `${jobs.length} shards` : undefined);
-    },
-  })));
+  const results = await Promise.all(
+    jobs.map((job, i) =>
+      submitUntilCached(queue, cache, job, signal, {
+        started: () => (first ? ((first = false), started()) : undefined),
+        progress: (p) => {
+          progress[i] = p;
+          reporter.nodeProgress(
+            node.nodeId,
+            progress.reduce((n, q) => n + q.done, 0),
+            progress.reduce((n, q) => n + q.total, 0),
+            jobs.length > 1 ? `${jobs.length} shards` : undefined,
+          );
+        },
+      }),
+    ),
+  );
   return {
     outputKeys: jobs.map((j) => j.outputKey),
     workers: [...new Set(results.map((r) => r.worker))],
@@ -56,11 +74,21 @@ export async function runOnQueue(
  * Submits a job and checks that its output reached this cache. A finished job whose output is gone
  * (the cache was cleared) is pushed once more; gone again, the workers write to another folder.
  */
-async function submitUntilCached(queue: QueueCoordinator, cache: ArtifactCache, job: Omit<QueueJobData, 'coordinator'>, signal: AbortSignal, watcher: Parameters<QueueCoordinator['submit']>[2]): Promise<Submitted> {
+async function submitUntilCached(
+  queue: QueueCoordinator,
+  cache: ArtifactCache,
+  job: Omit<QueueJobData, 'coordinator'>,
+  signal: AbortSignal,
+  watcher: Parameters<QueueCoordinator['submit']>[2],
+): Promise<Submitted> {
   for (let attempt = 0; ; attempt++) {
     const result = await queue.submit(job, signal, watcher);
     if (cache.has(job.outputKey) || (await cache.appears(job.outputKey, VISIBLE_MS))) return result;
-    if (attempt > 0) throw new RtlabError('cache', `worker ${result.worker} finished ${job.nodeId}, but its result is not in the cache at ${cache.root}: workers must write to the same directory (--cache-dir on a shared mount)`);
+    if (attempt > 0)
+      throw new RtlabError(
+        'cache',
+        `worker ${result.worker} finished ${job.nodeId}, but its result is not in the cache at ${cache.root}: workers must write to the same directory (--cache-dir on a shared mount)`,
+      );
     await queue.forget(job.outputKey);
   }
 }

@@ -13,9 +13,22 @@ import { WorkerRoots } from './worker-roots';
 
 // A queue worker checks each job as anyone with access to Redis could have written it.
 const reader: Plugin<{ dir: string; count: number }> = {
-  kind: 'load', name: 'reader', version: '1.2.0', description: 'reads a folder',
-  params: { type: 'object', additionalProperties: false, required: ['dir'], properties: { dir: { type: 'string', description: 'the folder' }, count: { type: 'integer', minimum: 1, default: 4, description: 'how many' } } },
-  inputs: {}, output: 'Dataset', reads: (p) => [{ root: 'data', path: p.dir }],
+  kind: 'load',
+  name: 'reader',
+  version: '1.2.0',
+  description: 'reads a folder',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['dir'],
+    properties: {
+      dir: { type: 'string', description: 'the folder' },
+      count: { type: 'integer', minimum: 1, default: 4, description: 'how many' },
+    },
+  },
+  inputs: {},
+  output: 'Dataset',
+  reads: (p) => [{ root: 'data', path: p.dir }],
   shards: { port: 'data', unit: () => 1, merge: (parts) => parts[0] },
   run: async () => ({ type: 'Dataset', meta: {}, tensors: {} }),
 };
@@ -23,11 +36,39 @@ const registry = new PluginRegistry([reader]);
 const check = (p: Plugin, params: Record<string, unknown>) => registry.checkParams(p, params);
 
 /** A job as an honest coordinator with these roots pushes it (run-pipeline.ts describes nodes the same way). */
-function honestJob(roots: WorkerRoots, hashes: FileHashes, params: Record<string, unknown>, plugin: Plugin = reader): QueueJobData {
-  const { key, canonical } = cacheKey(keyDescription({ kind: 'load', plugin, params: registry.checkParams(reader, params).params, seed: 7, inputs: {}, inputNodes: {} }, roots, hashes));
+function honestJob(
+  roots: WorkerRoots,
+  hashes: FileHashes,
+  params: Record<string, unknown>,
+  plugin: Plugin = reader,
+): QueueJobData {
+  const { key, canonical } = cacheKey(
+    keyDescription(
+      {
+        kind: 'load',
+        plugin,
+        params: registry.checkParams(reader, params).params,
+        seed: 7,
+        inputs: {},
+        inputNodes: {},
+      },
+      roots,
+      hashes,
+    ),
+  );
   return {
-    kind: 'load', plugin: 'reader', params: params as QueueJobData['params'], seed: 7, nodeId: 'train', key, outputKey: key, inputKeys: {},
-    dataRoot: roots.dataRoot, modelRoot: roots.modelRoot, producer: { node: 'train', plugin: 'load/reader', version: plugin.version, canonical }, coordinator: 'c',
+    kind: 'load',
+    plugin: 'reader',
+    params: params as QueueJobData['params'],
+    seed: 7,
+    nodeId: 'train',
+    key,
+    outputKey: key,
+    inputKeys: {},
+    dataRoot: roots.dataRoot,
+    modelRoot: roots.modelRoot,
+    producer: { node: 'train', plugin: 'load/reader', version: plugin.version, canonical },
+    coordinator: 'c',
   };
 }
 
@@ -37,48 +78,63 @@ describe('verifyJob: a worker computes the key itself and refuses a job whose ke
   const hashes = new FileHashes(path.join(base, 'cache'));
   beforeAll(() => {
     fs.mkdirSync(path.join(roots.dataRoot, 'set'), { recursive: true });
-    fs.writeFileSync(path.join(roots.dataRoot, 'set/a.bin'), 'the worker\'s bytes');
+    fs.writeFileSync(path.join(roots.dataRoot, 'set/a.bin'), "the worker's bytes");
     fs.mkdirSync(path.join(base, 'outside'));
     fs.writeFileSync(path.join(base, 'outside/secret.bin'), 'not for jobs');
   });
 
-  it('passes an honest job, completing its params with the schema\'s defaults, and describes its producer itself', () => {
+  it("passes an honest job, completing its params with the schema's defaults, and describes its producer itself", () => {
     const job = honestJob(roots, hashes, { dir: 'set' });
     const verified = verifyJob(job, reader, check, roots, hashes);
     expect(verified.params).toEqual({ dir: 'set', count: 4 });
-    expect(verified.producer).toEqual({ node: 'train', plugin: 'load/reader', version: '1.2.0', canonical: job.producer.canonical });
+    expect(verified.producer).toEqual({
+      node: 'train',
+      plugin: 'load/reader',
+      version: '1.2.0',
+      canonical: job.producer.canonical,
+    });
   });
 
   it("refuses another node's key as its output key, however it asks (replace)", () => {
     const victim = honestJob(roots, hashes, { dir: 'set', count: 9 });
     const job = { ...honestJob(roots, hashes, { dir: 'set' }), outputKey: victim.key, replace: true };
-    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(/refused: its output key [0-9a-f]{12} is not its node's key/);
+    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(
+      /refused: its output key [0-9a-f]{12} is not its node's key/,
+    );
   });
 
-  it('refuses params its plugin\'s schema refuses, naming each', () => {
+  it("refuses params its plugin's schema refuses, naming each", () => {
     const job = { ...honestJob(roots, hashes, { dir: 'set' }), params: { dir: 'set', count: -7, extra: 1 } };
-    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(/refused: its params are refused by load\/reader@1\.2\.0's schema: /);
+    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(
+      /refused: its params are refused by load\/reader@1\.2\.0's schema: /,
+    );
     expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(/params\.count: must be >= 1, got -7/);
     expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(/params\.extra: unknown parameter "extra"/);
   });
 
   it('refuses a job made with another version of the plugin, naming both', () => {
     const job = honestJob(roots, hashes, { dir: 'set' }, { ...reader, version: '1.1.0' });
-    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(/its key is not the key of its node as this worker describes it: plugin version 1\.1\.0 in the job, 1\.2\.0 on this worker$/);
+    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(
+      /its key is not the key of its node as this worker describes it: plugin version 1\.1\.0 in the job, 1\.2\.0 on this worker$/,
+    );
   });
 
   it('refuses a job whose data has other bytes on this worker, naming the file', () => {
     const coordinator: WorkerRoots = { ...roots, dataRoot: path.join(base, 'coordinator-data') };
     fs.mkdirSync(path.join(coordinator.dataRoot, 'set'), { recursive: true });
-    fs.writeFileSync(path.join(coordinator.dataRoot, 'set/a.bin'), 'the coordinator\'s bytes');
+    fs.writeFileSync(path.join(coordinator.dataRoot, 'set/a.bin'), "the coordinator's bytes");
     const job = honestJob(coordinator, hashes, { dir: 'set' });
-    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(/: data file "set" differs on this worker \(fingerprint [0-9a-f]{16} in the job, [0-9a-f]{16} here\)$/);
+    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(
+      /: data file "set" differs on this worker \(fingerprint [0-9a-f]{16} in the job, [0-9a-f]{16} here\)$/,
+    );
   });
 
   it('refuses a key that is not the hash of the description it carries', () => {
     const job = honestJob(roots, hashes, { dir: 'set' });
     const forged = { ...job, key: 'ab'.repeat(32), outputKey: 'ab'.repeat(32) };
-    expect(() => verifyJob(forged, reader, check, roots, hashes)).toThrow(/its key is not the hash of the description it carries$/);
+    expect(() => verifyJob(forged, reader, check, roots, hashes)).toThrow(
+      /its key is not the hash of the description it carries$/,
+    );
   });
 
   it.each([
@@ -87,41 +143,76 @@ describe('verifyJob: a worker computes the key itself and refuses a job whose ke
   ])('refuses a path %s, whatever its key', (_what, dirOf) => {
     const dir = dirOf();
     const job = honestJob({ ...roots, dataRoot: base }, hashes, { dir });
-    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(new RegExp(`train reads "${dir.replace(/[./]/g, '\\$&')}" .*, outside this worker's data root ${roots.dataRoot}`));
+    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(
+      new RegExp(`train reads "${dir.replace(/[./]/g, '\\$&')}" .*, outside this worker's data root ${roots.dataRoot}`),
+    );
   });
 
   it('refuses a folder under the root that links to a file outside it, and passes it once that folder is allowed (--allow-dir)', () => {
     fs.mkdirSync(path.join(roots.dataRoot, 'linked'));
     fs.symlinkSync(path.join(base, 'outside/secret.bin'), path.join(roots.dataRoot, 'linked/a.bin'));
     const job = honestJob(roots, hashes, { dir: 'linked' });
-    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(/linked\/a\.bin \(a link to .*outside\/secret\.bin\), inside "linked", outside this worker's data root/);
-    expect(verifyJob(job, reader, check, { ...roots, allowed: [path.join(base, 'outside')] }, hashes).params.dir).toBe('linked');
+    expect(() => verifyJob(job, reader, check, roots, hashes)).toThrow(
+      /linked\/a\.bin \(a link to .*outside\/secret\.bin\), inside "linked", outside this worker's data root/,
+    );
+    expect(verifyJob(job, reader, check, { ...roots, allowed: [path.join(base, 'outside')] }, hashes).params.dir).toBe(
+      'linked',
+    );
   });
 
-  it('passes a shard whose output key is its shard\'s key, and refuses one of another port or range', () => {
+  it("passes a shard whose output key is its shard's key, and refuses one of another port or range", () => {
     const job = honestJob(roots, hashes, { dir: 'set' });
     const shard = { ...job, shard: { port: 'data', start: 0, end: 2 }, outputKey: shardKey(job.key, 0, 2) };
     expect(verifyJob(shard, reader, check, roots, hashes).params.dir).toBe('set');
-    expect(() => verifyJob({ ...shard, shard: { port: 'model', start: 0, end: 2 } }, reader, check, roots, hashes)).toThrow(/it is a shard of port "model", but load\/reader splits "data"/);
-    expect(() => verifyJob({ ...shard, shard: { port: 'data', start: 0, end: 3 } }, reader, check, roots, hashes)).toThrow(/is not the key of its shard \[0, 3\)/);
+    expect(() =>
+      verifyJob({ ...shard, shard: { port: 'model', start: 0, end: 2 } }, reader, check, roots, hashes),
+    ).toThrow(/it is a shard of port "model", but load\/reader splits "data"/);
+    expect(() =>
+      verifyJob({ ...shard, shard: { port: 'data', start: 0, end: 3 } }, reader, check, roots, hashes),
+    ).toThrow(/is not the key of its shard \[0, 3\)/);
   });
 
   it('refuses malformed fields before any of them becomes a path', () => {
     const job = honestJob(roots, hashes, { dir: 'set' });
-    expect(() => verifyJob({ ...job, outputKey: '../../victim' }, reader, check, roots, hashes)).toThrow(/refused: malformed outputKey$/);
-    expect(() => verifyJob({ ...job, inputKeys: { data: '../x' } }, reader, check, roots, hashes)).toThrow(/malformed inputKeys/);
+    expect(() => verifyJob({ ...job, outputKey: '../../victim' }, reader, check, roots, hashes)).toThrow(
+      /refused: malformed outputKey$/,
+    );
+    expect(() => verifyJob({ ...job, inputKeys: { data: '../x' } }, reader, check, roots, hashes)).toThrow(
+      /malformed inputKeys/,
+    );
     expect(() => verifyJob({ ...job, seed: 0.5 }, reader, check, roots, hashes)).toThrow(/malformed seed/);
-    expect(() => verifyJob({ ...job, nodeId: 'x\u001b[2J' }, reader, check, roots, hashes)).toThrow(/refused: malformed nodeId$/);
-    expect(() => verifyJob({ ...job, plugin: '../reader' }, reader, check, roots, hashes)).toThrow(/refused: malformed plugin$/);
-    expect(() => verifyJob({ ...job, partBytes: -1 }, reader, check, roots, hashes)).toThrow(/refused: malformed partBytes$/);
+    expect(() => verifyJob({ ...job, nodeId: 'x\u001b[2J' }, reader, check, roots, hashes)).toThrow(
+      /refused: malformed nodeId$/,
+    );
+    expect(() => verifyJob({ ...job, plugin: '../reader' }, reader, check, roots, hashes)).toThrow(
+      /refused: malformed plugin$/,
+    );
+    expect(() => verifyJob({ ...job, partBytes: -1 }, reader, check, roots, hashes)).toThrow(
+      /refused: malformed partBytes$/,
+    );
   });
 
   it('refuses inputs on ports the plugin does not have, a list where it takes one, and a port left without input', () => {
-    const scale: Plugin = { ...reader, kind: 'score', name: 'scale', reads: undefined, shards: undefined, params: { type: 'object' }, inputs: { x: { type: 'Scores', description: 'x' } }, output: 'Scores' };
+    const scale: Plugin = {
+      ...reader,
+      kind: 'score',
+      name: 'scale',
+      reads: undefined,
+      shards: undefined,
+      params: { type: 'object' },
+      inputs: { x: { type: 'Scores', description: 'x' } },
+      output: 'Scores',
+    };
     const job = { ...honestJob(roots, hashes, { dir: 'set' }), kind: 'score', plugin: 'scale' };
     const key = 'cd'.repeat(32);
-    expect(() => verifyJob({ ...job, inputKeys: { x: key, y: key } }, scale, check, roots, hashes)).toThrow(/it feeds port "y", which score\/scale does not have/);
-    expect(() => verifyJob({ ...job, inputKeys: { x: [key] } }, scale, check, roots, hashes)).toThrow(/port "x" takes one artifact/);
-    expect(() => verifyJob({ ...job, inputKeys: {} }, scale, check, roots, hashes)).toThrow(/port\(s\) x of score\/scale get no input/);
+    expect(() => verifyJob({ ...job, inputKeys: { x: key, y: key } }, scale, check, roots, hashes)).toThrow(
+      /it feeds port "y", which score\/scale does not have/,
+    );
+    expect(() => verifyJob({ ...job, inputKeys: { x: [key] } }, scale, check, roots, hashes)).toThrow(
+      /port "x" takes one artifact/,
+    );
+    expect(() => verifyJob({ ...job, inputKeys: {} }, scale, check, roots, hashes)).toThrow(
+      /port\(s\) x of score\/scale get no input/,
+    );
   });
 });

@@ -28,11 +28,15 @@ function realPathOf(p: string): string {
   }
 }
 
-const within = (file: string, folder: string) => file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
+const within = (file: string, folder: string) =>
+  file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
 
 /** Every file a folder holds, links followed: what a loader reading the folder would open. */
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
 /**
@@ -44,10 +48,20 @@ export function confineToRoots(input: DiskInput, roots: WorkerRoots, node: strin
   const target = path.resolve(root, input.path);
   const folders = [root, ...roots.allowed].map(realPathOf);
   const outside = (file: string) => !folders.some((f) => within(realPathOf(file), f));
-  const escape = outside(target) ? target : fs.existsSync(target) && fs.statSync(target).isDirectory() ? filesUnder(target).find(outside) : undefined;
+  const escape = outside(target)
+    ? target
+    : fs.existsSync(target) && fs.statSync(target).isDirectory()
+      ? filesUnder(target).find(outside)
+      : undefined;
   if (escape !== undefined) {
-    const shown = escape === target ? `"${input.path}" (${realPathOf(target)})` : `${escape} (a link to ${realPathOf(escape)}), inside "${input.path}"`;
-    throw new RtlabError('input', `${node} reads ${shown}, outside this worker's ${input.root} root ${root}${roots.allowed.length ? ` and its allowed folders ${roots.allowed.join(', ')}` : ''} (rtlab worker --allow-dir adds a folder)`);
+    const shown =
+      escape === target
+        ? `"${input.path}" (${realPathOf(target)})`
+        : `${escape} (a link to ${realPathOf(escape)}), inside "${input.path}"`;
+    throw new RtlabError(
+      'input',
+      `${node} reads ${shown}, outside this worker's ${input.root} root ${root}${roots.allowed.length ? ` and its allowed folders ${roots.allowed.join(', ')}` : ''} (rtlab worker --allow-dir adds a folder)`,
+    );
   }
   return target;
 }

@@ -2,11 +2,31 @@ import { Artifact } from '@rtlab/sdk';
 import { PluginJob } from '../plugin-job';
 import { HeldInputsPlanner, HeldInputsStore } from './held-inputs';
 
-const artifact = (bytes: number, fill: number): Artifact => ({ type: 'Model', meta: {}, tensors: { w: { dtype: 'float32', shape: [bytes / 4], data: new Float32Array(bytes / 4).fill(fill) } } });
-const job = (inputs: PluginJob['inputs'], inputKeys: PluginJob['inputKeys']): PluginJob => ({ kind: 'attack', plugin: 'p', params: {}, inputs, inputKeys, nodeId: 'n', key: 'k', dataRoot: '', modelRoot: '' });
+const artifact = (bytes: number, fill: number): Artifact => ({
+  type: 'Model',
+  meta: {},
+  tensors: { w: { dtype: 'float32', shape: [bytes / 4], data: new Float32Array(bytes / 4).fill(fill) } },
+});
+const job = (inputs: PluginJob['inputs'], inputKeys: PluginJob['inputKeys']): PluginJob => ({
+  kind: 'attack',
+  plugin: 'p',
+  params: {},
+  inputs,
+  inputKeys,
+  nodeId: 'n',
+  key: 'k',
+  dataRoot: '',
+  modelRoot: '',
+});
 
 /** An input's values as plain numbers (a structured clone's typed arrays come from another realm than jest's). */
-const values = (inputs: PluginJob['inputs']) => Object.fromEntries(Object.entries(inputs).map(([port, v]) => [port, [v].flat().map((a) => Array.from(a!.tensors.w.data as Float32Array))]));
+const values = (inputs: PluginJob['inputs']) =>
+  Object.fromEntries(
+    Object.entries(inputs).map(([port, v]) => [
+      port,
+      [v].flat().map((a) => Array.from(a!.tensors.w.data as Float32Array)),
+    ]),
+  );
 
 /** Sends the job through the planner to the store, as the pool and its worker thread do (a structured clone between them). */
 function send(planner: HeldInputsPlanner, store: HeldInputsStore, j: PluginJob) {
@@ -58,6 +78,9 @@ describe('inputs held by a worker thread between jobs', () => {
     const first = send(planner, store, job({ model: weights, teacher: weights }, { model: 'W', teacher: 'W' }));
     expect(values(first.resolved.inputs)).toEqual(values({ model: weights, teacher: weights }));
     const second = send(planner, store, job({ model: weights, teacher: weights }, { model: 'W', teacher: 'W' }));
-    expect([second.copiedBytes, values(second.resolved.inputs)]).toEqual([0, values({ model: weights, teacher: weights })]);
+    expect([second.copiedBytes, values(second.resolved.inputs)]).toEqual([
+      0,
+      values({ model: weights, teacher: weights }),
+    ]);
   });
 });

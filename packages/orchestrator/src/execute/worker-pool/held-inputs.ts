@@ -29,8 +29,10 @@ function slots(job: PluginJob): { slot: InputSlot; artifact: Artifact }[] {
   const out: { slot: InputSlot; artifact: Artifact }[] = [];
   for (const [port, keys] of Object.entries(job.inputKeys ?? {})) {
     const value = job.inputs[port];
-    if (Array.isArray(keys) && Array.isArray(value)) keys.forEach((key, index) => out.push({ slot: { port, index, key }, artifact: value[index] }));
-    else if (typeof keys === 'string' && value && !Array.isArray(value)) out.push({ slot: { port, key: keys }, artifact: value });
+    if (Array.isArray(keys) && Array.isArray(value))
+      keys.forEach((key, index) => out.push({ slot: { port, index, key }, artifact: value[index] }));
+    else if (typeof keys === 'string' && value && !Array.isArray(value))
+      out.push({ slot: { port, key: keys }, artifact: value });
   }
   return out;
 }
@@ -72,7 +74,9 @@ export class HeldInputsPlanner {
       plan.drop.push(key);
       total -= bytes;
     }
-    const copiedBytes = Object.values(inputs).flat().reduce((n, a) => n + (a ? bytesOf(a) : 0), 0);
+    const copiedBytes = Object.values(inputs)
+      .flat()
+      .reduce((n, a) => n + (a ? bytesOf(a) : 0), 0);
     return { spec: { ...job, inputs }, held: plan, copiedBytes };
   }
 

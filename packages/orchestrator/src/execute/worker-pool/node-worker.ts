@@ -26,7 +26,9 @@ function reporterFor(job: number): ProgressReporter {
   return {
     info: (message) => send({ type: 'log', job, message }),
     nodeProgress: (_id, done, total, note) => send({ type: 'progress', job, done, total, note }),
-    nodeStarted: () => undefined, nodeFinished: () => undefined, close: () => undefined,
+    nodeStarted: () => undefined,
+    nodeFinished: () => undefined,
+    close: () => undefined,
   };
 }
 
@@ -34,10 +36,22 @@ async function run({ job, spec, held: plan }: RunMessage): Promise<void> {
   const controller = new AbortController();
   aborts.set(job, controller);
   try {
-    const result = await runPluginJob(held.resolve(spec, plan), registry, await backendInfo, reporterFor(job), controller.signal);
+    const result = await runPluginJob(
+      held.resolve(spec, plan),
+      registry,
+      await backendInfo,
+      reporterFor(job),
+      controller.signal,
+    );
     send({ type: 'done', job, ...result }, transferList(result.artifact));
   } catch (e) {
-    send({ type: 'failed', job, kind: e instanceof RtlabError ? e.kind : (e as Error)?.name === 'AbortError' ? 'aborted' : undefined, message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack });
+    send({
+      type: 'failed',
+      job,
+      kind: e instanceof RtlabError ? e.kind : (e as Error)?.name === 'AbortError' ? 'aborted' : undefined,
+      message: (e as Error)?.message ?? String(e),
+      stack: (e as Error)?.stack,
+    });
   } finally {
     aborts.delete(job);
   }

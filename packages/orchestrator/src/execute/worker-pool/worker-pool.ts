@@ -39,7 +39,11 @@ export class WorkerPool implements Executor {
   private crashes = 0;
   private closing = false;
 
-  constructor(private readonly setup: WorkerSetup, readonly size: number, private readonly reporter: ProgressReporter) {
+  constructor(
+    private readonly setup: WorkerSetup,
+    readonly size: number,
+    private readonly reporter: ProgressReporter,
+  ) {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
@@ -54,7 +58,8 @@ export class WorkerPool implements Executor {
     worker.on('error', (e) => this.onCrash(worker, e));
     // a thread that ends without an error while starting or running (process.exit in a plugin) is a crash too
     worker.on('exit', (code) => {
-      if (!this.closing && (this.starting.has(worker) || [...this.running.values()].some((r) => r.worker === worker))) this.onCrash(worker, new Error(`the thread exited with code ${code}`));
+      if (!this.closing && (this.starting.has(worker) || [...this.running.values()].some((r) => r.worker === worker)))
+        this.onCrash(worker, new Error(`the thread exited with code ${code}`));
     });
     this.held.set(worker, new HeldInputsPlanner());
     this.starting.add(worker);
@@ -62,13 +67,16 @@ export class WorkerPool implements Executor {
 
   run(spec: PluginJob, signal: AbortSignal, started: () => void): Promise<JobResult> {
     signal.throwIfAborted();
-    if (this.broken) return Promise.reject(new RtlabError('plugin', 'worker threads keep crashing; see the errors above'));
+    if (this.broken)
+      return Promise.reject(new RtlabError('plugin', 'worker threads keep crashing; see the errors above'));
     return new Promise((resolve, reject) => {
       const onAbort = () => this.abort(pending, signal.reason);
-      const settle = <T>(f: (v: T) => void) => (v: T) => {
-        signal.removeEventListener('abort', onAbort);
-        f(v);
-      };
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          signal.removeEventListener('abort', onAbort);
+          f(v);
+        };
       const pending: Pending = { spec, started, resolve: settle(resolve), reject: settle(reject) };
       signal.addEventListener('abort', onAbort, { once: true });
       this.queue.push(pending);
@@ -129,7 +137,8 @@ export class WorkerPool implements Executor {
     else {
       this.running.delete(m.job);
       this.idle.push(worker);
-      if (m.type === 'done') entry.pending.resolve({ artifact: m.artifact, leaked: m.leaked, copiedBytes: entry.pending.copiedBytes });
+      if (m.type === 'done')
+        entry.pending.resolve({ artifact: m.artifact, leaked: m.leaked, copiedBytes: entry.pending.copiedBytes });
       else entry.pending.reject(workerError(m));
       this.dispatch();
     }
@@ -148,7 +157,8 @@ export class WorkerPool implements Executor {
     }
     this.crashes++;
     if (this.broken) {
-      for (const pending of this.queue.splice(0)) pending.reject(new RtlabError('plugin', `worker threads keep crashing (last: ${e.message})`));
+      for (const pending of this.queue.splice(0))
+        pending.reject(new RtlabError('plugin', `worker threads keep crashing (last: ${e.message})`));
       return;
     }
     this.spawn();
@@ -162,7 +172,9 @@ export class WorkerPool implements Executor {
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all([...this.idle, ...this.starting, ...[...this.running.values()].map((r) => r.worker)].map((w) => w.terminate()));
+    await Promise.all(
+      [...this.idle, ...this.starting, ...[...this.running.values()].map((r) => r.worker)].map((w) => w.terminate()),
+    );
   }
 }
 
