@@ -86,6 +86,23 @@ module.exports = tseslint.config(
     },
   },
   {
+    // a run decides what to compute; how (threads, a queue) is a NodeRunner's business, chosen by the CLI
+    files: ['packages/orchestrator/src/run/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        [],
+        [
+          OTHER_PACKAGE,
+          { group: ['@rtlab/plugin-*'], message: 'the engine never imports plugin packages' },
+          {
+            group: ['**/execute/queue/**'],
+            message: 'run/ hands nodes to a NodeRunner (execute/node-runner.ts), never to the queue itself',
+          },
+        ],
+      ),
+    },
+  },
+  {
     files: ['packages/backends/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': restrict(

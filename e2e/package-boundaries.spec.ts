@@ -75,4 +75,13 @@ describe('package boundaries (lint)', () => {
       ),
     ).toEqual([expect.stringContaining('the SDK depends on no other rtlab package')]);
   });
+
+  it('the run decides what to compute and leaves how to a NodeRunner: run/ never reaches into the queue', async () => {
+    const code =
+      "import { QueueCoordinator } from '../execute/queue/queue-coordinator';\nexport const q = QueueCoordinator;\n";
+    expect(await problems('packages/orchestrator/src/run/x.ts', code)).toEqual([
+      expect.stringContaining('run/ hands nodes to a NodeRunner'),
+    ]);
+    expect(await problems('packages/orchestrator/src/cli/run/x.ts', code)).toEqual([]);
+  });
 });

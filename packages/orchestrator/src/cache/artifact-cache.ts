@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Artifact, decodeSafetensors, decodeSafetensorsShapes, RtlabError, safetensorsChunks } from '@rtlab/sdk';
@@ -16,11 +15,10 @@ import { readFileTensors, rememberVerified, storeFileTensors } from './stored-fi
 import { isStale, temporaryName } from './cache-temporaries';
 import { metaDigest } from './meta-digest';
 import { checkCacheKey } from './cache-key';
+import { NewerFormat, readEntryFile } from './entry-file';
+import { duOf, readHashed, readSafetensorsHead, renamed, safeReaddir, unreadable, writeChunks } from './entry-io';
 
 const TMP_DIR = 'tmp';
-
-/** An entry a newer rtlab wrote: neither read nor removed (that version may share the cache). */
-class NewerFormat extends Error {}
 
 /**
  * Content-addressed artifact store: `<root>/<key[0:2]>/<key>/{entry.json,tensors.safetensors}`, plus
@@ -69,7 +67,7 @@ export class ArtifactCache {
   async get(key: string): Promise<Artifact | undefined> {
     const dir = this.entryDir(key);
     try {
-      const entry = this.readEntryFile(dir, key);
+      const entry = readEntryFile(dir, key);
       if (entry === undefined) return undefined;
       const { bytes, sha256 } = await readHashed(path.join(dir, TENSORS_FILE), entry.tensorsBytes);
       if (sha256 !== entry.tensorsSha256) throw new Damaged('tensor file sha256 does not match the entry');
@@ -164,27 +162,16 @@ export class ArtifactCache {
    */
   async tensorShapes(key: string): Promise<Record<string, number[]> | undefined> {
     const file = path.join(this.entryDir(key), TENSORS_FILE);
-    const handle = await fs.promises.open(file, 'r').catch(() => undefined);
-    if (!handle) return undefined;
+    const head = await readSafetensorsHead(file);
+    if (!head) return undefined;
     const inFiles = Object.fromEntries(Object.entries(this.info(key)?.files ?? {}).map(([name, t]) => [name, t.shape]));
-    try {
-      const length = Buffer.alloc(8);
-      await handle.read(length, 0, 8, 0);
-      const n = Number(length.readBigUInt64LE(0));
-      const size = (await handle.stat()).size;
-      if (n > size - 8) throw new RtlabError('cache', `${file}: header length ${n} exceeds the file (${size} bytes)`);
-      const head = Buffer.alloc(8 + n);
-      await handle.read(head, 0, head.length, 0);
-      return { ...decodeSafetensorsShapes(head, file), ...inFiles };
-    } finally {
-      await handle.close();
-    }
+    return { ...decodeSafetensorsShapes(head, file), ...inFiles };
   }
 
   /** An entry's type and verified metadata, without reading its tensors (a Model's weights); undefined when absent or unreadable. */
   metadata(key: string): Pick<Artifact, 'type' | 'meta'> | undefined {
     try {
-      const e = this.readEntryFile(this.entryDir(key), key);
+      const e = readEntryFile(this.entryDir(key), key);
       return e && { type: e.type, meta: e.meta };
     } catch {
       return undefined;
@@ -194,7 +181,7 @@ export class ArtifactCache {
   /** What entry.json says of one entry, without reading its tensors; undefined when absent or unreadable. */
   info(key: string): CacheEntryInfo | undefined {
     try {
-      const e = this.readEntryFile(this.entryDir(key), key);
+      const e = readEntryFile(this.entryDir(key), key);
       if (!e) return undefined;
       const inFiles = Object.values(e.files ?? {})
         .flatMap((t) => t.parts)
@@ -256,128 +243,4 @@ export class ArtifactCache {
   async clear(): Promise<void> {
     await fs.promises.rm(this.root, { recursive: true, force: true });
   }
-
-  /** entry.json, checked against the key and its metadata digest; undefined when the entry is absent. */
-  private readEntryFile(dir: string, key: string): CacheEntryFile | undefined {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(dir, ENTRY_FILE), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      if (fs.existsSync(dir)) throw new Damaged('entry.json is missing');
-      return undefined;
-    }
-    let entry: CacheEntryFile;
-    try {
-      entry = JSON.parse(text) as CacheEntryFile;
-    } catch (e) {
-      throw new Damaged(`entry.json is not JSON: ${(e as Error).message}`);
-    }
-    if (!entry || typeof entry !== 'object') throw new Damaged('entry.json holds no entry');
-    if (entry.format > ENTRY_FORMAT_WITH_FILES)
-      throw new NewerFormat(
-        `entry format ${entry.format}; this one reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES}`,
-      );
-    if (entry.format !== ENTRY_FORMAT && entry.format !== ENTRY_FORMAT_WITH_FILES)
-      throw new Damaged(
-        `written in entry format ${entry.format}, which this rtlab no longer reads (it reads ${ENTRY_FORMAT} and ${ENTRY_FORMAT_WITH_FILES})`,
-      );
-    if ((entry.format === ENTRY_FORMAT_WITH_FILES) !== (entry.files !== undefined))
-      throw new Damaged(`entry format ${entry.format} ${entry.files ? 'cannot have' : 'needs'} tensor files`);
-    if (entry.key !== key) throw new Damaged(`entry.json names key ${entry.key}`);
-    if (entry.metaSha256 !== metaDigest(entry)) throw new Damaged('metadata sha256 does not match the entry');
-    return entry;
-  }
-}
-
-async function writeChunks(
-  file: string,
-  chunks: Buffer[],
-  signal?: AbortSignal,
-): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  const handle = await fs.promises.open(file, 'wx');
-  let bytes = 0;
-  try {
-    for (const chunk of chunks) {
-      for (let at = 0; at < chunk.length; at += 1 << 22) {
-        signal?.throwIfAborted();
-        const piece = chunk.subarray(at, at + (1 << 22));
-        await handle.write(piece);
-        hash.update(piece);
-        bytes += piece.length;
-      }
-    }
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return { bytes, sha256: hash.digest('hex') };
-}
-
-/**
- * A whole file and its sha256, read in pieces (fs.readFile stops at 2 GiB, a Buffer holds up to 4 GiB);
- * a size other than `expected` is damage, found before anything is allocated.
- */
-async function readHashed(file: string, expected: number): Promise<{ bytes: Buffer; sha256: string }> {
-  const handle = await fs.promises.open(file, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw e.code === 'ENOENT' ? new Damaged('tensor file is missing') : e;
-  });
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: 'EISDIR' });
-    const size = stat.size;
-    if (size !== expected) throw new Damaged(`tensor file has ${size} bytes, entry says ${expected}`);
-    const bytes = Buffer.allocUnsafe(size);
-    const hash = createHash('sha256');
-    for (let at = 0; at < bytes.length;) {
-      const { bytesRead } = await handle.read(bytes, at, Math.min(1 << 26, bytes.length - at), at);
-      if (bytesRead === 0) throw new Damaged(`tensor file ended at byte ${at} while reading`);
-      hash.update(bytes.subarray(at, at + bytesRead));
-      at += bytesRead;
-    }
-    return { bytes, sha256: hash.digest('hex') };
-  } finally {
-    await handle.close();
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function duOf(p: string): number {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.size;
-  return safeReaddir(p).reduce((sum, name) => sum + duOf(path.join(p, name)), 0);
-}
-
-/** Renames, or reports false when the target is a non-empty folder already (another writer's entry). */
-async function renamed(from: string, to: string): Promise<boolean> {
-  try {
-    await fs.promises.rename(from, to);
-    return true;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return false;
-    throw e;
-  }
-}
-
-function unreadable(dir: string, e: unknown): RtlabError {
-  const code = (e as NodeJS.ErrnoException).code;
-  return new RtlabError(
-    'cache',
-    `cannot read cache entry ${dir} (${code ?? (e as Error).message}); it was left in place: fix its permissions, or remove it to recompute`,
-    { cause: e },
-  );
 }

@@ -1,24 +1,16 @@
 import { Command, Option } from 'commander';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { Artifact, BACKEND_ORDER, BackendInfo, BackendName, RtlabError } from '@rtlab/sdk';
-import { describeBackend, releaseBackend, selectBackend } from '@rtlab/backends';
+import { BACKEND_ORDER, BackendInfo, BackendName } from '@rtlab/sdk';
+import { releaseBackend, selectBackend } from '@rtlab/backends';
 import { ArtifactCache } from '../../cache/artifact-cache';
-import { CacheKey } from '../../cache/cache-key';
 import { FileHashes } from '../../cache/file-hashes';
 import { nodeKeys } from '../../cache/node-keys';
 import { withAncestors } from '../../dag/pipeline-dag';
-import { writeAtomically } from '../../files/write-atomically';
-import { Executor } from '../../execute/executor';
-import { InProcessExecutor } from '../../execute/in-process-executor';
-import { WorkerPool } from '../../execute/worker-pool/worker-pool';
-import { QueueCoordinator } from '../../execute/queue/queue-coordinator';
-import { checkRedis, redactPassword, redactPasswords } from '../../execute/queue/redis-connection';
+import { checkRedis, redactPasswords } from '../../execute/queue/redis-connection';
 import { parseOverride } from '../../pipeline/param-overrides';
 import { BarReporter } from '../../progress/bar-reporter';
 import { LineReporter, ProgressReporter } from '../../progress/progress-reporter';
-import { explainMiss, previousKeys } from '../../run/explain-miss';
-import { describeError, runPipeline, RunSummary } from '../../run/run-pipeline';
+import { runPipeline, RunSummary } from '../../run/run-pipeline';
 import { RunRecord } from '../../run/run-record';
 import { gitCommit, pipelineLine } from '../../run/run-details';
 import { buildReport } from '../../report/build-report';
@@ -30,9 +22,12 @@ import { validatePipelineFile } from '../../validate/validate-pipeline';
 import { act, ExitHolder } from '../action';
 import { describeFailure } from '../describe-failure';
 import { EXIT } from '../exit-codes';
-import { positiveInteger } from '../positive-integer';
 import { printProblems } from '../print-problems';
 import { GlobalOptions, openWorkspace } from '../workspace';
+import { chooseRunner } from '../run/choose-runner';
+import { explainMisses } from '../run/explain-misses';
+import { onInterrupt } from '../run/interrupt';
+import { printRunSummary } from '../run/print-run-summary';
 
 interface RunCommandOptions extends GlobalOptions {
   only: string[];
@@ -48,9 +43,6 @@ interface RunCommandOptions extends GlobalOptions {
   queue?: string;
   png?: boolean;
 }
-
-/** Nodes a coordinator keeps on the queue at once by default: the workers, not the coordinator, set the pace. */
-const QUEUE_CONCURRENCY = 256;
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -122,30 +114,52 @@ async function runOn(
   config: RtlabConfig,
   registry: PluginRegistry,
 ): Promise<number> {
-  const workers = opts.queue
-    ? 0
-    : positiveInteger('--workers', opts.workers ?? config.workers ?? defaultWorkers(backend), 0);
-  if (workers && backend.name === 'webgpu')
-    throw new RtlabError(
-      'usage',
-      `--workers ${workers}: worker threads each start their own backend, and webgpu has one device per process; leave --workers out`,
-    );
-  const concurrency = positiveInteger(
-    '--concurrency',
-    opts.concurrency ?? (opts.queue ? QUEUE_CONCURRENCY : Math.max(config.concurrency, workers)),
-    1,
-  );
   const reporter: ProgressReporter = process.stderr.isTTY ? new BarReporter() : new LineReporter();
   const cache = new ArtifactCache(opts.cacheDir ? path.resolve(opts.cacheDir) : config.cacheDir, (m) =>
     reporter.info(`warning: ${m}`),
   );
+  const choice = chooseRunner(opts, config, backend, registry, pipeline, cache, reporter);
   const started = new Date();
-  const where = opts.queue
-    ? ` — nodes run on the workers of ${redactPassword(opts.queue)}, cache ${cache.root}`
-    : ` — ${describeBackend(backend)}${workers ? ` on each of ${workers} worker threads` : ''}`;
-  reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes)${where}`);
+  reporter.info(`rtlab: ${pipeline.name} (${pipeline.nodes.length} nodes) — ${choice.where}`);
   const keys = nodeKeys(pipeline, config, new FileHashes(cache.root));
-  if (opts.explain) explain(pipeline, keys, cache, config, reporter);
+  if (opts.explain) explainMisses(pipeline, keys, cache, config.runsDir, reporter);
+  const record = startRecord(file, pipeline, backend, choice.workers, cache, config, started);
+  const interrupt = onInterrupt(reporter);
+  let summary: RunSummary;
+  try {
+    const runner = await choice.open();
+    const options = {
+      cache,
+      concurrency: choice.concurrency,
+      force: opts.force,
+      signal: interrupt.signal,
+      record,
+      reporter,
+      backend,
+      keys,
+      runner,
+    };
+    summary = await runPipeline(pipeline, { ...options, dataRoot: config.dataRoot, modelRoot: config.modelRoot });
+  } finally {
+    await choice.close();
+    interrupt.stop();
+    reporter.close();
+  }
+  const code = printRunSummary(summary, record, Date.now() - started.getTime(), opts.debug ?? false);
+  if (!summary.aborted) await writeReport(record, cache, registry, opts);
+  return code;
+}
+
+/** The run record's first lines: how the run was started, and the pipeline as resolved. */
+function startRecord(
+  file: string,
+  pipeline: ResolvedPipeline,
+  backend: BackendInfo,
+  workers: number,
+  cache: ArtifactCache,
+  config: RtlabConfig,
+  started: Date,
+): RunRecord {
   const record = new RunRecord(config.runsDir, pipeline.name, started);
   const commit = gitCommit(path.dirname(path.resolve(file)));
   record.append({
@@ -161,120 +175,23 @@ async function runOn(
     cacheDir: cache.root,
   });
   record.append(pipelineLine(pipeline));
-  const executor: Executor = workers
-    ? new WorkerPool({ backend: backend.name, pluginModules: config.plugins }, workers, reporter)
-    : new InProcessExecutor(registry, backend, reporter);
-
-  const controller = new AbortController();
-  const onSigint = () => {
-    reporter.info('interrupted: stopping running nodes (press Ctrl-C again to quit at once)');
-    controller.abort(new RtlabError('aborted', 'interrupted'));
-    process.once('SIGINT', () => process.exit(EXIT.interrupted));
-  };
-  process.once('SIGINT', onSigint);
-  let summary: RunSummary;
-  let queue: QueueCoordinator | undefined;
-  try {
-    if (opts.queue) queue = await QueueCoordinator.connect(opts.queue, reporter);
-    summary = await runPipeline(pipeline, {
-      cache,
-      concurrency,
-      force: opts.force,
-      signal: controller.signal,
-      record,
-      reporter,
-      backend,
-      dataRoot: config.dataRoot,
-      modelRoot: config.modelRoot,
-      executor,
-      keys,
-      shards: positiveInteger('--shards', opts.shards ?? 1, 1),
-      partBytes: opts.partBytes === undefined ? undefined : positiveInteger('--part-bytes', opts.partBytes, 1),
-      queue,
-    });
-  } finally {
-    await executor.close();
-    await queue?.close();
-    process.removeListener('SIGINT', onSigint);
-    reporter.close();
-  }
-  const code = report(summary, record, Date.now() - started.getTime(), opts.debug ?? false);
-  if (!summary.aborted) {
-    // the nodes' results stand whatever happens to the report: a report that fails is a warning
-    try {
-      const built = await buildReport(readRunFolder(path.dirname(record.file)), cache, registry, opts.png ?? false);
-      for (const png of built.pngs) process.stderr.write(`wrote ${png}\n`);
-      process.stderr.write(`report: ${built.file}\n`);
-    } catch (e) {
-      process.stderr.write(
-        `warning: no report written: ${describeFailure(e, opts.debug ?? false)} (rtlab report ${path.dirname(record.file)} tries again)\n`,
-      );
-    }
-  }
-  return code;
+  return record;
 }
 
-/** A sink artifact's rendered formats (meta.formats: extension -> text) go next to the run record. */
-function writeFormats(id: string, artifact: Artifact, dir: string): string[] {
-  const formats = artifact.meta.formats;
-  if (!formats || typeof formats !== 'object' || Array.isArray(formats)) return [];
-  return Object.entries(formats)
-    .filter(([, text]) => typeof text === 'string')
-    .map(([ext, text]) => {
-      const file = path.join(dir, `${id}.${ext.replace(/[^a-z0-9]/gi, '')}`);
-      if (path.dirname(file) !== dir) throw new RtlabError('validation', `node id "${id}" would write outside ${dir}`);
-      writeAtomically(file, text as string);
-      return file;
-    });
-}
-
-/** wasm and cpu run one thread each, so a worker per core; tfjs-node(-gpu) threads natively; webgpu has one device. */
-function defaultWorkers(backend: BackendInfo): number {
-  return backend.name === 'wasm' || backend.name === 'cpu' ? os.availableParallelism() : 0;
-}
-
-function explain(
-  pipeline: ResolvedPipeline,
-  keys: Map<string, CacheKey>,
+/** The run's report.html: the nodes' results stand whatever happens to it, so a report that fails is a warning. */
+async function writeReport(
+  record: RunRecord,
   cache: ArtifactCache,
-  config: RtlabConfig,
-  reporter: ProgressReporter,
-): void {
-  const previous = previousKeys(config.runsDir, pipeline.name);
-  for (const [id, k] of keys) {
-    if (cache.has(k.key)) {
-      reporter.info(`explain ${id}: cached as ${k.key.slice(0, 12)}`);
-      continue;
-    }
-    const prev = previous.get(id);
-    const why =
-      prev === k.key ? 'its entry is missing (removed or corrupt)' : explainMiss(id, k.canonical, prev, cache);
-    reporter.info(`explain ${id}: miss (${k.key.slice(0, 12)}): ${why}`);
-  }
-}
-
-function report(summary: RunSummary, record: RunRecord, ms: number, debug: boolean): number {
-  for (const [id, artifact] of summary.outputs) {
-    if (typeof artifact.meta.markdown === 'string') process.stdout.write(`\n${id}\n\n${artifact.meta.markdown}\n`);
-    for (const file of writeFormats(id, artifact, path.dirname(record.file))) process.stderr.write(`wrote ${file}\n`);
-  }
-  const count = (s: string) => summary.results.filter((r) => r.status === s).length;
-  record.append({
-    type: 'end',
-    durationMs: ms,
-    aborted: summary.aborted,
-    counts: Object.fromEntries(['computed', 'hit', 'joined', 'failed', 'skipped'].map((s) => [s, count(s)])),
-  });
-  process.stderr.write(
-    `\n${summary.results.length} nodes: ${count('computed')} computed, ${count('hit')} cached,${count('joined') ? ` ${count('joined')} computed for another coordinator,` : ''} ${count('failed')} failed, ${count('skipped')} skipped in ${(ms / 1000).toFixed(1)}s; record: ${record.file}\n`,
-  );
-  if (summary.aborted) {
-    process.stderr.write('interrupted: finished nodes are cached; rerun to continue\n');
-    return EXIT.interrupted;
-  }
-  for (const f of summary.failed)
+  registry: PluginRegistry,
+  opts: RunCommandOptions,
+): Promise<void> {
+  try {
+    const built = await buildReport(readRunFolder(path.dirname(record.file)), cache, registry, opts.png ?? false);
+    for (const png of built.pngs) process.stderr.write(`wrote ${png}\n`);
+    process.stderr.write(`report: ${built.file}\n`);
+  } catch (e) {
     process.stderr.write(
-      `error: node "${f.id}" failed: ${debug ? describeFailure(f.error, true) : describeError(f.error)}\n`,
+      `warning: no report written: ${describeFailure(e, opts.debug ?? false)} (rtlab report ${path.dirname(record.file)} tries again)\n`,
     );
-  return summary.failed.length ? EXIT.nodeFailed : EXIT.ok;
+  }
 }

@@ -2,13 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Artifact, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
-import { checkArtifact } from '../../artifacts/check-artifact';
 import { ArtifactCache } from '../../cache/artifact-cache';
 import { CACHE_KEY } from '../../cache/cache-key';
 import { FileHashes } from '../../cache/file-hashes';
 import { PluginRegistry } from '../../plugins/plugin-registry';
 import { ProgressReporter } from '../../progress/progress-reporter';
 import { Executor } from '../executor';
+import { storeResult } from '../store-result';
 import { wholeInputKeys } from '../plugin-job';
 import { checkRedis, QUEUE_NAME, redisOptions } from './redis-connection';
 import { JobProgress } from './job-progress';
@@ -143,10 +143,11 @@ async function runJob(
       new AbortController().signal,
       () => progress.nodeStarted(id),
     );
-    checkArtifact(artifact, plugin);
-    await o.cache.put(
+    await storeResult(
+      o.cache,
       d.outputKey,
       artifact,
+      plugin,
       { ...verified.producer, backend: o.backend },
       { scratchDir, replace: d.replace === true },
     );

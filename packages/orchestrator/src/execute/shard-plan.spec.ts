@@ -1,4 +1,4 @@
-import { shardRanges } from './shard-ranges';
+import { shardRanges } from './shard-plan';
 
 describe('shardRanges', () => {
   it('cuts at multiples of the unit, as evenly as the units allow, covering every sample once', () => {

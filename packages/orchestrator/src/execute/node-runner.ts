@@ -1,0 +1,48 @@
+import { Artifact, PluginInputs } from '@rtlab/sdk';
+import { Producer } from '../cache/cache-entry';
+import { ResolvedNode } from '../validate/resolved-pipeline';
+
+/** One node to compute, as the run describes it to whatever computes it. */
+export interface NodeWork {
+  node: ResolvedNode;
+  key: string;
+  /** The pipeline's seed (part of the node's description). */
+  seed: number;
+  /** port -> the cache key(s) of its input(s). */
+  inputKeys: Record<string, string | string[]>;
+  /** Reads (or recomputes) the node's inputs; only runners that compute here call it. */
+  inputs(): Promise<PluginInputs>;
+  producer: Producer;
+  /** --force: the result replaces the cached entry. */
+  replace: boolean;
+  /** The run needs the artifact back (a sink, or consumers that run here). */
+  wanted: boolean;
+}
+
+/** What computing a node gave, besides its entry in the cache. */
+export interface Computed {
+  /** The artifact as stored; absent where the run did not want it. */
+  artifact?: Artifact;
+  /** Tensors the plugin left allocated (warned about). */
+  leaked: number;
+  /** Bytes of inputs copied to worker threads. */
+  copiedBytes?: number;
+  /** The worker processes (host:pid) that computed it, on a queue, and their backend. */
+  workers?: string[];
+  backend?: string;
+  /** Every job had been pushed by another coordinator: this run only waited. */
+  joined?: boolean;
+}
+
+/**
+ * Computes a node, whole or split into shards that are merged, and leaves its result in the cache under
+ * its key: here or on worker threads (LocalNodeRunner), or on a Redis queue's workers (QueueNodeRunner).
+ * The pipeline run decides what to compute; a runner decides only how.
+ */
+export interface NodeRunner {
+  /** False where the computation reads its inputs itself (queue workers read the cache): the run then loads none. */
+  readonly loadsInputs: boolean;
+  /** Where it computes, for the run's first line. */
+  describe(): string;
+  run(work: NodeWork, signal: AbortSignal, started: () => void): Promise<Computed>;
+}
