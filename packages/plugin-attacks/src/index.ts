@@ -10,6 +10,7 @@ export { OBJECTIVES, ObjectiveName } from './objectives/objectives';
 export { PgdVariant, sampleNorms } from './pgd/pgd-variant';
 export { pgdLinf } from './pgd/pgd-linf';
 export { pgdL2 } from './pgd/pgd-l2';
+export { pgdL1, projectL1Ball } from './pgd/pgd-l1';
 export { inputGradient, runPgd, PgdSettings, RowLoss } from './pgd/run-pgd';
 export { pgdPlugin };
 export { PgdParams } from './plugins/pgd-plugin';

@@ -39,10 +39,6 @@ export class LocalNodeRunner implements NodeRunner {
     return new LocalNodeRunner({ ...s, executor, backend: s.backend.name, shards: 1 });
   }
 
-  describe(): string {
-    return `${this.o.executor.size} thread(s)`;
-  }
-
   async run(work: NodeWork, signal: AbortSignal, started: () => void): Promise<Computed> {
     const { cache } = this.o;
     const scratchDir = cache.scratchDir(work.key);

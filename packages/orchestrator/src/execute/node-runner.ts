@@ -42,7 +42,5 @@ export interface Computed {
 export interface NodeRunner {
   /** False where the computation reads its inputs itself (queue workers read the cache): the run then loads none. */
   readonly loadsInputs: boolean;
-  /** Where it computes, for the run's first line. */
-  describe(): string;
   run(work: NodeWork, signal: AbortSignal, started: () => void): Promise<Computed>;
 }

@@ -103,7 +103,15 @@ export function checkProducers(nodes: ResolvedNode[], report: Report): void {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const info = (id: string): ProducerInfo | undefined => {
     const n = byId.get(id);
-    return n && { id, kind: n.kind, plugin: n.plugin.name, params: n.params };
+    return (
+      n && {
+        id,
+        kind: n.kind,
+        plugin: n.plugin.name,
+        params: n.params,
+        ...(n.plugin.ball ? { ball: n.plugin.ball(n.params) } : {}),
+      }
+    );
   };
   for (const node of nodes) {
     if (!node.plugin.checkProducers) continue;

@@ -6,7 +6,12 @@ import { PgdVariant, sampleNorms } from './pgd-variant';
  * step along grad / max(|grad|, 1e-12); project by scaling x - x0 down to norm eps when larger.
  */
 export const pgdL2: PgdVariant = {
+  name: 'l2',
   norm: 'l2',
+  dualNorm: 'l2',
+  label: 'L2',
+  version: '1.1.0', // as pgd-linf
+  defaultRelStepsize: 0.1,
   randomStart(x0, eps, seed) {
     const d = x0.size / x0.shape[0];
     const normal = tf.randomNormal(x0.shape, 0, 1, 'float32', seed) as tf.Tensor4D;

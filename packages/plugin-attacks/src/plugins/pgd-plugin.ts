@@ -23,7 +23,7 @@ export interface PgdParams {
   saveInputs: boolean;
 }
 
-const paramsSchema = (norm: string) => ({
+const paramsSchema = (norm: string, relStepsize: number) => ({
   type: 'object',
   additionalProperties: false,
   required: ['objective', 'eps'],
@@ -42,8 +42,7 @@ const paramsSchema = (norm: string) => ({
     relStepsize: {
       type: 'number',
       exclusiveMinimum: 0,
-      description:
-        "Step size as a multiple of eps; exclusive with absStepsize. Default 0.7 for linf (the paper's setting) and 0.1 for l2; foolbox's own defaults are 0.01/0.3 (LinfPGD, 40 steps) and 0.025 (L2PGD, 50 steps).",
+      description: `Step size as a multiple of eps; exclusive with absStepsize. Default ${relStepsize}; foolbox's own defaults are 0.01/0.3 (LinfPGD, 40 steps) and 0.025 (L2PGD, 50 steps).`,
     },
     absStepsize: {
       type: 'number',
@@ -82,10 +81,10 @@ const paramsSchema = (norm: string) => ({
   },
 });
 
-function stepSize(p: PgdParams, norm: 'linf' | 'l2'): number {
+function stepSize(p: PgdParams, variant: PgdVariant): number {
   if (p.relStepsize !== undefined && p.absStepsize !== undefined)
     throw new RtlabError('input', 'give relStepsize or absStepsize, not both');
-  return p.absStepsize ?? (p.relStepsize ?? (norm === 'linf' ? 0.7 : 0.1)) * p.eps;
+  return p.absStepsize ?? (p.relStepsize ?? variant.defaultRelStepsize) * p.eps;
 }
 
 /**
@@ -124,20 +123,17 @@ function checkModel(net: Network, p: PgdParams): string | undefined {
 }
 
 /**
- * Per variant, since their outputs can change apart. 1.1.0: results name their norm; linf's sign step is
- * exact on wasm (it had a dead zone below 1.2e-7); random starts are drawn per sample (from the node's
- * seed and the sample's index), so results no longer depend on batchSize.
+ * The attack plugin `pgd-<name>` for one PGD variant (`pgd-linf` and `pgd-l2` differ only in theirs); its
+ * version is the variant's, and it declares its ball, so bounds can check two attacks share one.
  */
-const VERSIONS = { linf: '1.1.0', l2: '1.1.0' };
-
-/** An attack plugin for one PGD variant; `pgd-linf` and `pgd-l2` differ only in their variant. */
 export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
   return {
     kind: 'attack',
-    name: `pgd-${variant.norm}`,
-    version: VERSIONS[variant.norm],
-    description: `${variant.norm === 'linf' ? 'Linf' : 'L2'}-PGD with foolbox semantics on a chosen objective; per-sample clean/adversarial losses and ||g(x') - g(x)||_2.`,
-    params: paramsSchema(variant.norm === 'linf' ? 'Linf' : 'L2'),
+    name: `pgd-${variant.name}`,
+    version: variant.version,
+    description: `${variant.label}-PGD with foolbox semantics on a chosen objective; per-sample clean/adversarial losses and ||g(x') - g(x)||_2.`,
+    params: paramsSchema(variant.label, variant.defaultRelStepsize),
+    ball: (p) => ({ norm: variant.norm, eps: p.eps }),
     inputs: {
       model: { type: 'Model', description: 'the network attacked' },
       data: { type: 'Dataset', description: 'the samples attacked' },
@@ -155,7 +151,7 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
         const settings = {
           eps: p.eps,
           steps: p.steps,
-          stepSize: stepSize(p, variant.norm),
+          stepSize: stepSize(p, variant),
           randomStart: p.randomStart,
           bounds: p.bounds,
           seed: ctx.seed,
@@ -180,7 +176,7 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
           ctx.progress(end, data.count);
         }
         return out.artifact({
-          attack: `pgd-${variant.norm}`,
+          attack: `pgd-${variant.name}`,
           norm: variant.norm,
           objective: p.objective,
           eps: p.eps,

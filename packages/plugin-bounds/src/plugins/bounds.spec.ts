@@ -1,6 +1,6 @@
 import { selectBackend } from '@rtlab/backends';
-import { Artifact, scoreRows, standaloneContext } from '@rtlab/sdk';
-import { pgdL2, pgdPlugin, PgdParams } from '@rtlab/plugin-attacks';
+import { Artifact, Plugin, scoreRows, standaloneContext } from '@rtlab/sdk';
+import { pgdL1, pgdL2, pgdLinf, pgdPlugin, PgdParams } from '@rtlab/plugin-attacks';
 import { linearModel } from '@rtlab/plugin-models';
 import { attackResult, flatDataset, headModel } from '../test-support/fixtures';
 import { asScorePlugin } from './as-score-plugin';
@@ -142,7 +142,16 @@ describe('score/as-score at scale', () => {
 });
 
 describe('bounds need both attacks in one ball', () => {
-  const producer = (id: string, plugin: string, eps: number) => ({ id, kind: 'attack', plugin, params: { eps } });
+  // what validation hands checkProducers: each producer's params, and its ball where its plugin declares one
+  const plugins: Record<string, Plugin> = {
+    'pgd-linf': pgdPlugin(pgdLinf),
+    'pgd-l2': pgdPlugin(pgdL2),
+    'pgd-l1': pgdPlugin(pgdL1),
+  };
+  const producer = (id: string, plugin: string, eps: number) => {
+    const ball = plugins[plugin]?.ball?.({ eps });
+    return { id, kind: 'attack', plugin, params: { eps }, ...(ball ? { ball } : {}) };
+  };
 
   it('validation reports a different norm or eps between the loss and the AS attack, and nothing when they match', () => {
     const check = lemma1Plugin.checkProducers!;
@@ -159,7 +168,14 @@ describe('bounds need both attacks in one ball', () => {
         as: producer('a', 'pgd-l2', 0.1),
         model: producer('m', 'probe', 0),
       }),
-    ).toEqual([expect.stringMatching(/different norms \("l" is pgd-linf, "a" is pgd-l2\)/)]);
+    ).toEqual([expect.stringMatching(/different norms \("l" is pgd-linf in linf, "a" is pgd-l2 in l2\)/)]);
+    // a norm rtlab did not know: the bound asks the attack's variant, not its name
+    expect(
+      check({ loss: producer('l', 'pgd-l1', 0.1), as: producer('a', 'pgd-l2', 0.1), model: producer('m', 'probe', 0) }),
+    ).toEqual([expect.stringMatching(/different norms \("l" is pgd-l1 in l1, "a" is pgd-l2 in l2\)/)]);
+    expect(
+      check({ loss: producer('l', 'pgd-l1', 0.1), as: producer('a', 'pgd-l1', 0.1), model: producer('m', 'probe', 0) }),
+    ).toEqual([]);
     expect(
       check({ loss: producer('l', 'pgd-l2', 0.1), as: producer('a', 'pgd-l2', 0.2), model: producer('m', 'probe', 0) }),
     ).toEqual([expect.stringMatching(/different eps \("l" 0.1, "a" 0.2\)/)]);

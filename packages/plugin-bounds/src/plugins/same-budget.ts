@@ -1,11 +1,6 @@
 import { ProducerInfo, RtlabError } from '@rtlab/sdk';
 import { AttackResultView } from '@rtlab/plugin-attacks';
 
-/** The norm of a built-in PGD attack node; undefined for attacks whose norm rtlab does not know. */
-function normOf(p: ProducerInfo): string | undefined {
-  return /^pgd-(linf|l2)$/.exec(p.plugin)?.[1];
-}
-
 /**
  * A bound compares the loss gap found in one ball with the AS found in the same ball: its two attack
  * ports must use the same norm and eps, or the bound says nothing. Checked before anything runs.
@@ -18,14 +13,15 @@ export function sameBudget(
   return (producers) => {
     const [loss, as] = [producers[lossPort], producers[asPort]];
     if (!loss || !as || Array.isArray(loss) || Array.isArray(as)) return [];
+    // attacks that declare no ball (Plugin.ball) are checked on their results instead (checkSameBudget)
+    if (!loss.ball || !as.ball) return [];
     const problems: string[] = [];
-    const [nl, na] = [normOf(loss), normOf(as)];
-    if (nl && na && nl !== na)
+    if (loss.ball.norm !== as.ball.norm)
       problems.push(
-        `ports "${lossPort}" and "${asPort}" attack in different norms ("${loss.id}" is ${loss.plugin}, "${as.id}" is ${as.plugin}): use one norm for both`,
+        `ports "${lossPort}" and "${asPort}" attack in different norms ("${loss.id}" is ${loss.plugin} in ${loss.ball.norm}, "${as.id}" is ${as.plugin} in ${as.ball.norm}): use one norm for both`,
       );
-    const [el, ea] = [loss.params.eps, as.params.eps];
-    if (typeof el === 'number' && typeof ea === 'number' && el !== ea)
+    const [el, ea] = [loss.ball.eps, as.ball.eps];
+    if (el !== ea)
       problems.push(
         `ports "${lossPort}" and "${asPort}" attack with different eps ("${loss.id}" ${el}, "${as.id}" ${ea}): use one eps for both`,
       );

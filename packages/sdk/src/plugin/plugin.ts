@@ -31,6 +31,15 @@ export interface ProducerInfo {
   kind: string;
   plugin: string;
   params: Record<string, unknown>;
+  /** The input ball it searches, for an attack that declares one (`Plugin.ball`). */
+  ball?: AttackBall;
+}
+
+/** The set of inputs a per-sample attack searches: the `norm` ball of radius `eps` around each input. */
+export interface AttackBall {
+  /** The norm's name, as attacks record it in their results' meta (e.g. 'linf', 'l2', 'l1'). */
+  norm: string;
+  eps: number;
 }
 
 /** 1 GiB: see PluginContext.partBytes. */
@@ -94,6 +103,8 @@ export interface Plugin<P = any> {
   output: string;
   /** Files or folders the node reads (relative to the data or model root): their fingerprints enter its cache key. */
   reads?(params: P): DiskInput[];
+  /** For an attack: the ball it searches with these params, so that a bound can check two attacks share one. */
+  ball?(params: P): AttackBall;
   /**
    * Checks, before anything runs, that the producers wired to the ports fit together (e.g. a bound's
    * loss and AS attacks share eps and norm). Returns one message per problem; none when they fit.

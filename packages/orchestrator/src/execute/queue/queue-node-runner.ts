@@ -4,7 +4,6 @@ import { ProgressReporter } from '../../progress/progress-reporter';
 import { Computed, NodeRunner, NodeWork } from '../node-runner';
 import { shardsOfCached } from '../shard-plan';
 import { storeResult } from '../store-result';
-import { redactPassword } from './redis-connection';
 import { QueueCoordinator } from './queue-coordinator';
 import { NodeJob, runOnQueue } from './run-on-queue';
 
@@ -32,10 +31,6 @@ export class QueueNodeRunner implements NodeRunner {
   readonly loadsInputs = false;
 
   constructor(private readonly o: QueueRunnerOptions) {}
-
-  describe(): string {
-    return `the workers of ${redactPassword(this.o.queue.url)}`;
-  }
 
   async run(work: NodeWork, signal: AbortSignal, started: () => void): Promise<Computed> {
     const { node } = work;
