@@ -1,7 +1,7 @@
 // The public API of @rtlab/orchestrator, the engine: for the `rtlab` bin and for scripts that drive runs.
 // Plugins never import it; they import @rtlab/sdk.
 export { main } from './cli/main';
-export { loadConfig, RtlabConfig } from './plugins/rtlab-config';
+export { loadConfig, RtlabConfig } from './config/rtlab-config';
 export { pluginRegistry } from './plugins/load-plugin-modules';
 export { PluginRegistry } from './plugins/plugin-registry';
 export { validatePipelineFile, validatePipelineText } from './validate/validate-pipeline';

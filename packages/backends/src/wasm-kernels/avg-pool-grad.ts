@@ -1,11 +1,4 @@
-import {
-  AvgPoolGradAttrs,
-  backend_util,
-  getKernel,
-  KernelBackend,
-  NamedTensorInfoMap,
-  TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { AvgPoolGradAttrs, backend_util, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, release } from '../kernels/call-kernel';
 
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: unknown };
@@ -50,8 +43,4 @@ export function makeAvgPoolGrad(stock: ((args: KernelArgs) => TensorInfo) | unde
     release(backend, expanded, weights, spread);
     return dx;
   };
-}
-
-export function stockKernel(name: string): ((args: KernelArgs) => TensorInfo) | undefined {
-  return getKernel(name, 'wasm')?.kernelFunc as ((args: KernelArgs) => TensorInfo) | undefined;
 }

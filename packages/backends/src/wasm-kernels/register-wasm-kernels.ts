@@ -11,7 +11,8 @@ import {
   Sum,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
-import { makeAvgPoolGrad, stockKernel } from './avg-pool-grad';
+import { makeAvgPoolGrad } from './avg-pool-grad';
+import { stockKernel } from './stock-kernel';
 import { makeBatchMatMul } from '../kernels/batch-mat-mul';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';

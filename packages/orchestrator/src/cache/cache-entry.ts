@@ -28,7 +28,7 @@ export interface CacheEntryFile {
   key: string;
   type: string;
   meta: { [key: string]: JsonValue };
-  /** sha256 of the canonical JSON of { type, meta }: what the entry returns besides its tensors. */
+  /** sha256 of the canonical JSON of { type, meta, files }: the metadata and the description of the tensor files (meta-digest.ts). */
   metaSha256: string;
   tensorsBytes: number;
   tensorsSha256: string;

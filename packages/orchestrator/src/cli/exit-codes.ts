@@ -6,6 +6,6 @@ export const EXIT = { ok: 0, nodeFailed: 1, invalid: 2, interrupted: 130 } as co
 export function exitCodeOf(e: unknown): number {
   if (!(e instanceof RtlabError)) return EXIT.nodeFailed;
   if (e.kind === 'aborted') return EXIT.interrupted;
-  if (e.kind === 'node-failed' || e.kind === 'plugin' || e.kind === 'input') return EXIT.nodeFailed;
+  if (e.kind === 'plugin' || e.kind === 'input') return EXIT.nodeFailed;
   return EXIT.invalid;
 }

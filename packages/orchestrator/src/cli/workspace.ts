@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { pluginRegistry } from '../plugins/load-plugin-modules';
-import { loadConfig, RtlabConfig } from '../plugins/rtlab-config';
+import { loadConfig, RtlabConfig } from '../config/rtlab-config';
 
 export interface GlobalOptions {
   config?: string;

@@ -1,8 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Artifact, Plugin, RtlabError, standaloneContext } from '@rtlab/sdk';
+import { Artifact, BackendInfo, Plugin, RtlabError } from '@rtlab/sdk';
+import { checkArtifact } from '../artifacts/check-artifact';
 import { ArtifactCache } from '../cache/artifact-cache';
-import { PluginFinder } from '../execute/run-plugin-job';
+import { cacheKey } from '../cache/cache-key';
+import { PluginJob } from '../execute/plugin-job';
+import { PluginFinder, runPluginJob } from '../execute/run-plugin-job';
+import { ProgressReporter } from '../progress/progress-reporter';
 import { writeAtomically } from '../files/write-atomically';
 import { reportPage } from './report-page';
 import { finished, REPORT_FILE, RunFolder } from './run-folder';
@@ -12,6 +16,13 @@ export const DEFAULT_REPORT = { kind: 'report', name: 'html' };
 const PNG_TENSOR = 'png.';
 /** Node kinds a report must show: without their artifacts no report is written (models only add training curves). */
 const REPORTED_KINDS = new Set(['table', 'score']);
+
+/** What running the default report plugin takes: it runs as every plugin does (runPluginJob), on a backend. */
+export interface ReportServices {
+  plugins: PluginFinder;
+  backend: BackendInfo;
+  reporter: ProgressReporter;
+}
 
 export interface BuiltReport {
   file: string;
@@ -27,10 +38,10 @@ export interface BuiltReport {
 export async function buildReport(
   run: RunFolder,
   cache: ArtifactCache,
-  plugins: PluginFinder,
+  services: ReportServices,
   png: boolean,
 ): Promise<BuiltReport> {
-  const reports = await reportArtifacts(run, cache, plugins);
+  const reports = await reportArtifacts(run, cache, services);
   const body = reports
     .map((r) => r.artifact.meta.html)
     .filter((h): h is string => typeof h === 'string')
@@ -51,7 +62,7 @@ export async function buildReport(
 async function reportArtifacts(
   run: RunFolder,
   cache: ArtifactCache,
-  plugins: PluginFinder,
+  services: ReportServices,
 ): Promise<{ node: string; artifact: Artifact }[]> {
   const own = run.nodes.filter((n) => n.plugin.startsWith('report/') && finished(n));
   if (own.length) {
@@ -64,13 +75,18 @@ async function reportArtifacts(
       );
     return own.map((n, i) => ({ node: n.node, artifact: artifacts[i]! }));
   }
-  const plugin = plugins.find(DEFAULT_REPORT.kind, DEFAULT_REPORT.name);
+  const plugin = services.plugins.find(DEFAULT_REPORT.kind, DEFAULT_REPORT.name);
   if (!plugin) return [];
-  return [{ node: 'report', artifact: await defaultReport(run, cache, plugin) }];
+  return [{ node: 'report', artifact: await defaultReport(run, cache, plugin, services) }];
 }
 
 /** The default report plugin over the run's tables, scores and models (models by metadata only: their weights are not needed). */
-async function defaultReport(run: RunFolder, cache: ArtifactCache, plugin: Plugin): Promise<Artifact> {
+async function defaultReport(
+  run: RunFolder,
+  cache: ArtifactCache,
+  plugin: Plugin,
+  services: ReportServices,
+): Promise<Artifact> {
   const inputs: Record<string, Artifact[]> = { tables: [], scores: [], models: [] };
   const inputNodes: Record<string, string[]> = { tables: [], scores: [], models: [] };
   const lost: string[] = [];
@@ -103,7 +119,35 @@ async function defaultReport(run: RunFolder, cache: ArtifactCache, plugin: Plugi
       .filter(([, s]) => 'default' in s)
       .map(([k, s]) => [k, s.default]),
   );
-  return plugin.run(inputs, defaults, standaloneContext({ inputNodes }));
+  const job: PluginJob = {
+    kind: plugin.kind,
+    plugin: plugin.name,
+    params: defaults as PluginJob['params'],
+    inputs,
+    inputNodes,
+    nodeId: 'report',
+    key: cacheKey({
+      kind: plugin.kind,
+      plugin: plugin.name,
+      version: plugin.version,
+      params: defaults,
+      seed: 0,
+      inputs: {},
+    }).key,
+    dataRoot: '.',
+    modelRoot: '.',
+  };
+  const { artifact, leaked } = await runPluginJob(
+    job,
+    { find: () => plugin },
+    services.backend,
+    services.reporter,
+    new AbortController().signal,
+  );
+  if (leaked > 0)
+    services.reporter.info(`warning: the report (${plugin.kind}/${plugin.name}) leaked ${leaked} tensors`);
+  checkArtifact(artifact, plugin);
+  return artifact;
 }
 
 /** Each report's PNGs as `plots/<figure>.png`; with several report nodes, `plots/<node>/<figure>.png`. */

@@ -1,7 +1,7 @@
 import { Artifact, HEAD_WEIGHT, RtlabError } from '@rtlab/sdk';
 import { attackResultView, AttackResultView } from '@rtlab/plugin-attacks';
 import { ModelMeta } from '@rtlab/plugin-models';
-import { lossOfObjective, LipschitzLoss } from '../norms/lipschitz-loss';
+import { lossOfObjective, LipschitzLoss } from '../losses/lipschitz-loss';
 import { weightNorms, WeightNorms } from '../norms/weight-norms';
 import { checkSameBudget } from './same-budget';
 

@@ -1,6 +1,6 @@
 import { Artifact, HEAD_WEIGHT, Plugin, RtlabError, scoreMeta, scoresArtifact } from '@rtlab/sdk';
 import { attackResultView } from '@rtlab/plugin-attacks';
-import { margins } from '../norms/margins';
+import { margins } from '../margins/margins';
 import { accuracyOf, classifierAttack, fraction } from './classification-inputs';
 import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
 import { checkSameBudget, sameBudget } from './same-budget';

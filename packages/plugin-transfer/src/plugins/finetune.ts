@@ -32,11 +32,11 @@ export interface FinetuneParams extends TrainingParams {
  * mode throughout, the head alone for `epochs`, then every parameter for half as many (Kumar et al.).
  */
 function phases(mode: FinetuneMode, epochs: number): { phase: FinetunePhase; epochs: number; name: string }[] {
-  if (mode === 'ft') return [{ name: 'ft', phase: { part: 'all', batchNormTraining: true }, epochs }];
-  if (mode === 'lp-train-mode') return [{ name: 'lp', phase: { part: 'head', batchNormTraining: true }, epochs }];
+  if (mode === 'ft') return [{ name: 'ft', phase: { part: 'all' }, epochs }];
+  if (mode === 'lp-train-mode') return [{ name: 'lp', phase: { part: 'head' }, epochs }];
   return [
-    { name: 'lp', phase: { part: 'head', batchNormTraining: true }, epochs },
-    { name: 'ft', phase: { part: 'all', batchNormTraining: true }, epochs: Math.max(1, Math.ceil(epochs / 2)) },
+    { name: 'lp', phase: { part: 'head' }, epochs },
+    { name: 'ft', phase: { part: 'all' }, epochs: Math.max(1, Math.ceil(epochs / 2)) },
   ];
 }
 

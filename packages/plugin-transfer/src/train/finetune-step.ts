@@ -1,14 +1,15 @@
-import { BatchNormMode, EVAL, Network, softmaxCrossEntropy } from '@rtlab/plugin-models';
+import { BatchNormMode, Network, softmaxCrossEntropy } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { Optimizer } from '../optim/optimizer';
 import { StepResult } from './train-epochs';
 
-/** What one fine-tuning step trains and how batch norm behaves in it. */
+/**
+ * What one fine-tuning step trains. Batch norm runs in training mode in every phase, as the paper's authors
+ * run LP-FT: batch statistics, running statistics updated as PyTorch's (momentum 0.1, unbiased variance).
+ */
 export interface FinetunePhase {
   /** The variables updated: the head only, or every parameter. */
   part: 'head' | 'all';
-  /** Batch norm with batch statistics, its running statistics updated as PyTorch's (momentum 0.1, unbiased variance). */
-  batchNormTraining: boolean;
 }
 
 /** The training loss of logits z: mean cross-entropy against labels, or mean squared error of the single output. */
@@ -33,7 +34,7 @@ export async function finetuneStep(
   task: 'classification' | 'regression',
   lr: number,
 ): Promise<StepResult> {
-  const bn: BatchNormMode = phase.batchNormTraining ? { training: true, updates: [] } : EVAL;
+  const bn: BatchNormMode = { training: true, updates: [] };
   const vars = net.trainable(phase.part);
   const [value, correct] = tf.tidy(() => {
     let counted: tf.Scalar = tf.scalar(-1);

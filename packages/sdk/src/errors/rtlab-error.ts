@@ -1,6 +1,5 @@
 /** What went wrong, for callers that branch on it (and for the CLI's exit code). */
-export type RtlabErrorKind =
-  'usage' | 'validation' | 'config' | 'plugin' | 'cache' | 'backend' | 'input' | 'node-failed' | 'aborted';
+export type RtlabErrorKind = 'usage' | 'validation' | 'config' | 'plugin' | 'cache' | 'backend' | 'input' | 'aborted';
 
 /**
  * The one error class of rtlab. Messages say what was expected, what was found and where.

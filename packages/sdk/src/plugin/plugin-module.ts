@@ -7,7 +7,7 @@ export const PLUGIN: interfaces.ServiceIdentifier<Plugin> = Symbol.for('rtlab.Pl
 
 /**
  * A ContainerModule binding the given plugins; what a plugin package exports as `rtlabModule`.
- * @example export const rtlabModule = pluginModule([new PgdLinf(), new PgdL2()]);
+ * @example export const rtlabModule = pluginModule([pgdPlugin(pgdLinf), pgdPlugin(pgdL2)]);
  */
 export function pluginModule(plugins: Plugin[]): ContainerModule {
   return new ContainerModule((bind) => {

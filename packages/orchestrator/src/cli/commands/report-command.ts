@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { releaseBackend, selectBackend } from '@rtlab/backends';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArtifactCache } from '../../cache/artifact-cache';
@@ -9,6 +10,7 @@ import { listRunFolders, readRunFolder, RunFolder } from '../../report/run-folde
 import { act, ExitHolder } from '../action';
 import { EXIT } from '../exit-codes';
 import { GlobalOptions, openWorkspace } from '../workspace';
+import { LineReporter } from '../../progress/progress-reporter';
 
 interface ReportOptions extends GlobalOptions {
   cacheDir?: string;
@@ -48,7 +50,10 @@ export function reportCommands(program: Command, exit: ExitHolder): void {
       act(exit, async (dir: string, _o: unknown, cmd: Command) => {
         const { opts, ws, cacheOf } = workspaceOf(cmd);
         const run = readRunFolder(dir);
-        const built = await buildReport(run, cacheOf(run), ws.registry, opts.png ?? false);
+        // the report plugin runs as every plugin does, on a backend: cpu, since it draws with Vega, not tensors
+        const backend = await selectBackend('cpu');
+        const services = { plugins: ws.registry, backend, reporter: new LineReporter() };
+        const built = await buildReport(run, cacheOf(run), services, opts.png ?? false).finally(releaseBackend);
         for (const png of built.pngs) process.stderr.write(`wrote ${png}\n`);
         process.stdout.write(`${built.file}\n`);
         return EXIT.ok;

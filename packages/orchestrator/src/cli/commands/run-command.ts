@@ -15,7 +15,7 @@ import { RunRecord } from '../../run/run-record';
 import { gitCommit, pipelineLine } from '../../run/run-details';
 import { buildReport } from '../../report/build-report';
 import { readRunFolder } from '../../report/run-folder';
-import { RtlabConfig } from '../../plugins/rtlab-config';
+import { RtlabConfig } from '../../config/rtlab-config';
 import { ResolvedPipeline } from '../../validate/resolved-pipeline';
 import { PluginRegistry } from '../../plugins/plugin-registry';
 import { validatePipelineFile } from '../../validate/validate-pipeline';
@@ -146,7 +146,7 @@ async function runOn(
     reporter.close();
   }
   const code = printRunSummary(summary, record, Date.now() - started.getTime(), opts.debug ?? false);
-  if (!summary.aborted) await writeReport(record, cache, registry, opts);
+  if (!summary.aborted) await writeReport(record, cache, registry, backend, opts);
   return code;
 }
 
@@ -183,10 +183,12 @@ async function writeReport(
   record: RunRecord,
   cache: ArtifactCache,
   registry: PluginRegistry,
+  backend: BackendInfo,
   opts: RunCommandOptions,
 ): Promise<void> {
   try {
-    const built = await buildReport(readRunFolder(path.dirname(record.file)), cache, registry, opts.png ?? false);
+    const services = { plugins: registry, backend, reporter: new LineReporter() };
+    const built = await buildReport(readRunFolder(path.dirname(record.file)), cache, services, opts.png ?? false);
     for (const png of built.pngs) process.stderr.write(`wrote ${png}\n`);
     process.stderr.write(`report: ${built.file}\n`);
   } catch (e) {

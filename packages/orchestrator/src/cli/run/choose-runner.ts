@@ -10,7 +10,7 @@ import { QueueCoordinator } from '../../execute/queue/queue-coordinator';
 import { QueueNodeRunner } from '../../execute/queue/queue-node-runner';
 import { redactPassword } from '../../execute/queue/redis-connection';
 import { WorkerPool } from '../../execute/worker-pool/worker-pool';
-import { RtlabConfig } from '../../plugins/rtlab-config';
+import { RtlabConfig } from '../../config/rtlab-config';
 import { PluginRegistry } from '../../plugins/plugin-registry';
 import { ProgressReporter } from '../../progress/progress-reporter';
 import { ResolvedPipeline } from '../../validate/resolved-pipeline';

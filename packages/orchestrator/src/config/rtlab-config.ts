@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKEND_ORDER, RtlabError } from '@rtlab/sdk';
-import { describeAjvErrors } from './plugin-registry';
+import { describeAjvErrors } from '../plugins/plugin-registry';
 
 /** rtlab.config.json, all paths resolved against the folder that holds it. */
 export interface RtlabConfig {

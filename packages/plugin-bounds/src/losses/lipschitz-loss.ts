@@ -1,5 +1,5 @@
 import { RtlabError } from '@rtlab/sdk';
-import { WeightNorms } from './weight-norms';
+import { WeightNorms } from '../norms/weight-norms';
 
 /** A loss with its Lipschitz constant L in the output norm ||.||_q (docs/theory.md, Lemma 1). */
 export interface LipschitzLoss {
