@@ -99,6 +99,30 @@ describe('the GPU bundle', () => {
     expect(r.stdout).toMatch(/^ +webgpu: [\d.]+ min \(encode/m);
   }, 240_000);
 
+  it('on a machine whose only adapter is a software one, fails clearly at the adapter and skips every step that needs a GPU', () => {
+    const out = path.join(dir, 'out-no-gpu');
+    const r = spawnSync('bash', [path.join(bundle, 'run.sh'), out], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /^adapter: FAILED: a software adapter \(.*llvmpipe.*\), not this machine's GPU: its Vulkan driver was not found/m,
+    );
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'gpu-check.json'), 'utf8'));
+    expect(report.passed).toBe(false);
+    expect(report.rehearsal).toBeUndefined();
+    const status = Object.fromEntries(
+      Object.entries(report.steps).map(([name, s]) => [name, (s as { status: string }).status]),
+    );
+    expect(status).toMatchObject({
+      machine: 'passed',
+      adapter: 'failed',
+      kernels: 'skipped: no GPU adapter',
+      pipeline: 'skipped: no GPU adapter',
+    });
+    for (const name of Object.keys(status).filter((n) => n.startsWith('workloads-')))
+      expect(status[name]).toBe('skipped: no GPU adapter');
+    expect(report.torch.skipped).toMatch(/cannot import torch|torch\.cuda\.is_available\(\) is false/); // no CUDA here
+  }, 120_000);
+
   it('refuses a damaged copy before it spends any device time, and an output folder it cannot write', () => {
     const copy = path.join(dir, 'damaged');
     fs.cpSync(bundle, copy, { recursive: true });

@@ -71,12 +71,18 @@ mkdir -p "$work/check/steps" "$work/check/logs"
 echo "rtlab GPU check, bundle $(cat "$here/VERSION")$($software && echo ', rehearsal on a software adapter')"
 mapfile -t steps < <("${check[@]}" plan "${opts[@]}")
 [ "${#steps[@]}" -gt 0 ] || { echo "run.sh: the bundled Node.js does not start here"; "$node" --version; exit 2; }
+adapter_failed=false
 for line in "${steps[@]}"; do
-  name=${line% *}
-  limit=${line#* }
+  read -r name limit on_adapter <<< "$line"
+  if $adapter_failed && [ "$on_adapter" = adapter ]; then # no GPU found: its steps would only spend the slot
+    echo skipped > "$work/check/steps/$name.rc"
+    echo "$name: skipped, no GPU adapter"
+    continue
+  fi
   timeout -k 5 "$limit" "${check[@]}" "$name" "${opts[@]}" > "$work/check/logs/$name.log" 2>&1 < /dev/null
   rc=$?
   echo "$rc" > "$work/check/steps/$name.rc"
+  [ "$name" = adapter ] && [ "$rc" != 0 ] && ! $software && adapter_failed=true
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then echo "$name: TIMED OUT after ${limit}s"; else tail -n 1 "$work/check/logs/$name.log"; fi
   "${check[@]}" summary "${opts[@]}" > /dev/null || echo "run.sh: could not write $out/gpu-check.json"
 done

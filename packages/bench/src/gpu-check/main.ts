@@ -75,7 +75,7 @@ export async function gpuCheckMain(args: string[]): Promise<number> {
   const step = args[0];
   const o = parse(args);
   if (step === 'plan') {
-    for (const s of plan(o.rehearsal)) console.log(`${s.name} ${s.limitS}`);
+    for (const s of plan(o.rehearsal)) console.log(`${s.name} ${s.limitS} ${s.onAdapter ? 'adapter' : '-'}`);
     return 0;
   }
   if (step === 'summary') {

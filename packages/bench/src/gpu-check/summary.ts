@@ -6,10 +6,11 @@ import { plan } from './plan';
 import { readJson, StepResult, stepFile, writeJson } from './step-file';
 import { WorkloadRow } from './workloads-step';
 
-type Status = 'passed' | 'failed' | 'timed out' | 'not run';
+type Status = 'passed' | 'failed' | 'timed out' | 'not run' | 'skipped: no GPU adapter';
 
 function statusOf(out: string, step: string, result?: StepResult): { status: Status; exit?: number } {
   const rcText = readText(path.join(out, 'steps', `${step}.rc`));
+  if (rcText === 'skipped') return { status: 'skipped: no GPU adapter' };
   const exit = rcText === undefined ? undefined : Number(rcText);
   if (exit === 124 || exit === 137) return { status: 'timed out', exit };
   if (exit === undefined && !result) return { status: 'not run' };

@@ -15,7 +15,13 @@ export function torchStep(
 ): StepResult {
   const device = rehearsal ? 'cpu' : 'cuda';
   const torch = findTorch(script, device);
-  if ('skipped' in torch) return { passed: rehearsal, skipped: torch.skipped, device };
+  if ('skipped' in torch)
+    return {
+      passed: rehearsal,
+      skipped: torch.skipped,
+      device,
+      ...(rehearsal ? {} : { error: `no PyTorch on CUDA here: ${torch.skipped}` }),
+    };
   const rates = runTorchReference(torch.python, script, specs, 0, repeats, device, timeoutMs);
   const failed = specs
     .filter((s) => typeof rates[s.name] !== 'number')
