@@ -156,11 +156,45 @@ describe('rtlab CLI', () => {
     });
     const r = rtlab('run', 'fail.json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: node "bad" failed: loss became NaN at step 3');
+    // the plugin threw a plain Error: the message says which plugin, and where in its own file
+    const line =
+      fs
+        .readFileSync(TOY_PLUGINS, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes("throw new Error('loss became NaN")) + 1;
+    expect(r.stderr).toContain(
+      `error: node "bad" failed: score/fail threw Error: loss became NaN at step 3 at ${TOY_PLUGINS}:${line}:`,
+    );
     expect(r.stderr).toMatch(/- after skipped: "bad" failed/);
     invocations();
     rtlab('run', 'fail.json');
     expect(invocations()).toEqual(['bad']);
+  });
+
+  it("a plugin's mistaken call into tfjs names the plugin and the plugin's own line, not only tfjs's message, on worker threads too", () => {
+    write('bad-call.json', {
+      name: 'bad-call',
+      seed: 0,
+      nodes: {
+        numbers: { kind: 'load', plugin: 'range' },
+        bad: { kind: 'score', plugin: 'bad-call', inputs: { x: 'numbers' } },
+      },
+    });
+    const line =
+      fs
+        .readFileSync(TOY_PLUGINS, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('THE BAD CALL')) + 1;
+    for (const workers of ['0', '1']) {
+      const r = rtlab('run', 'bad-call.json', '--workers', workers, '--backend', 'cpu');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `error: node "bad" failed: score/bad-call threw TypeError: .* at ${TOY_PLUGINS.replace(/[.]/g, '\\.')}:${line}:\\d+\n`,
+        ),
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /); // one line, no stack trace without --debug
+    }
   });
 
   it('a plugin that ends its worker thread fails its node alone: the thread is replaced and the other nodes run', () => {

@@ -4,11 +4,14 @@ import { throwDeviceErrors } from '@rtlab/backends';
 import { ProgressReporter } from '../progress/progress-reporter';
 import { nodeContext } from './node-context';
 import { JobResult, PluginJob } from './plugin-job';
+import { pluginFailure } from './plugin-failure';
 import { explainWasmFailure } from './wasm-failure';
 
 /** Finds a plugin by kind and name: a PluginRegistry, or the plugins of a resolved pipeline. */
 export interface PluginFinder {
   find(kind: string, name: string): Plugin | undefined;
+  /** The folder of the plugin's module, where its own stack frames lie (see plugin-failure.ts). */
+  originOf?(plugin: Plugin): string | undefined;
 }
 
 /**
@@ -43,7 +46,12 @@ export async function runPluginJob(
   const before = tf.memory().numTensors;
   let artifact;
   try {
-    artifact = await plugin.run(job.inputs, job.params, ctx).catch(explainWasmFailure);
+    artifact = await plugin
+      .run(job.inputs, job.params, ctx)
+      .catch(explainWasmFailure)
+      .catch((e: unknown) => {
+        throw pluginFailure(e, plugin, plugins.originOf?.(plugin));
+      });
   } finally {
     // work the GPU rejected explains a wrong result, or a failure, better than anything else (an abort aside)
     if (!signal.aborted) await throwDeviceErrors();

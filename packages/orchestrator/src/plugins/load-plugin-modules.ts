@@ -1,6 +1,8 @@
 import { Plugin, pluginModule, RtlabError } from '@rtlab/sdk';
 import { ContainerModule } from 'inversify';
-import { registryOf } from './plugin-container';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PluginSource, registryOf } from './plugin-container';
 import { PluginRegistry } from './plugin-registry';
 
 /** The plugin packages that ship with rtlab; each is loaded when installed. */
@@ -36,18 +38,31 @@ export function loadPluginModule(specifier: string): ContainerModule {
   return moduleFrom(exports, specifier);
 }
 
-/** The built-in plugin packages that are installed (a missing one is simply absent). */
-export function builtInModules(): ContainerModule[] {
-  const modules: ContainerModule[] = [];
-  for (const pkg of BUILT_IN_PLUGIN_PACKAGES) {
-    try {
-      require.resolve(pkg);
-    } catch {
-      continue;
-    }
-    modules.push(loadPluginModule(pkg));
+/**
+ * The folder a module's code lives in: its package's root (the nearest folder above its entry with a
+ * package.json), or the file's own folder.
+ */
+export function originOf(specifier: string): string | undefined {
+  let file: string;
+  try {
+    file = require.resolve(specifier);
+  } catch {
+    return undefined;
   }
-  return modules;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.dirname(file);
+  }
+}
+
+/** A plugin module with the folder of its code. */
+export function pluginSource(specifier: string): PluginSource {
+  return { module: loadPluginModule(specifier), origin: originOf(specifier) };
+}
+
+/** The built-in plugin packages that are installed (a missing one is simply absent). */
+export function builtInModules(): PluginSource[] {
+  return BUILT_IN_PLUGIN_PACKAGES.filter((pkg) => originOf(pkg) !== undefined).map(pluginSource);
 }
 
 /**
@@ -55,5 +70,5 @@ export function builtInModules(): ContainerModule[] {
  * The CLI and each worker build their registry here, so both resolve the same plugins.
  */
 export function pluginRegistry(configured: string[]): PluginRegistry {
-  return registryOf([...builtInModules(), ...configured.map(loadPluginModule)]);
+  return registryOf([...builtInModules(), ...configured.map(pluginSource)]);
 }

@@ -1,11 +1,31 @@
 import 'reflect-metadata';
-import { PLUGIN } from '@rtlab/sdk';
+import { Plugin, PLUGIN } from '@rtlab/sdk';
 import { Container, ContainerModule } from 'inversify';
 import { PluginRegistry } from './plugin-registry';
 
-/** Loads plugin modules into one inversify container and indexes every plugin bound there. */
-export function registryOf(modules: ContainerModule[]): PluginRegistry {
+/** A plugin module, and the folder its code lives in (where its stack frames point), when it came from a file. */
+export interface PluginSource {
+  module: ContainerModule;
+  origin?: string;
+}
+
+/**
+ * Loads plugin modules into one inversify container and indexes every plugin bound there, with the
+ * folder of the module it came from (error messages point at the plugin's own stack frame).
+ */
+export function registryOf(sources: (ContainerModule | PluginSource)[]): PluginRegistry {
   const container = new Container();
-  container.load(...modules);
-  return new PluginRegistry(container.isBound(PLUGIN) ? container.getAll(PLUGIN) : []);
+  const origins = new Map<Plugin, string>();
+  for (const source of sources) {
+    const { module, origin } = source instanceof ContainerModule ? { module: source, origin: undefined } : source;
+    if (origin) for (const p of pluginsOf(module)) origins.set(p, origin);
+    container.load(module);
+  }
+  return new PluginRegistry(container.isBound(PLUGIN) ? container.getAll(PLUGIN) : [], origins);
+}
+
+function pluginsOf(module: ContainerModule): Plugin[] {
+  const alone = new Container();
+  alone.load(module);
+  return alone.isBound(PLUGIN) ? alone.getAll(PLUGIN) : [];
 }

@@ -24,8 +24,16 @@ export class PluginRegistry {
     allowUnionTypes: true,
   });
 
-  constructor(plugins: Iterable<Plugin>) {
+  constructor(
+    plugins: Iterable<Plugin>,
+    private readonly origins = new Map<Plugin, string>(),
+  ) {
     for (const p of plugins) this.add(p);
+  }
+
+  /** The folder of the module a plugin came from: where its own stack frames lie. */
+  originOf(plugin: Plugin): string | undefined {
+    return this.origins.get(plugin);
   }
 
   private add(p: Plugin): void {
