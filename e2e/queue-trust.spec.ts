@@ -155,7 +155,7 @@ describe('the queue trusts no job: workers check every key, and survive load and
     const before = snapshot(cacheDir);
     const twice = (await queue.getJob(keyOf(honest.stderr, 'twice')))!.data as QueueJobData;
 
-    const overwrite = await push({ ...twice, outputKey: keyOf(honest.stderr, 'nums'), replace: true });
+    const overwrite = await push({ ...twice, outputKey: keyOf(honest.stderr, 'nums'), replace: true } as QueueJobData);
     expect(overwrite.failed).toMatch(
       /^job [0-9a-f]{12} \(twice\) refused: its output key [0-9a-f]{12} is not its node's key \([0-9a-f]{12}\) \(on worker /,
     );
@@ -194,11 +194,17 @@ describe('the queue trusts no job: workers check every key, and survive load and
     expect(typed.failed).toMatch(/refused: its input "x" is a Table, and score\/scale takes a Scores/);
     expect(snapshot(cacheDir)).toEqual(before);
 
-    // a forged replace on a correct description only recomputes the honest result
-    const replaced = await push({ ...twice, replace: true });
+    // a forged replace on a correct description only recomputes the honest result, and keeps the entry there
+    const replaced = await push({ ...twice, replace: true } as QueueJobData);
     expect(replaced.failed).toBeUndefined();
+    expect(snapshot(cacheDir)).toEqual(before);
     const stored = await new ArtifactCache(cacheDir).get(twice.key);
     expect(Array.from(stored!.tensors.values.data)).toEqual([6, 2, 8, 2]);
+
+    // a job for a plugin no worker has fails, naming it, and every worker runs on
+    const unknown = await push({ ...jobFor('other', { count: 3, delayMs: 0, start: 0 }), plugin: 'no-such-plugin' });
+    expect(unknown.failed).toMatch(/^other needs plugin load\/no-such-plugin, which worker \S+ does not have/);
+    expect(workers.every((w) => w.child.exitCode === null)).toBe(true);
   }, 60_000);
 
   it('ten coordinators started at once on one pipeline with three workers: every node computed once, every table identical', async () => {

@@ -206,7 +206,7 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
-  it('a worker that lacks a plugin, or whose threads keep crashing, hands its job back and stops; a fit worker finishes it', async () => {
+  it('a job for a plugin a worker lacks fails, naming both, and the worker runs on; a worker whose threads keep crashing hands its job back and stops; a fit worker finishes it', async () => {
     const example = path.join(ROOT, 'examples/custom-attack');
     const config = (name: string, plugins: string[]) => {
       const cwd = path.join(dir, name);
@@ -224,43 +224,30 @@ describe('rtlab on a Redis queue (BullMQ): a coordinator, worker processes and a
     );
     const withPlugin = config('with-fgsm', [path.join(example, 'fgsm.js')]);
     const crashing = config('crashing', [path.join(example, 'fgsm.js'), crashModule]);
+    const startIn = (cwd: string) =>
+      startRtlab(cwd, 'worker', '--queue', redis.url, '--threads', '1', '--lock-seconds', '2', '--backend', 'wasm');
     for (const w of workers.splice(1)) w.child.kill('SIGKILL'); // one worker without the plugin stays
     const [plain] = workers;
-    const broken = startRtlab(
-      crashing,
-      'worker',
-      '--queue',
-      redis.url,
-      '--threads',
-      '1',
-      '--lock-seconds',
-      '2',
-      '--backend',
-      'wasm',
+    const lacking = await finished(
+      startRtlab(withPlugin, 'run', path.join(example, 'pipeline.json'), '--queue', redis.url),
     );
+    expect(lacking.code).toBe(1);
+    expect(lacking.stderr).toMatch(
+      new RegExp(
+        `error: node "fgsm" failed: fgsm needs plugin attack/fgsm, which worker ${workerName(plain)} does not have`,
+      ),
+    );
+    expect(plain.child.exitCode).toBeNull(); // a forged job could name any plugin: it must not stop the workers
+    plain.child.kill('SIGKILL');
+    const broken = startIn(crashing);
     workers.push(broken);
     await until(() => broken.stderr().includes('rtlab worker '), 60_000);
     const run = startRtlab(withPlugin, 'run', path.join(example, 'pipeline.json'), '--queue', redis.url);
-    expect(await plain.exit).toBe(2);
-    expect(plain.stderr()).toMatch(
-      /^error: worker \S+ stops: fgsm needs plugin attack\/fgsm, which this worker does not have .*; its job went back to the queue for another worker$/m,
-    );
     expect(await broken.exit).toBe(2);
     expect(broken.stderr()).toMatch(
       /^error: worker \S+ stops: its worker threads keep crashing .*; its job went back to the queue for another worker$/m,
     );
-    const fit = startRtlab(
-      withPlugin,
-      'worker',
-      '--queue',
-      redis.url,
-      '--threads',
-      '1',
-      '--lock-seconds',
-      '2',
-      '--backend',
-      'wasm',
-    );
+    const fit = startIn(withPlugin);
     workers.push(fit);
     const done = await finished(run);
     expect(done.code).toBe(0);

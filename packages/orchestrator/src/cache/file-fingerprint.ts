@@ -21,13 +21,7 @@ function isFile(file: string): boolean {
 /** One line per file: its path relative to the target and the sha256 of its contents. */
 function listing(target: string, hashes: FileHashes): string[] {
   if (!fs.statSync(target).isDirectory()) return [hashes.sha256(target)];
-  return fs
-    .readdirSync(target, { recursive: true, withFileTypes: true })
-    .map((e) => ({ e, file: path.join(e.parentPath ?? e.path, e.name) }))
-    .filter(({ e, file }) => e.isFile() || (e.isSymbolicLink() && isFile(file)))
-    .map(({ file }) => file)
-    .sort()
-    .map((f) => `${path.relative(target, f)} ${hashes.sha256(f)}`);
+  return filesIn(target).map((f) => `${path.relative(target, f)} ${hashes.sha256(f)}`);
 }
 
 /**
@@ -38,7 +32,31 @@ function listing(target: string, hashes: FileHashes): string[] {
  * changes once the file appears.
  */
 export function fingerprint(input: DiskInput, roots: Roots, hashes: FileHashes): string {
-  const target = path.resolve(input.root === 'data' ? roots.dataRoot : roots.modelRoot, input.path);
+  const target = targetOf(input, roots);
   if (!fs.existsSync(target)) return 'missing';
-  return createHash('sha256').update(listing(target, hashes).join('\n')).digest('hex').slice(0, 16);
+  return digestOf(listing(target, hashes));
 }
+
+/** The same digest, without blocking the event loop while files are read (a queue worker's check). */
+export async function fingerprintAsync(input: DiskInput, roots: Roots, hashes: FileHashes): Promise<string> {
+  const target = targetOf(input, roots);
+  if (!fs.existsSync(target)) return 'missing';
+  if (!(await fs.promises.stat(target)).isDirectory()) return digestOf([await hashes.sha256Async(target)]);
+  const lines: string[] = [];
+  for (const file of filesIn(target)) lines.push(`${path.relative(target, file)} ${await hashes.sha256Async(file)}`);
+  return digestOf(lines);
+}
+
+/** The files a node that reads this folder sees, sorted: links to files count as files. */
+function filesIn(target: string): string[] {
+  return fs
+    .readdirSync(target, { recursive: true, withFileTypes: true })
+    .map((e) => ({ e, file: path.join(e.parentPath ?? e.path, e.name) }))
+    .filter(({ e, file }) => e.isFile() || (e.isSymbolicLink() && isFile(file)))
+    .map(({ file }) => file)
+    .sort();
+}
+
+const targetOf = (input: DiskInput, roots: Roots) =>
+  path.resolve(input.root === 'data' ? roots.dataRoot : roots.modelRoot, input.path);
+const digestOf = (lines: string[]) => createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);

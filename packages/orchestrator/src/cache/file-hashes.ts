@@ -27,24 +27,36 @@ export class FileHashes {
   constructor(private readonly cacheRoot: string) {}
 
   sha256(file: string): string {
-    const st = fs.statSync(file, { bigint: true });
+    const known = this.known(file, fs.statSync(file, { bigint: true }));
+    if (known.sha256) return known.sha256;
+    return this.remember(file, known.stamp, hashContents(file));
+  }
+
+  /** The same, reading the contents without blocking the event loop (a queue worker renews its locks meanwhile). */
+  async sha256Async(file: string): Promise<string> {
+    const known = this.known(file, await fs.promises.stat(file, { bigint: true }));
+    if (known.sha256) return known.sha256;
+    return this.remember(file, known.stamp, await hashContentsAsync(file));
+  }
+
+  private known(file: string, st: fs.BigIntStats): { stamp: Omit<HashRecord, 'path' | 'sha256'>; sha256?: string } {
     const stamp = {
       ino: String(st.ino),
       size: String(st.size),
       mtimeNs: String(st.mtimeNs),
       ctimeNs: String(st.ctimeNs),
     };
-    const recordFile = this.recordFile(file);
-    const known = readRecord(recordFile);
-    if (
+    const known = readRecord(this.recordFile(file));
+    const same =
       known &&
       known.path === file &&
-      (['ino', 'size', 'mtimeNs', 'ctimeNs'] as const).every((k) => known[k] === stamp[k])
-    )
-      return known.sha256;
-    const sha256 = hashContents(file);
+      (['ino', 'size', 'mtimeNs', 'ctimeNs'] as const).every((k) => known[k] === stamp[k]);
+    return { stamp, ...(same ? { sha256: known.sha256 } : {}) };
+  }
+
+  private remember(file: string, stamp: Omit<HashRecord, 'path' | 'sha256'>, sha256: string): string {
     this.hashed++;
-    writeRecord(recordFile, { path: file, ...stamp, sha256 });
+    writeRecord(this.recordFile(file), { path: file, ...stamp, sha256 });
     return sha256;
   }
 
@@ -62,6 +74,18 @@ function hashContents(file: string): string {
     for (let n; (n = fs.readSync(fd, buffer, 0, CHUNK, null)) > 0;) hash.update(buffer.subarray(0, n));
   } finally {
     fs.closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+async function hashContentsAsync(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (let n; (n = (await handle.read(buffer, 0, CHUNK, null)).bytesRead) > 0;) hash.update(buffer.subarray(0, n));
+  } finally {
+    await handle.close();
   }
   return hash.digest('hex');
 }

@@ -10,6 +10,7 @@ import { schemaCommand } from './commands/schema-command';
 import { validateCommand } from './commands/validate-command';
 import { workerCommand } from './commands/worker-command';
 import { EXIT, exitCodeOf } from './exit-codes';
+import { terminalSafe } from '../progress/terminal-safe';
 
 const COMMANDS: RegisterCommand[] = [
   runCommand,
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return exit.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
-    process.stderr.write(`error: ${describeFailure(e, argv.includes('--debug'))}\n`);
+    process.stderr.write(`error: ${terminalSafe(describeFailure(e, argv.includes('--debug')))}\n`);
     return exitCodeOf(e);
   }
 }

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { Plugin, RtlabError } from '@rtlab/sdk';
+import { NODE_ID } from '../pipeline/expand-matrix';
 
 export interface ParamsResult {
   /** The params with schema defaults applied (a copy; the input is not changed). */
@@ -42,6 +43,11 @@ export class PluginRegistry {
       (f) => p[f] === undefined,
     );
     if (missing.length) throw new RtlabError('plugin', `plugin ${id} lacks ${missing.join(', ')}`);
+    if (!NODE_ID.test(String(p.kind)) || !NODE_ID.test(String(p.name)))
+      throw new RtlabError(
+        'plugin',
+        `plugin ${id}: kind and name must be plain names (letters, digits, ".", "_", "-"; first a letter or digit), as node ids are`,
+      );
     if (!SEMVER.test(p.version))
       throw new RtlabError('plugin', `plugin ${id}: version must be semver (1.2.3), got "${p.version}"`);
     if (this.plugins.has(id)) throw new RtlabError('plugin', `two plugins are registered as ${id}; rename one`);

@@ -1,6 +1,7 @@
 import { NodeStatus } from '../run/node-status';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import { finishLine, ProgressReporter } from './progress-reporter';
+import { terminalSafe } from './terminal-safe';
 
 /** A progress bar per running node (TTY only); finished nodes become log lines above the bars. */
 export class BarReporter implements ProgressReporter {
@@ -11,7 +12,7 @@ export class BarReporter implements ProgressReporter {
   private readonly bars = new Map<string, SingleBar>();
 
   info(message: string): void {
-    this.multibar.log(message + '\n');
+    this.multibar.log(terminalSafe(message) + '\n');
   }
 
   nodeStarted(id: string): void {
@@ -21,14 +22,14 @@ export class BarReporter implements ProgressReporter {
   nodeProgress(id: string, done: number, total: number, note?: string): void {
     const bar = this.bars.get(id);
     bar?.setTotal(Math.max(total, 1));
-    bar?.update(done, { node: id, note: note ?? '' });
+    bar?.update(done, { node: id, note: terminalSafe(note ?? '') });
   }
 
   nodeFinished(id: string, status: NodeStatus, durationMs: number, detail?: string): void {
     const bar = this.bars.get(id);
     if (bar) this.multibar.remove(bar);
     this.bars.delete(id);
-    this.multibar.log(finishLine(id, status, durationMs, detail) + '\n');
+    this.multibar.log(terminalSafe(finishLine(id, status, durationMs, detail)) + '\n');
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { NodeStatus } from '../run/node-status';
+import { terminalSafe } from './terminal-safe';
 /** What the runner tells the user while nodes run. */
 export interface ProgressReporter {
   info(message: string): void;
@@ -21,7 +22,7 @@ export class LineReporter implements ProgressReporter {
   private readonly lastPrinted = new Map<string, number>();
 
   constructor(
-    private readonly write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+    private readonly write: (line: string) => void = (l) => process.stderr.write(terminalSafe(l) + '\n'),
     private readonly intervalMs = 5000,
   ) {}
 

@@ -3,6 +3,7 @@ import { RunSummary, describeError } from '../../run/run-pipeline';
 import { RunRecord } from '../../run/run-record';
 import { describeFailure } from '../describe-failure';
 import { EXIT } from '../exit-codes';
+import { terminalSafe } from '../../progress/terminal-safe';
 import { writeFormats } from './write-formats';
 
 /**
@@ -31,7 +32,7 @@ export function printRunSummary(summary: RunSummary, record: RunRecord, ms: numb
   }
   for (const f of summary.failed)
     process.stderr.write(
-      `error: node "${f.id}" failed: ${debug ? describeFailure(f.error, true) : describeError(f.error)}\n`,
+      `error: node "${f.id}" failed: ${terminalSafe(debug ? describeFailure(f.error, true) : describeError(f.error))}\n`,
     );
   return summary.failed.length ? EXIT.nodeFailed : EXIT.ok;
 }

@@ -38,7 +38,10 @@ export class QueueCoordinator {
     private readonly reporter: ProgressReporter,
   ) {
     events.on('active', ({ jobId }) => this.watchers.get(jobId)?.started());
-    events.on('progress', ({ jobId, data }) => this.watchers.get(jobId)?.progress(data as unknown as QueueJobProgress));
+    events.on('progress', ({ jobId, data }) => {
+      const p = progressOf(data);
+      if (p) this.watchers.get(jobId)?.progress(p);
+    });
     const warn = (e: Error) => {
       if (!this.warned) reporter.info(`warning: Redis at ${redactPassword(url)}: ${e.message} (retrying)`);
       this.warned = true;
@@ -119,7 +122,8 @@ export class QueueCoordinator {
 
   /**
    * Adds the job unless one with its id exists, and reads back the one Redis holds: `add` returns our
-   * own data even when another coordinator's job was there first.
+   * own data even when another coordinator's job was there first. A job under the id that describes
+   * other work (pushed by hand to squat the id; it would fail on every worker) is replaced by ours.
    */
   private async push(data: Omit<QueueJobData, 'coordinator'>): Promise<Job> {
     for (;;) {
@@ -129,7 +133,11 @@ export class QueueCoordinator {
         { jobId: data.outputKey, removeOnComplete: { age: KEEP_FINISHED_S }, removeOnFail: { age: KEEP_FINISHED_S } },
       );
       const job = await this.queue.getJob(data.outputKey);
-      if (job) return job; // else removed in between (by `forget`): push again
+      if (!job) continue; // removed in between (by `forget`): push again
+      if (sameWork(job.data, data)) return job;
+      this.reporter.info(`warning: a job for other work held the id of ${data.nodeId}'s job on the queue; replaced`);
+      await job.remove().catch(() => undefined); // a worker holds it: it fails at its check, then goes
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 
@@ -142,6 +150,26 @@ export class QueueCoordinator {
   async close(): Promise<void> {
     await Promise.allSettled([this.events.close(), this.queue.close()]);
   }
+}
+
+/** Whether a job in Redis is the work described (the same description, key, output key and shard). */
+function sameWork(held: unknown, ours: Omit<QueueJobData, 'coordinator'>): boolean {
+  const h = held as Partial<QueueJobData> | null;
+  return (
+    !!h &&
+    h.key === ours.key &&
+    h.outputKey === ours.outputKey &&
+    h.producer?.canonical === ours.producer.canonical &&
+    JSON.stringify(h.shard ?? null) === JSON.stringify(ours.shard ?? null)
+  );
+}
+
+/** A job's progress as a worker published it, if it is one: Redis holds whatever anyone wrote. */
+function progressOf(data: unknown): QueueJobProgress | undefined {
+  const p = data as Partial<QueueJobProgress> | null;
+  const count = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  if (!p || typeof p !== 'object' || !count(p.done) || !count(p.total)) return undefined;
+  return { done: p.done!, total: p.total!, ...(typeof p.note === 'string' ? { note: p.note.slice(0, 200) } : {}) };
 }
 
 /** Retries a failed job; false when another coordinator retried it first. */

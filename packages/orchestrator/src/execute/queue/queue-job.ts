@@ -28,10 +28,10 @@ export interface QueueJobData {
   modelRoot: string;
   /** The coordinator's `--part-bytes`, when given. */
   partBytes?: number;
-  /** --force: the output replaces an entry already in the cache (else the first entry written stays). */
-  replace?: boolean;
   /** Who made it, with the canonical description its key hashes: a worker names the difference from its own when a key does not match. */
   producer: Producer;
+  /** Set by a worker whose threads kept crashing on it and that put it back: a second such worker fails it. */
+  handedBack?: boolean;
   /** Who pushed the job (host:pid:nonce): a coordinator that finds another's job joins it. */
   coordinator: string;
 }

@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import { Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Artifact, PluginInputs, RtlabError, sliceDataset } from '@rtlab/sdk';
 import { ArtifactCache } from '../../cache/artifact-cache';
-import { CACHE_KEY } from '../../cache/cache-key';
 import { FileHashes } from '../../cache/file-hashes';
 import { PluginRegistry } from '../../plugins/plugin-registry';
 import { ProgressReporter } from '../../progress/progress-reporter';
@@ -14,7 +13,8 @@ import { checkRedis, QUEUE_NAME, redisOptions } from './redis-connection';
 import { JobProgress } from './job-progress';
 import { QueueJobData, QueueJobResult } from './queue-job';
 import { VISIBLE_MS } from './run-on-queue';
-import { checkInputTypes, checkJobShape, verifyJob } from './verify-job';
+import { checkInputs, checkJobShape } from './job-shape';
+import { verifyJob } from './verify-job';
 import { WorkerRoots } from './worker-roots';
 
 export interface QueueWorkerOptions {
@@ -102,27 +102,22 @@ async function runJob(
   stopFetching: () => void,
 ): Promise<QueueJobResult> {
   const d = job.data;
+  refuseUnless(() => checkJobShape(d)); // before any field becomes a label, a path or a line
+  const plugin = o.plugins.find(d.kind, d.plugin);
+  // a forged job could name any plugin: failing it here, rather than stopping, keeps every worker running
+  if (!plugin)
+    throw new UnrecoverableError(
+      `${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which worker ${WORKER_NAME} does not have (list its module in that worker's rtlab.config.json "plugins", as the coordinator does, and rerun)`,
+    );
   const { id, unwatch } = progress.watch(labelOf(d), job);
-  const scratchDir = o.cache.scratchDir(CACHE_KEY.test(String(d.outputKey)) ? d.outputKey : 'malformed');
-  const handBack = async (why: string): Promise<never> => {
-    stopFetching(); // before the job is back in the queue, so that this worker does not take it again
-    await job.moveToWait(token);
-    o.unfit(why);
-    throw new WaitingError();
-  };
+  const scratchDir = o.cache.scratchDir(d.outputKey);
   try {
-    refuseUnless(() => checkJobShape(d));
-    const plugin = o.plugins.find(d.kind, d.plugin);
-    if (!plugin)
-      return await handBack(
-        `${d.nodeId} needs plugin ${d.kind}/${d.plugin}, which this worker does not have (list its module in rtlab.config.json "plugins", as the coordinator does)`,
-      );
-    const verified = refuseUnless(
+    const verified = await refuseUnlessAsync(
       () => verifyJob(d, plugin, (p, params) => o.plugins.checkParams(p, params), o.roots, o.hashes),
       rootsHint(d, o.roots),
     );
     const inputs = await loadInputs(o.cache, d);
-    refuseUnless(() => checkInputTypes(d, plugin, inputs));
+    refuseUnless(() => checkInputs(d, plugin, inputs));
     if (d.shard) inputs[d.shard.port] = sliceDataset(inputs[d.shard.port] as Artifact, d.shard.start, d.shard.end);
     const { artifact, leaked } = await executor.run(
       {
@@ -137,30 +132,54 @@ async function runJob(
         firstSample: d.shard?.start,
         inputKeys: wholeInputKeys(d.inputKeys, d.shard?.port),
         scratchDir,
-        partBytes: positiveOrUndefined(d.partBytes),
-        inputNodes: d.inputNodes,
+        partBytes: partBytesOf(d),
+        inputNodes: plugin.namesInputs ? d.inputNodes : undefined,
       },
       new AbortController().signal,
       () => progress.nodeStarted(id),
     );
+    // `replace` is never taken from a job: the first entry under a key stays (--force removes it at the coordinator)
     await storeResult(
       o.cache,
       d.outputKey,
       artifact,
       plugin,
       { ...verified.producer, backend: o.backend },
-      { scratchDir, replace: d.replace === true },
+      { scratchDir },
     );
     return { worker: WORKER_NAME, backend: o.backend, leaked };
   } catch (e) {
-    if (e instanceof WaitingError || e instanceof UnrecoverableError) throw e;
-    if (executor.broken)
-      return await handBack(`its worker threads keep crashing (last job: ${d.nodeId}: ${(e as Error)?.message ?? e})`);
+    if (e instanceof UnrecoverableError) throw e;
+    if (executor.broken) return await handBack(job, token, d, e, stopFetching, o.unfit);
     throw new Error(`${(e as Error)?.message ?? String(e)} (on worker ${WORKER_NAME})`);
   } finally {
     unwatch();
     await fs.promises.rm(scratchDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * This worker's threads keep crashing: it stops, and its job goes back to the queue for a fit worker,
+ * once. A job that broke the threads of two workers is the likely cause: it fails instead of going round.
+ */
+async function handBack(
+  job: Job<QueueJobData>,
+  token: string | undefined,
+  d: QueueJobData,
+  e: unknown,
+  stopFetching: () => void,
+  unfit: (why: string) => void,
+): Promise<never> {
+  const why = `its worker threads keep crashing (last job: ${d.nodeId}: ${(e as Error)?.message ?? e})`;
+  stopFetching(); // before the job is back in the queue, so that this worker does not take it again
+  if (d.handedBack) {
+    unfit(why);
+    throw new UnrecoverableError(`${why}; it broke the threads of two workers (on worker ${WORKER_NAME})`);
+  }
+  await job.updateData({ ...d, handedBack: true });
+  await job.moveToWait(token);
+  unfit(why);
+  throw new WaitingError();
 }
 
 /** A job this worker refuses fails at once, without retries: it is wrong for this worker, whichever tries it. */
@@ -172,7 +191,19 @@ function refuseUnless<T>(check: () => T, hint = ''): T {
   }
 }
 
-const positiveOrUndefined = (n: unknown) => (Number.isSafeInteger(n) && (n as number) > 0 ? (n as number) : undefined);
+async function refuseUnlessAsync<T>(check: () => Promise<T>, hint = ''): Promise<T> {
+  return check().catch((e: unknown) => {
+    throw new UnrecoverableError(`${(e as Error).message} (on worker ${WORKER_NAME}${hint})`);
+  });
+}
+
+/**
+ * The coordinator's --part-bytes, which changes no result, but at least 16 KiB: a job could otherwise turn a
+ * dataset into a file per few bytes in the shared cache.
+ */
+const MIN_PART_BYTES = 1 << 14;
+const partBytesOf = (d: QueueJobData) =>
+  d.partBytes === undefined ? undefined : Math.max(d.partBytes, MIN_PART_BYTES);
 
 /** Where the coordinator's roots differ from this worker's, they are named: often why a file differs. */
 function rootsHint(d: QueueJobData, roots: WorkerRoots): string {

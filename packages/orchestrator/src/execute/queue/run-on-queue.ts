@@ -33,16 +33,17 @@ export async function runOnQueue(
   o: { signal: AbortSignal; started: () => void; force: boolean },
 ): Promise<OnQueue> {
   const { signal, started } = o;
-  const forced = o.force ? { ...node, replace: true } : node;
   const jobs =
     !shards || shards.ranges.length < 2
-      ? [{ ...forced, outputKey: node.key }]
+      ? [{ ...node, outputKey: node.key }]
       : shards.ranges.map(([start, end]) => ({
-          ...forced,
+          ...node,
           outputKey: shardKey(node.key, start, end),
           shard: { port: shards.port, start, end },
         }));
-  if (o.force) await Promise.all(jobs.map((j) => queue.forget(j.outputKey))); // else the finished job of an earlier run answers
+  // --force: the entries go here, where the cache is this run's to change (a worker keeps the first entry
+  // under a key, whatever a job asks), and the finished jobs that would answer at once go too
+  if (o.force) await Promise.all(jobs.flatMap((j) => [queue.forget(j.outputKey), cache.remove(j.outputKey)]));
   const progress = jobs.map(() => ({ done: 0, total: 1 }));
   let first = true;
   const results = await Promise.all(

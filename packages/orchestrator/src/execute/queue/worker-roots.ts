@@ -31,11 +31,14 @@ function realPathOf(p: string): string {
 const within = (file: string, folder: string) =>
   file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
 
-/** Every file a folder holds, links followed: what a loader reading the folder would open. */
-function filesUnder(dir: string): string[] {
+/**
+ * The links a folder holds, at any depth: only a link can lead a loader reading the folder out of it
+ * (a recursive listing does not follow links to folders, so what lies below one is reached through it).
+ */
+function linksUnder(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => !e.isDirectory())
+    .filter((e) => e.isSymbolicLink())
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
@@ -51,7 +54,7 @@ export function confineToRoots(input: DiskInput, roots: WorkerRoots, node: strin
   const escape = outside(target)
     ? target
     : fs.existsSync(target) && fs.statSync(target).isDirectory()
-      ? filesUnder(target).find(outside)
+      ? linksUnder(target).find(outside)
       : undefined;
   if (escape !== undefined) {
     const shown =
