@@ -165,7 +165,9 @@ describe('runPipeline', () => {
     const r = await run(pipelineOf(nodes));
     const status = Object.fromEntries(r.results.map((x) => [x.id, x.status]));
     expect(status).toMatchObject({ broken: 'failed', after: 'skipped', table: 'computed', other: 'computed' });
-    expect(r.failed.map((f) => [f.id, (f.error as Error).message])).toEqual([['broken', 'loss became NaN at step 3']]);
+    expect(r.failed.map((f) => [f.id, (f.error as Error).message])).toEqual([
+      ['broken', 'score/fail threw Error: loss became NaN at step 3'],
+    ]);
     invocations();
     const again = await run(pipelineOf(nodes));
     expect(invocations()).toEqual(['broken']);
