@@ -1,10 +1,8 @@
-import { Artifact, JsonValue, RtlabError } from '@rtlab/sdk';
+import { Artifact, attackResultProblems, JsonValue, RtlabError } from '@rtlab/sdk';
 
 /**
- * The AttackResult artifact: per-sample clean and adversarial losses, and the representation shift
- * ||g(x') - g(x)||_2 at the adversarial point the attack found.
- * Tensors: lossClean, lossAdv, repDistance [N] float32; with a classification head also
- * logitsClean [N, k], predClean, predAdv, labels [N] int32; with saveInputs, adversarial [N, H, W, C].
+ * An AttackResult as its consumers read it (the contract is the SDK's `AttackResultFields`): per-sample
+ * objective at x and x', and the representation shift ||g(x') - g(x)||_2, where AS_i lives.
  */
 export interface AttackResultView {
   count: number;
@@ -20,6 +18,9 @@ export interface AttackResultView {
 
 export function attackResultView(a: Artifact): AttackResultView {
   if (a.type !== 'AttackResult') throw new RtlabError('input', `expected an AttackResult artifact, got ${a.type}`);
+  const problems = attackResultProblems(a);
+  if (problems.length)
+    throw new RtlabError('input', `an AttackResult that breaks its contract: ${problems.join('; ')}`);
   const t = (name: string) => a.tensors[name]?.data;
   return {
     count: a.tensors.lossAdv.shape[0],

@@ -7,6 +7,14 @@ export * from './artifacts/dataset';
 export { TensorRows, tensorRows, sliceFileTensor, rowBytesOf } from './artifacts/tensor-rows';
 export { FileTensorWriter } from './artifacts/file-tensor-writer';
 export * from './artifacts/scores';
+export {
+  AttackObjective,
+  ATTACK_OBJECTIVES,
+  AttackResultFields,
+  attackResultArtifact,
+  attackResultProblems,
+} from './artifacts/attack-result';
+export { contractProblems } from './artifacts/contracts';
 export * from './artifacts/table';
 export * from './artifacts/model-tensors';
 export {

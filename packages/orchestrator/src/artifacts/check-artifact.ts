@@ -1,5 +1,14 @@
 import * as fs from 'node:fs';
-import { Artifact, FileTensor, firstNonFinite, hostTensor, Plugin, rowBytesOf, RtlabError } from '@rtlab/sdk';
+import {
+  Artifact,
+  contractProblems,
+  FileTensor,
+  firstNonFinite,
+  hostTensor,
+  Plugin,
+  rowBytesOf,
+  RtlabError,
+} from '@rtlab/sdk';
 import { canonicalJson } from '../cache/canonical-json';
 
 /**
@@ -31,6 +40,12 @@ export function checkArtifact(artifact: Artifact, plugin: Plugin): void {
     const problem = fileTensorProblem(t);
     if (problem) throw new RtlabError('plugin', `${who} returned file tensor "${name}": ${problem}`);
   }
+  const broken = contractProblems(artifact);
+  if (broken.length)
+    throw new RtlabError(
+      'plugin',
+      `${who} returned an ${artifact.type} that breaks its contract: ${broken.join('; ')}`,
+    );
   try {
     canonicalJson(artifact.meta, '#/meta');
   } catch (e) {

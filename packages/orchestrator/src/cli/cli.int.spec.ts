@@ -171,6 +171,24 @@ describe('rtlab CLI', () => {
     expect(invocations()).toEqual(['bad']);
   });
 
+  it('an attack result that breaks its contract (AS_i in repDistance, lossAdv zero) fails its node by name: no AS = 0 in a table', () => {
+    write('hand-built.json', {
+      name: 'hand-built',
+      seed: 0,
+      nodes: {
+        attack: { kind: 'attack', plugin: 'hand-built' },
+        as: { kind: 'score', plugin: 'as-score', inputs: { as: 'attack' } },
+      },
+    });
+    const r = rtlab('run', 'hand-built.json', '--backend', 'cpu', '--workers', '0');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'error: node "attack" failed: attack/hand-built returned an AttackResult that breaks its contract: for objective representation, lossAdv must equal repDistance (AS_i); sample 0: lossAdv 0, repDistance 0.5',
+    );
+    expect(r.stderr).toMatch(/- as skipped: "attack" failed/);
+    expect(r.stdout).toBe('');
+  });
+
   it("a plugin's mistaken call into tfjs names the plugin and the plugin's own line, not only tfjs's message, on worker threads too", () => {
     write('bad-call.json', {
       name: 'bad-call',

@@ -1,4 +1,12 @@
-import { Artifact, mean, RtlabError, sizeOf } from '@rtlab/sdk';
+import {
+  Artifact,
+  AttackObjective,
+  attackResultArtifact,
+  AttackResultFields,
+  mean,
+  RtlabError,
+  sizeOf,
+} from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { ObjectiveBatch } from '../objectives/objective';
@@ -90,26 +98,25 @@ export class AttackOutputs {
       );
   }
 
-  artifact(meta: Artifact['meta']): Artifact {
+  artifact(meta: AttackResultFields['meta'] & { objective: AttackObjective }): Artifact {
     const n = this.count;
-    const f = (data: Float32Array, shape = [n]) => ({ dtype: 'float32' as const, shape, data });
-    const i = (data: Int32Array) => ({ dtype: 'int32' as const, shape: [n], data });
-    const tensors: Artifact['tensors'] = {
-      lossClean: f(this.lossClean),
-      lossAdv: f(this.lossAdv),
-      repDistance: f(this.repDistance),
-    };
-    if (this.classification) {
-      Object.assign(tensors, {
-        logitsClean: f(this.logitsClean!, [n, this.net.meta.outputs]),
-        predClean: i(this.predClean!),
-        predAdv: i(this.predAdv!),
-        labels: i(this.labels!),
-      });
-    }
-    if (this.adversarial) tensors.adversarial = f(this.adversarial, [n, ...this.inputShape!]);
-    return {
-      type: 'AttackResult',
+    return attackResultArtifact({
+      objective: meta.objective,
+      lossClean: this.lossClean,
+      lossAdv: this.lossAdv,
+      repDistance: this.repDistance,
+      ...(this.classification
+        ? {
+            classification: {
+              logitsClean: this.logitsClean!,
+              outputs: this.net.meta.outputs,
+              predClean: this.predClean!,
+              predAdv: this.predAdv!,
+              labels: this.labels!,
+            },
+          }
+        : {}),
+      ...(this.adversarial ? { adversarial: { data: this.adversarial, imageShape: this.inputShape! } } : {}),
       meta: {
         ...meta,
         count: n,
@@ -117,7 +124,6 @@ export class AttackOutputs {
         meanLossAdv: mean(this.lossAdv),
         meanRepDistance: mean(this.repDistance),
       },
-      tensors,
-    };
+    });
   }
 }

@@ -16,7 +16,7 @@ export const asScorePlugin: Plugin<LabelsParams> = {
     const as = attackResultView(inputs.as as Artifact);
     if (as.meta.objective !== 'representation')
       throw new RtlabError('input', `as-score needs a representation attack, got objective "${as.meta.objective}"`);
-    const v = as.lossAdv;
+    const v = as.repDistance; // AS_i (the contract: for a representation attack it is also lossAdv)
     return scoresArtifact(
       [
         {

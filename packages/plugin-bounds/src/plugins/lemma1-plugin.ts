@@ -24,7 +24,7 @@ export const lemma1Plugin: Plugin<LabelsParams> = {
     const lossClean = mean(b.loss.lossClean);
     const lossAdv = mean(b.loss.lossAdv);
     const lhs = (lossAdv - lossClean) / (b.lipschitz.L * b.normW);
-    const rhs = mean(b.as.lossAdv);
+    const rhs = mean(b.as.repDistance);
     return scoresArtifact(
       [
         {
@@ -46,7 +46,7 @@ export const lemma1Plugin: Plugin<LabelsParams> = {
           n: b.loss.count,
         },
       ],
-      { as: { dtype: 'float32', shape: [b.as.count], data: b.as.lossAdv } },
+      { as: { dtype: 'float32', shape: [b.as.count], data: b.as.repDistance } },
       scoreMeta(p.labels, ['n']),
     );
   },

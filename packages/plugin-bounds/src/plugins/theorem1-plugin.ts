@@ -43,7 +43,7 @@ export const theorem1Plugin: Plugin<Theorem1Params> = {
   async run(inputs, p, ctx) {
     const b = boundInputs(inputs);
     const n = b.loss.count;
-    const as = mean(b.as.lossAdv);
+    const as = mean(b.as.repDistance);
     const gap = mean(b.loss.lossAdv) - mean(b.loss.lossClean);
     const outside = [...b.loss.lossAdv, ...b.loss.lossClean].filter((l) => l < 0 || l > p.B).length;
     if (outside)

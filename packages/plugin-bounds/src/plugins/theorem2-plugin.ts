@@ -40,7 +40,7 @@ export const theorem2Plugin: Plugin<LabelsParams> = {
     if (!head) throw new RtlabError('input', 'the model has no head W; probe it first');
     const [k, m] = head.shape;
     const margin = margins(ce.logitsClean, ce.labels, head.data as Float32Array, k, m);
-    const fulfilled = Uint8Array.from(margin, (mi, i) => (mi > 0 && as.lossAdv[i] <= mi ? 1 : 0));
+    const fulfilled = Uint8Array.from(margin, (mi, i) => (mi > 0 && as.repDistance[i] <= mi ? 1 : 0));
     const violations = [...fulfilled.keys()].filter((i) => fulfilled[i] && ce.predAdv[i] !== ce.labels[i]);
     const count = fulfilled.reduce((s, f) => s + f, 0);
     return scoresArtifact(
@@ -59,7 +59,7 @@ export const theorem2Plugin: Plugin<LabelsParams> = {
       ],
       {
         margins: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(margin) },
-        as: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(as.lossAdv) },
+        as: { dtype: 'float32', shape: [ce.count], data: Float32Array.from(as.repDistance) },
         fulfilled: { dtype: 'uint8', shape: [ce.count], data: fulfilled },
         survived: {
           dtype: 'uint8',

@@ -1,0 +1,10 @@
+import { Artifact } from './artifact';
+import { attackResultProblems } from './attack-result';
+
+/** The artifact types whose contract the SDK spells out field by field (the others: their type and tensors). */
+const CONTRACTS: Record<string, (a: Artifact) => string[]> = { AttackResult: attackResultProblems };
+
+/** Every way an artifact breaks its type's contract; the engine checks each node's output with it. */
+export function contractProblems(a: Artifact): string[] {
+  return CONTRACTS[a.type]?.(a) ?? [];
+}
