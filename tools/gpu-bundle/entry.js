@@ -15,14 +15,14 @@ const PLUGIN_PACKAGES = {
 exports.PLUGIN_PACKAGES = Object.keys(PLUGIN_PACKAGES);
 exports.pluginPackage = (name) => PLUGIN_PACKAGES[name]();
 /** The worker-thread side of the engine's worker pool (node-worker.js beside rtlab.js starts it). */
-exports.workerThread = () => require('@rtlab/orchestrator/dist/execute/worker-pool/node-worker.js');
+exports.workerThread = () => require('@rtlab/orchestrator/worker-thread');
 
 if (require.main === module) {
   const [command, ...rest] = process.argv.slice(2);
   const run =
     command === 'gpu-check'
       ? require('@rtlab/bench/dist/gpu-check/main.js').gpuCheckMain(rest)
-      : require('@rtlab/orchestrator/dist/cli/main.js').main(process.argv);
+      : require('@rtlab/orchestrator').main(process.argv);
   run.then(
     (code) => (process.exitCode = code),
     (e) => {
