@@ -1,5 +1,6 @@
 /** Tensor element types the cache stores. */
 export type DType = 'float32' | 'int32' | 'uint8';
+/** The typed arrays a HostTensor holds, one per DType. */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 
 /** A tensor held in host memory: what the cache reads and writes, independent of any tfjs backend. */
@@ -26,6 +27,7 @@ export interface FilePart {
   offset: number;
 }
 
+/** A value metadata may hold: finite JSON (the cache refuses NaN and Infinity). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**

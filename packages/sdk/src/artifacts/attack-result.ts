@@ -3,6 +3,7 @@ import { Artifact, HostTensor, JsonValue } from './artifact';
 
 /** What an attack maximised. */
 export type AttackObjective = 'ce' | 'regression' | 'representation';
+/** Every AttackObjective. */
 export const ATTACK_OBJECTIVES: readonly AttackObjective[] = ['ce', 'regression', 'representation'];
 
 /**

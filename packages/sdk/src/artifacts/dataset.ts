@@ -21,6 +21,7 @@ export interface DatasetMeta {
   view?: ImageView;
 }
 
+/** A Dataset artifact as plugins read it: its images (through a view that resizes or converts per batch), labels and targets. */
 export interface DatasetView {
   count: number;
   /** [H, W, C] of the images as models see them (after the view). */
@@ -37,6 +38,7 @@ export interface DatasetView {
 /** The tensor of a Dataset that holds its images, uint8 [N, H, W, C]: its first dimension is the sample count. */
 export const DATASET_IMAGES = 'images';
 
+/** What `datasetArtifact` builds a Dataset from. */
 export interface DatasetParts extends Omit<DatasetView, 'count' | 'storedShape' | 'images'> {
   /** uint8 NHWC of `imageShape`, in memory or written to files (`FileTensorWriter`). */
   images: Uint8Array | FileTensor;
@@ -55,6 +57,7 @@ export function datasetArtifact(d: DatasetParts): Artifact {
   return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors };
 }
 
+/** Reads a Dataset artifact; throws naming what is wrong when it is not one. */
 export function datasetView(a: Artifact): DatasetView {
   const images = a.tensors[DATASET_IMAGES] ?? a.files?.[DATASET_IMAGES];
   if (a.type !== 'Dataset' || !images || images.dtype !== 'uint8' || images.shape.length !== 4) {
@@ -115,6 +118,7 @@ export function targetColumn(d: DatasetView, factor: string, start = 0, end = d.
   return out;
 }
 
+/** A dataset's class labels; throws when it has none (a regression dataset). */
 export function labelsOf(d: DatasetView): Int32Array {
   if (!d.labels) throw new RtlabError('input', `dataset ${d.meta.name} has no class labels`);
   return d.labels;

@@ -9,6 +9,7 @@ import { allocate } from './host-tensor';
 export interface ElementFormat {
   bytes: number;
   dtype: DType;
+  /** The element at a byte offset, as a number of the widened dtype. */
   read(view: DataView, offset: number): number;
 }
 
@@ -33,6 +34,7 @@ function int64ToInt32(view: DataView, o: number): number {
   return Number(v);
 }
 
+/** How checkpoint element types (safetensors names) are read and widened: F64, F16 and BF16 become float32, I64 int32. */
 export const ELEMENT_FORMATS: Record<string, ElementFormat> = {
   F32: { bytes: 4, dtype: 'float32', read: (v, o) => v.getFloat32(o, true) },
   F64: { bytes: 8, dtype: 'float32', read: (v, o) => v.getFloat64(o, true) },

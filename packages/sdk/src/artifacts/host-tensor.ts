@@ -1,10 +1,12 @@
 import { RtlabError } from '../errors/rtlab-error';
 import { DType, HostTensor, TypedArray } from './artifact';
 
+/** The number of elements of a shape (1 for a scalar). */
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** The DType of a typed array; throws for an array type the cache does not store. */
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Int32Array) return 'int32';
@@ -25,6 +27,7 @@ export function hostTensor(shape: number[], data: TypedArray): HostTensor {
   return { dtype: dtypeOf(data), shape: [...shape], data };
 }
 
+/** A zero-filled typed array of a DType and length. */
 export function allocate(dtype: DType, length: number): TypedArray {
   if (dtype === 'float32') return new Float32Array(length);
   if (dtype === 'int32') return new Int32Array(length);

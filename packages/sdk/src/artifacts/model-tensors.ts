@@ -1,3 +1,4 @@
-/** Names of the linear head's tensors in a Model artifact: f(x) = W g(x) + b, W of shape [outputs, features]. */
+/** The weight W of a Model's linear head f(x) = W g(x) + b, [outputs, features]. */
 export const HEAD_WEIGHT = 'head.weight';
+/** The bias b of the linear head, [outputs]. */
 export const HEAD_BIAS = 'head.bias';

@@ -13,6 +13,7 @@ export function scoresArtifact(
   return { type: 'Scores', meta: { ...meta, rows }, tensors };
 }
 
+/** A Scores artifact's rows (meta.rows); throws when it is not one. */
 export function scoreRows(a: Artifact): ScoreRow[] {
   if (a.type !== 'Scores' || !Array.isArray(a.meta.rows))
     throw new RtlabError('input', `expected a Scores artifact with meta.rows, got ${a.type}`);

@@ -15,10 +15,12 @@ export interface TensorRows {
   gather(indices: ArrayLike<number>): Uint8Array;
 }
 
+/** Bytes of one row (everything below the first dimension) of a tensor. */
 export function rowBytesOf(t: Pick<HostTensor, 'dtype' | 'shape'>): number {
   return sizeOf(t.shape.slice(1)) * BYTES[t.dtype];
 }
 
+/** Row-wise access to a tensor in memory or in files: read ranges or gather rows without loading the rest. */
 export function tensorRows(t: HostTensor | FileTensor): TensorRows {
   const rowBytes = rowBytesOf(t);
   const count = t.shape[0];

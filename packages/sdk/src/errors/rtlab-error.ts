@@ -16,6 +16,7 @@ export class RtlabError extends Error {
   }
 }
 
+/** Whether an error means the run was stopped (Ctrl-C, an unsubscription), not that something failed. */
 export function isAbortError(e: unknown): boolean {
   return (e instanceof RtlabError && e.kind === 'aborted') || (e instanceof Error && e.name === 'AbortError');
 }

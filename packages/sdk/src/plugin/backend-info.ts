@@ -1,5 +1,6 @@
 /** The tensor backends rtlab can run on, in fallback order: `auto` takes the first that loads. */
 export const BACKEND_ORDER = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
+/** One of BACKEND_ORDER. */
 export type BackendName = (typeof BACKEND_ORDER)[number];
 
 /** What a node runs on: printed at the start of every run and written to its record. */

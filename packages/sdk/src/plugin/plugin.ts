@@ -11,6 +11,7 @@ export interface PortSpec {
   optional?: boolean;
 }
 
+/** A plugin's inputs by port: one artifact, or a list for a `many` port; undefined for an optional port left open. */
 export type PluginInputs = Record<string, Artifact | Artifact[] | undefined>;
 
 /**
@@ -21,7 +22,9 @@ export type PluginInputs = Record<string, Artifact | Artifact[] | undefined>;
  */
 export interface Sharding<P> {
   port: string;
+  /** Shards hold multiples of this many samples (e.g. the batch size), so they batch as one run does. */
   unit(params: P): number;
+  /** The shards' outputs joined in order: byte for byte what one unsplit run returns. */
   merge(parts: Artifact[]): Artifact;
 }
 
@@ -76,7 +79,9 @@ export interface PluginContext {
    * `rtlab run --part-bytes`; DEFAULT_PART_BYTES otherwise.
    */
   partBytes: number;
+  /** Drives the node's progress bar: `done` of `total`, with an optional note. */
   progress(done: number, total: number, note?: string): void;
+  /** A line in the run's output, prefixed with the node id. */
   log(message: string): void;
 }
 
@@ -117,5 +122,6 @@ export interface Plugin<P = any> {
   namesInputs?: boolean;
   /** Per-sample work the engine may split into shards (see `Sharding`). */
   shards?: Sharding<P>;
+  /** Computes the output from the inputs (by port), the params (defaults applied) and the context. */
   run(inputs: PluginInputs, params: P, ctx: PluginContext): Promise<Artifact>;
 }

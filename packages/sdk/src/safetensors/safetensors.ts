@@ -50,6 +50,7 @@ export function safetensorsChunks(tensors: Record<string, HostTensor>, metadata?
   ];
 }
 
+/** Tensors (and string metadata) as one safetensors buffer. */
 export function encodeSafetensors(tensors: Record<string, HostTensor>, metadata?: Record<string, string>): Buffer {
   return Buffer.concat(safetensorsChunks(tensors, metadata));
 }
