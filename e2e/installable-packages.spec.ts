@@ -164,4 +164,21 @@ describe('rtlab installed from its packages into a project of its own, with a Ty
     expect(meanOf(run)).toBeGreaterThan(0);
     expect(run.stdout).toBe(firstTable);
   }, 120_000);
+
+  it('rtlab new plugin writes a package that passes its own test, installs, and runs its pipeline as written', () => {
+    const made = sh('npx', ['rtlab', 'new', 'plugin', 'score', 'brightness', '--dir', 'plugins/brightness']);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain('wrote plugins/brightness/src/brightness.test.ts');
+    const test = sh('npm', ['test'], { cwd: path.join(project, 'plugins/brightness') });
+    expect([test.code, test.stdout]).toEqual([0, expect.stringMatching(/^# pass 1$/m)]);
+    expect(sh('npm', ['install', './plugins/brightness']).code).toBe(0);
+    fs.writeFileSync(path.join(project, 'rtlab.config.json'), JSON.stringify({ plugins: ['rtlab-plugin-brightness'] }));
+    const run = sh('npx', ['rtlab', 'run', 'plugins/brightness/pipeline.json']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\| images \| brightness \| 0\.0\d+ \|/); // the dSprites test images' mean pixel, as mean-pixel found it
+    expect(Number(/\| images \| brightness \| ([\d.]+) \|/.exec(run.stdout)![1])).toBeCloseTo(
+      meanOf({ stdout: firstTable }),
+      4,
+    );
+  }, 180_000);
 });

@@ -9,6 +9,7 @@ import { runCommand } from './commands/run-command';
 import { schemaCommand } from './commands/schema-command';
 import { validateCommand } from './commands/validate-command';
 import { workerCommand } from './commands/worker-command';
+import { newCommand } from './commands/new-command';
 import { EXIT, exitCodeOf } from './exit-codes';
 import { terminalSafe } from '../progress/terminal-safe';
 
@@ -21,6 +22,7 @@ const COMMANDS: RegisterCommand[] = [
   schemaCommand,
   pluginsCommand,
   cacheCommand,
+  newCommand,
 ];
 
 export function buildProgram(exit: ExitHolder): Command {
