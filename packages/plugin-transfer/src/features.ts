@@ -1,4 +1,4 @@
-import { Artifact, DatasetView, RtlabError } from '@rtlab/sdk';
+import { Artifact, DatasetView, featuresArtifact, featuresProblems, RtlabError } from '@rtlab/sdk';
 
 /** The Features artifact: g(x) [N, m] of a dataset, with its targets and labels carried along. */
 export interface FeaturesView {
@@ -11,25 +11,27 @@ export interface FeaturesView {
   classes: string[];
 }
 
-export function featuresArtifact(
+/** The Features of a dataset: g(x) of its samples, with its labels, targets and their names carried along. */
+export function featuresOfDataset(
   features: Float32Array,
   dim: number,
   data: DatasetView,
   meta: Artifact['meta'],
 ): Artifact {
-  const n = data.count;
-  const tensors: Artifact['tensors'] = { features: { dtype: 'float32', shape: [n, dim], data: features } };
-  if (data.targets) tensors.targets = { dtype: 'float32', shape: [n, data.targets.length / n], data: data.targets };
-  if (data.labels) tensors.labels = { dtype: 'int32', shape: [n], data: data.labels };
-  return {
-    type: 'Features',
-    meta: { ...meta, dim, dataset: data.meta.name, factors: data.meta.factors ?? [], classes: data.meta.classes ?? [] },
-    tensors,
-  };
+  return featuresArtifact({
+    features,
+    dim,
+    labels: data.labels,
+    targets: data.targets,
+    meta: { ...meta, dataset: data.meta.name, factors: data.meta.factors ?? [], classes: data.meta.classes ?? [] },
+  });
 }
 
 export function featuresView(a: Artifact): FeaturesView {
   if (a.type !== 'Features') throw new RtlabError('input', `expected a Features artifact, got ${a.type}`);
+  const problems = featuresProblems(a);
+  if (problems.length)
+    throw new RtlabError('input', `a Features artifact that breaks its contract: ${problems.join('; ')}`);
   const [count, dim] = a.tensors.features.shape;
   return {
     count,

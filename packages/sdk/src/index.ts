@@ -28,6 +28,8 @@ export {
   attackResultProblems,
 } from './artifacts/attack-result';
 export { contractProblems } from './artifacts/contracts';
+export { FeaturesFields, featuresArtifact, featuresProblems } from './artifacts/features';
+export { ModelFields, modelArtifact, modelProblems } from './artifacts/model';
 export { TableCells, tableCells } from './artifacts/table';
 export { HEAD_WEIGHT, HEAD_BIAS } from './artifacts/model-tensors';
 export {

@@ -1,4 +1,4 @@
-import { Artifact, HEAD_BIAS, HEAD_WEIGHT, HostTensor, RtlabError, SeededRng } from '@rtlab/sdk';
+import { Artifact, HEAD_BIAS, HEAD_WEIGHT, HostTensor, modelArtifact, RtlabError, SeededRng } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { Architecture } from '../architectures/architecture';
 import { architecture } from '../architectures/architectures';
@@ -122,7 +122,7 @@ export class Network {
     const tensors: Record<string, HostTensor> = {};
     for (const [name, v] of this.vars)
       tensors[name] = { dtype: 'float32', shape: [...v.shape], data: (await v.data()) as Float32Array };
-    return { type: 'Model', meta: { ...this.meta, ...extra } as Artifact['meta'], tensors };
+    return modelArtifact({ weights: tensors, meta: { ...this.meta, ...extra } });
   }
 
   dispose(): void {

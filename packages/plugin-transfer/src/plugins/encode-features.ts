@@ -1,7 +1,7 @@
 import { abortPoint, Artifact, batchRanges, datasetView, imageBatch, Plugin } from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
-import { featuresArtifact } from '../features';
+import { featuresOfDataset } from '../features';
 
 /** `encode/features`: g(x) for every sample, batch by batch (batch norm in inference mode). */
 export const encodeFeaturesPlugin: Plugin<{ batchSize: number }> = {
@@ -33,7 +33,7 @@ export const encodeFeaturesPlugin: Plugin<{ batchSize: number }> = {
         features.dispose();
         ctx.progress(end, data.count);
       }
-      return featuresArtifact(out, dim, data, { architecture: net.meta.architecture });
+      return featuresOfDataset(out, dim, data, { architecture: net.meta.architecture });
     } finally {
       net.dispose();
     }

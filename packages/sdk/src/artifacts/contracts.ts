@@ -1,8 +1,14 @@
 import { Artifact } from './artifact';
 import { attackResultProblems } from './attack-result';
+import { featuresProblems } from './features';
+import { modelProblems } from './model';
 
 /** The artifact types whose contract the SDK spells out field by field (the others: their type and tensors). */
-const CONTRACTS: Record<string, (a: Artifact) => string[]> = { AttackResult: attackResultProblems };
+const CONTRACTS: Record<string, (a: Artifact) => string[]> = {
+  AttackResult: attackResultProblems,
+  Features: featuresProblems,
+  Model: modelProblems,
+};
 
 /** Every way an artifact breaks its type's contract; the engine checks each node's output with it. */
 export function contractProblems(a: Artifact): string[] {

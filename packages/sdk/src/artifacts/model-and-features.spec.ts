@@ -1,0 +1,57 @@
+import { Artifact } from './artifact';
+import { featuresArtifact, featuresProblems } from './features';
+import { modelArtifact, modelProblems } from './model';
+
+const f32 = (n: number) => new Float32Array(n);
+const meta = { architecture: 'linear', inputShape: [2, 2, 1] as [number, number, number], featureDim: 3, outputs: 2 };
+
+describe('the Model contract', () => {
+  it('builds a model whose head matches its metadata', () => {
+    const weights = {
+      'head.weight': { dtype: 'float32' as const, shape: [2, 3], data: f32(6) },
+      'head.bias': { dtype: 'float32' as const, shape: [2], data: f32(2) },
+    };
+    expect(modelArtifact({ weights, meta }).tensors).toBe(weights);
+  });
+
+  it('names a head that does not fit the metadata, a missing architecture and a weight of another dtype', () => {
+    const a: Artifact = {
+      type: 'Model',
+      meta: { inputShape: [2, 2, 1], featureDim: 3, outputs: 2 },
+      tensors: {
+        'head.weight': { dtype: 'float32', shape: [3, 2], data: f32(6) },
+        other: { dtype: 'int32', shape: [1], data: new Int32Array(1) },
+      },
+    };
+    expect(modelProblems(a)).toEqual([
+      'meta.architecture must name the architecture',
+      'weight other must be float32, got int32',
+      'head.weight must be [outputs, featureDim] = [2, 3], got [3,2]',
+      'head.bias must be [outputs] = [2], got none',
+    ]);
+  });
+});
+
+describe('the Features contract', () => {
+  it('builds features with labels and targets, and names a width or factor count that does not fit', () => {
+    const ok = featuresArtifact({
+      features: f32(6),
+      dim: 3,
+      labels: Int32Array.from([0, 1]),
+      targets: f32(2),
+      meta: { dataset: 'd', factors: ['scale'], classes: ['a', 'b'] },
+    });
+    expect(ok.tensors.features.shape).toEqual([2, 3]);
+    expect(() =>
+      featuresArtifact({
+        features: f32(6),
+        dim: 3,
+        targets: f32(4),
+        meta: { dataset: 'd', factors: ['scale'], classes: [] },
+      }),
+    ).toThrow('not a valid Features artifact: meta.factors names 1 factors, tensor targets has 2 columns');
+    expect(featuresProblems({ ...ok, meta: { ...ok.meta, dim: 4 } })).toEqual([
+      "meta.dim must be the features' width 3, got 4",
+    ]);
+  });
+});
