@@ -9,6 +9,7 @@ export {
   DATASET_IMAGES,
   DatasetParts,
   datasetArtifact,
+  datasetProblems,
   datasetView,
   imageBatch,
   imageRows,
@@ -19,7 +20,15 @@ export {
 } from './artifacts/dataset';
 export { TensorRows, tensorRows, sliceFileTensor, rowBytesOf } from './artifacts/tensor-rows';
 export { FileTensorWriter } from './artifacts/file-tensor-writer';
-export { ScoreRow, scoresArtifact, scoreRows, scoreMeta, scoreColumns, LABELS_PARAM } from './artifacts/scores';
+export {
+  ScoreRow,
+  scoresArtifact,
+  scoreRows,
+  scoreMeta,
+  scoreColumns,
+  LABELS_PARAM,
+  scoresProblems,
+} from './artifacts/scores';
 export {
   AttackObjective,
   ATTACK_OBJECTIVES,

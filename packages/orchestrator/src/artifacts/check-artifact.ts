@@ -44,7 +44,7 @@ export function checkArtifact(artifact: Artifact, plugin: Plugin): void {
   if (broken.length)
     throw new RtlabError(
       'plugin',
-      `${who} returned an ${artifact.type} that breaks its contract: ${broken.join('; ')}`,
+      `${who} returned ${/^[AEIOU]/.test(artifact.type) ? 'an' : 'a'} ${artifact.type} that breaks its contract: ${broken.join('; ')}`,
     );
   try {
     canonicalJson(artifact.meta, '#/meta');

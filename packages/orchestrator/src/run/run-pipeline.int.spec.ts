@@ -35,7 +35,7 @@ const tensorPlugin = (leak: boolean): Plugin => ({
     if (leak) tf.scalar(1);
     return {
       type: 'Scores',
-      meta: {},
+      meta: { rows: [] },
       tensors: { values: { dtype: 'float32', shape: [1], data: Float32Array.from(out) } },
     };
   },
@@ -51,7 +51,7 @@ const divergedPlugin = (value: number): Plugin => ({
   output: 'Scores',
   run: async () => ({
     type: 'Scores',
-    meta: {},
+    meta: { rows: [] },
     tensors: { values: { dtype: 'float32', shape: [3], data: Float32Array.of(1, value, 2) } },
   }),
 });

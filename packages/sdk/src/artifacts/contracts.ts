@@ -1,11 +1,15 @@
 import { Artifact } from './artifact';
 import { attackResultProblems } from './attack-result';
+import { datasetProblems } from './dataset';
+import { scoresProblems } from './scores';
 import { featuresProblems } from './features';
 import { modelProblems } from './model';
 
 /** The artifact types whose contract the SDK spells out field by field (the others: their type and tensors). */
 const CONTRACTS: Record<string, (a: Artifact) => string[]> = {
   AttackResult: attackResultProblems,
+  Dataset: datasetProblems,
+  Scores: scoresProblems,
   Features: featuresProblems,
   Model: modelProblems,
 };

@@ -51,10 +51,49 @@ export function datasetArtifact(d: DatasetParts): Artifact {
   const tensors: Artifact['tensors'] = {};
   if (d.targets) tensors.targets = { dtype: 'float32', shape: [count, d.targets.length / count], data: d.targets };
   if (d.labels) tensors.labels = { dtype: 'int32', shape: [count], data: d.labels };
-  if (!(d.images instanceof Uint8Array))
-    return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors, files: { [DATASET_IMAGES]: d.images } };
-  tensors[DATASET_IMAGES] = { dtype: 'uint8', shape: [count, h, w, c], data: d.images };
-  return { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors };
+  const artifact: Artifact =
+    d.images instanceof Uint8Array
+      ? {
+          type: 'Dataset',
+          meta: d.meta as Artifact['meta'],
+          tensors: { ...tensors, [DATASET_IMAGES]: { dtype: 'uint8', shape: [count, h, w, c], data: d.images } },
+        }
+      : { type: 'Dataset', meta: d.meta as Artifact['meta'], tensors, files: { [DATASET_IMAGES]: d.images } };
+  const problems = datasetProblems(artifact);
+  if (problems.length) throw new RtlabError('plugin', `not a valid Dataset: ${problems.join('; ')}`);
+  return artifact;
+}
+
+/**
+ * Every way an artifact breaks the Dataset contract, each naming the field: uint8 images [N, H, W, C] (in
+ * memory or in files), int32 labels [N] within meta.classes, float32 targets [N, F] named by meta.factors.
+ */
+export function datasetProblems(a: Artifact): string[] {
+  const images = a.tensors?.[DATASET_IMAGES] ?? a.files?.[DATASET_IMAGES];
+  if (
+    !images ||
+    images.dtype !== 'uint8' ||
+    images.shape.length !== 4 ||
+    !images.shape.every((n) => Number.isInteger(n) && n >= 0)
+  )
+    return [`images must be uint8 [N, H, W, C], got ${images ? `${images.dtype} [${images.shape}]` : 'none'}`];
+  const n = images.shape[0];
+  const { labels, targets } = a.tensors;
+  const problems: string[] = [];
+  if (typeof a.meta?.name !== 'string') problems.push('meta.name must name the dataset');
+  if (labels && (labels.dtype !== 'int32' || labels.shape.join() !== String(n)))
+    problems.push(`labels must be int32 [${n}], got ${labels.dtype} [${labels.shape}]`);
+  else if (labels && Array.isArray(a.meta.classes)) {
+    const k = a.meta.classes.length;
+    const bad = (labels.data as Int32Array).findIndex((l) => l < 0 || l >= k);
+    if (bad >= 0)
+      problems.push(`label ${labels.data[bad]} of sample ${bad} is outside the ${k} classes of meta.classes`);
+  }
+  if (targets && (targets.dtype !== 'float32' || targets.shape.length !== 2 || targets.shape[0] !== n))
+    problems.push(`targets must be float32 [${n}, F], got ${targets.dtype} [${targets.shape}]`);
+  else if (targets && Array.isArray(a.meta.factors) && a.meta.factors.length !== targets.shape[1])
+    problems.push(`meta.factors names ${a.meta.factors.length} factors, targets has ${targets.shape[1]} columns`);
+  return problems;
 }
 
 /** Reads a Dataset artifact; throws naming what is wrong when it is not one. */

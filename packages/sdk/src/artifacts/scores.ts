@@ -10,7 +10,18 @@ export function scoresArtifact(
   tensors: Record<string, HostTensor> = {},
   meta: Artifact['meta'] = {},
 ): Artifact {
-  return { type: 'Scores', meta: { ...meta, rows }, tensors };
+  const artifact: Artifact = { type: 'Scores', meta: { ...meta, rows }, tensors };
+  const problems = scoresProblems(artifact);
+  if (problems.length) throw new RtlabError('plugin', `not a valid Scores artifact: ${problems.join('; ')}`);
+  return artifact;
+}
+
+/** Every way an artifact breaks the Scores contract: meta.rows, a list of rows (objects of column -> value). */
+export function scoresProblems(a: Artifact): string[] {
+  const rows = a.meta?.rows;
+  if (!Array.isArray(rows)) return ['meta.rows must be a list of rows'];
+  const bad = rows.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
+  return bad >= 0 ? [`meta.rows[${bad}] must be an object of column -> value, got ${JSON.stringify(rows[bad])}`] : [];
 }
 
 /** A Scores artifact's rows (meta.rows); throws when it is not one. */

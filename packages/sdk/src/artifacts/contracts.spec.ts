@@ -1,4 +1,6 @@
 import { Artifact } from './artifact';
+import { datasetArtifact } from './dataset';
+import { ScoreRow, scoresArtifact, scoresProblems } from './scores';
 import { featuresArtifact, featuresProblems } from './features';
 import { modelArtifact, modelProblems } from './model';
 
@@ -53,5 +55,29 @@ describe('the Features contract', () => {
     expect(featuresProblems({ ...ok, meta: { ...ok.meta, dim: 4 } })).toEqual([
       "meta.dim must be the features' width 3, got 4",
     ]);
+  });
+});
+
+describe('the Dataset and Scores contracts', () => {
+  it('name labels outside the classes, targets other than the factors, and rows that are no objects', () => {
+    const parts = {
+      images: new Uint8Array(8),
+      imageShape: [2, 2, 1] as [number, number, number],
+      meta: { name: 'd', classes: ['a', 'b'], factors: ['scale'] },
+    };
+    expect(
+      datasetArtifact({ ...parts, labels: Int32Array.from([0, 1]), targets: Float32Array.from([0.1, 0.2]) }).tensors
+        .images.shape,
+    ).toEqual([2, 2, 2, 1]);
+    expect(() => datasetArtifact({ ...parts, labels: Int32Array.from([0, 2]) })).toThrow(
+      'not a valid Dataset: label 2 of sample 1 is outside the 2 classes of meta.classes',
+    );
+    expect(() => datasetArtifact({ ...parts, targets: new Float32Array(4) })).toThrow(
+      'meta.factors names 1 factors, targets has 2 columns',
+    );
+    expect(() => scoresArtifact([{ a: 1 }, [1, 2] as unknown as ScoreRow])).toThrow(
+      'not a valid Scores artifact: meta.rows[1] must be an object of column -> value, got [1,2]',
+    );
+    expect(scoresProblems({ type: 'Scores', meta: {}, tensors: {} })).toEqual(['meta.rows must be a list of rows']);
   });
 });
