@@ -1,26 +1,18 @@
 import * as fs from 'node:fs';
 import { Artifact, RtlabError, sliceDataset } from '@rtlab/sdk';
 import { ArtifactCache } from '../cache/artifact-cache';
-import { ProgressReporter } from '../progress/progress-reporter';
 import { ResolvedPipeline } from '../validate/resolved-pipeline';
 import { Executor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { ContextServices } from './node-context';
-import { Computed, NodeRunner, NodeWork } from './node-runner';
+import { Computed, NodeRunner, NodeWork, RunnerSetup } from './node-runner';
 import { JobResult, PluginJob, wholeInputKeys } from './plugin-job';
 import { ShardPlan, shardsOfInputs } from './shard-plan';
 import { storeResult } from './store-result';
 
-export interface LocalRunnerOptions {
-  cache: ArtifactCache;
+export interface LocalRunnerOptions extends RunnerSetup {
+  /** This thread, or worker threads. */
   executor: Executor;
-  reporter: ProgressReporter;
-  backend: string;
-  dataRoot: string;
-  modelRoot: string;
-  partBytes?: number;
-  /** At most this many shards per shardable node (`Plugin.shards`), run at once on the executor. */
-  shards: number;
 }
 
 /** Computes nodes on this machine: the plugin runs on the executor (this thread or worker threads), whole or in shards merged here. */

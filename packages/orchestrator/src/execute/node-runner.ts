@@ -1,6 +1,21 @@
 import { Artifact, PluginInputs } from '@rtlab/sdk';
+import { ArtifactCache } from '../cache/artifact-cache';
+import { ProgressReporter } from '../progress/progress-reporter';
 import { Producer } from '../cache/cache-entry';
 import { ResolvedNode } from '../validate/resolved-pipeline';
+
+/** What every runner works with, wherever it computes. */
+export interface RunnerSetup {
+  cache: ArtifactCache;
+  reporter: ProgressReporter;
+  /** This process's backend, recorded with what it computes or merges. */
+  backend: string;
+  dataRoot: string;
+  modelRoot: string;
+  partBytes?: number;
+  /** At most this many shards per shardable node (`Plugin.shards`), computed at once. */
+  shards: number;
+}
 
 /** One node to compute, as the run describes it to whatever computes it. */
 export interface NodeWork {

@@ -5,7 +5,7 @@ export interface PluginTemplate {
   pipeline(name: string): object;
 }
 
-/** A score plugin: a Dataset in, one Scores row out (its images' mean pixel value). */
+/** A score plugin: a Dataset in, one Scores row out (the share of its pixels at or above a threshold). */
 const score: PluginTemplate = {
   source: (
     name,
@@ -13,33 +13,37 @@ const score: PluginTemplate = {
   ) => `import { Artifact, datasetView, imageBatch, Plugin, scoreMeta, scoresArtifact } from '@rtlab/sdk';
 
 export interface ${pascal(id)}Params {
+  threshold: number;
   batchSize: number;
 }
 
-/** score/${name}: the mean pixel value of a dataset's images, in [0, 1]. Replace run() with your score. */
+/** score/${name}: the share of a dataset's pixel values at or above a threshold. Replace run() with your score. */
 export const ${id}: Plugin<${pascal(id)}Params> = {
   kind: 'score',
   name: '${name}',
   version: '0.1.0', // part of every cache key: bump it whenever the output changes
-  description: "The mean pixel value of a dataset's images, in [0, 1].",
+  description: "The share of a dataset's pixel values (in [0, 1]) at or above a threshold.",
   params: {
     type: 'object',
     additionalProperties: false,
-    properties: { batchSize: { type: 'integer', minimum: 1, default: 64, description: 'Images read at once.' } },
+    properties: {
+      threshold: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Pixel values from here count.' },
+      batchSize: { type: 'integer', minimum: 1, default: 64, description: 'Images read at once.' },
+    },
   },
   inputs: { data: { type: 'Dataset', description: 'the images' } },
   output: 'Scores',
   async run(inputs, p, ctx) {
     const data = datasetView(inputs.data as Artifact);
-    let [sum, values] = [0, 0];
+    let [lit, values] = [0, 0];
     for (let start = 0; start < data.count; start += p.batchSize) {
-      const batch = imageBatch(data, start, Math.min(data.count, start + p.batchSize));
-      for (const v of batch) sum += v;
-      values += batch.length;
-      ctx.progress(Math.min(data.count, start + p.batchSize), data.count);
+      const end = Math.min(data.count, start + p.batchSize);
+      for (const v of imageBatch(data, start, end)) if (v >= p.threshold) lit++;
+      values += (end - start) * data.imageShape.reduce((a, b) => a * b, 1);
+      ctx.progress(end, data.count);
     }
-    const labels = { of: 'images', stat: 'mean pixel' };
-    return scoresArtifact([{ ...labels, value: sum / values, n: data.count }], {}, scoreMeta(labels, ['n']));
+    const labels = { of: 'images', stat: 'lit share' };
+    return scoresArtifact([{ ...labels, value: lit / values, n: data.count }], {}, scoreMeta(labels, ['n']));
   },
 };
 `,
@@ -48,15 +52,12 @@ import * as assert from 'node:assert/strict';
 import { datasetArtifact, scoreRows, standaloneContext } from '@rtlab/sdk';
 import { ${id} } from './${name}';
 
-test('${name}: the mean of pixels 0, 51, 102 and 255 is 102 / 255', async () => {
-  const data = datasetArtifact({
-    images: Uint8Array.from([0, 51, 102, 255]),
-    imageShape: [2, 2, 1],
-    meta: { name: 'four pixels' },
-  });
-  const [row] = scoreRows(await ${id}.run({ data }, { batchSize: 64 }, standaloneContext({ seed: 1 })));
-  assert.ok(Math.abs((row.value as number) - 102 / 255) < 1e-6, \`got \${row.value}\`);
-  assert.equal(row.n, 1);
+test('${name}: of the pixels 0, 51, 102 and 255, one is at or above 0.5, three at or above 0.2', async () => {
+  const data = datasetArtifact({ images: Uint8Array.from([0, 51, 102, 255]), imageShape: [2, 2, 1], meta: { name: 'four pixels' } });
+  const share = async (threshold: number) =>
+    scoreRows(await ${id}.run({ data }, { threshold, batchSize: 64 }, standaloneContext({ seed: 1 })))[0].value;
+  assert.equal(await share(0.5), 1 / 4);
+  assert.equal(await share(0.2), 3 / 4);
 });
 `,
   pipeline: (name) => ({

@@ -1,23 +1,12 @@
 import { Artifact, RtlabError } from '@rtlab/sdk';
-import { ArtifactCache } from '../../cache/artifact-cache';
-import { ProgressReporter } from '../../progress/progress-reporter';
-import { Computed, NodeRunner, NodeWork } from '../node-runner';
+import { Computed, NodeRunner, NodeWork, RunnerSetup } from '../node-runner';
 import { shardsOfCached } from '../shard-plan';
 import { storeResult } from '../store-result';
 import { QueueCoordinator } from './queue-coordinator';
 import { NodeJob, runOnQueue } from './run-on-queue';
 
-export interface QueueRunnerOptions {
+export interface QueueRunnerOptions extends RunnerSetup {
   queue: QueueCoordinator;
-  cache: ArtifactCache;
-  reporter: ProgressReporter;
-  /** This process's backend, recorded for the shards it merges. */
-  backend: string;
-  dataRoot: string;
-  modelRoot: string;
-  partBytes?: number;
-  /** At most this many shards per shardable node, each a job of its own. */
-  shards: number;
   /** Ids of the pipeline's nodes -> their output type: a node splits only over a Dataset. */
   outputTypeOf(nodeId: string): string;
 }
