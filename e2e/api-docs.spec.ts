@@ -4,8 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './rtlab-cli';
 
-// docs/api is TypeDoc's reference of @rtlab/sdk's public surface, which the SDK's build writes: these are
-// the committed pages, regenerated from the code here, so docs and code cannot drift apart unnoticed.
+// docs/api is TypeDoc's reference of the plugin API (@rtlab/sdk and the plugin packages' public exports),
+// which `npm run build` writes: the committed pages are regenerated from the code here, so docs and code
+// cannot drift apart unnoticed.
 const files = (dir: string): string[] =>
   fs
     .readdirSync(dir, { recursive: true })
@@ -14,12 +15,12 @@ const files = (dir: string): string[] =>
     .sort();
 
 describe('the API reference (docs/api)', () => {
-  it('is what TypeDoc makes of the SDK now, every export documented (rebuild the SDK and commit docs/api if not)', () => {
+  it('is what TypeDoc makes of the code now, every export documented (npm run build, and commit docs/api, if not)', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-api-'));
     try {
       const typedoc = path.join(ROOT, 'node_modules/.bin/typedoc');
       const r = spawnSync(typedoc, ['--out', out], {
-        cwd: path.join(ROOT, 'packages/sdk'),
+        cwd: ROOT,
         encoding: 'utf8',
         timeout: 120_000,
       });

@@ -16,6 +16,7 @@ export interface AttackResultView {
   meta: { [key: string]: JsonValue };
 }
 
+/** Reads an AttackResult, checking it against its contract (`attackResultProblems`); throws naming what is wrong. */
 export function attackResultView(a: Artifact): AttackResultView {
   if (a.type !== 'AttackResult') throw new RtlabError('input', `expected an AttackResult artifact, got ${a.type}`);
   const problems = attackResultProblems(a);

@@ -15,4 +15,5 @@ export { inputGradient, runPgd, PgdSettings, RowLoss } from './pgd/run-pgd';
 export { pgdPlugin };
 export { PgdParams } from './plugins/pgd-plugin';
 
+/** The package's plugins as an inversify module: what rtlab loads from it. */
 export const rtlabModule = pluginModule([pgdPlugin(pgdLinf), pgdPlugin(pgdL2)]);

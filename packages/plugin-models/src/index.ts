@@ -19,4 +19,9 @@ export { ModelMeta } from './network/model-meta';
 export { Network } from './network/network';
 export { dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin };
 
+export { WideResNetParams } from './plugins/wide-resnet-plugin';
+export { ResnetBottleneckParams } from './plugins/resnet-bottleneck-plugin';
+export { UnpickleHooks } from './checkpoint/pickle';
+export { Params } from './network/layers';
+/** The package's plugins as an inversify module: what rtlab loads from it. */
 export const rtlabModule = pluginModule([dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin]);

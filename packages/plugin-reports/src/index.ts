@@ -10,4 +10,6 @@ export { toLatex } from './render/latex';
 export { TableModel } from './render/table-model';
 export { pivotTablePlugin, reportPlugin };
 
+export { ReportParams } from './plugins/report-plugin';
+/** The package's plugins as an inversify module: what rtlab loads from it. */
 export const rtlabModule = pluginModule([pivotTablePlugin, reportPlugin]);

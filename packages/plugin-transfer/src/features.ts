@@ -27,6 +27,7 @@ export function featuresOfDataset(
   });
 }
 
+/** Reads a Features artifact, checking it against its contract; throws naming what is wrong. */
 export function featuresView(a: Artifact): FeaturesView {
   if (a.type !== 'Features') throw new RtlabError('input', `expected a Features artifact, got ${a.type}`);
   const problems = featuresProblems(a);

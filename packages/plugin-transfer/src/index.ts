@@ -12,6 +12,12 @@ export { makeOptimizer, scheduledRate } from './optim/make-optimizer';
 export { finetuneLoss, finetuneStep, FinetunePhase } from './train/finetune-step';
 export { encodeFeaturesPlugin, pretrainRegressionPlugin, probeLinearPlugin, finetunePlugin };
 
+export { Optimizer, OptimizerSettings } from './optim/optimizer';
+export { StepResult } from './train/train-epochs';
+export { PretrainParams } from './plugins/pretrain-regression';
+export { ProbeParams } from './plugins/probe-linear';
+export { FinetuneMode, FinetuneParams } from './plugins/finetune';
+/** The package's plugins as an inversify module: what rtlab loads from it. */
 export const rtlabModule = pluginModule([
   pretrainRegressionPlugin,
   encodeFeaturesPlugin,

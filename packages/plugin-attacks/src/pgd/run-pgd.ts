@@ -2,6 +2,7 @@ import { abortPoint, sampleSeed } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { PgdVariant } from './pgd-variant';
 
+/** How `runPgd` attacks: the ball, the steps, the start, the input bounds and the seed. */
 export interface PgdSettings {
   eps: number;
   steps: number;

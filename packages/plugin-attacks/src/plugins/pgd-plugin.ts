@@ -9,6 +9,7 @@ import { attackBatch, disposeBatch } from './attack-batch';
 import { AttackOutputs } from './attack-outputs';
 import { mergeAttackResults } from './merge-attack-results';
 
+/** The params of `attack/pgd-*` (see the plugin's schema for each). */
 export interface PgdParams {
   objective: ObjectiveName;
   eps: number;

@@ -7,6 +7,7 @@ import { wideResNet } from './wide-resnet';
 
 const ARCHITECTURES = new Map<string, Architecture>([dspritesCnn, linear].map((a) => [a.name, a]));
 
+/** The registered architecture of that name (a WideResNet or Bottleneck name is parsed); throws naming the known ones. */
 export function architecture(name: string): Architecture {
   const wrn = /^wrn-(\d+)-(\d+)$/.exec(name);
   const bottleneck = parseBottleneckName(name);
@@ -21,6 +22,7 @@ export function architecture(name: string): Architecture {
   return a;
 }
 
+/** Makes an architecture known by its name, for Model artifacts that name it. */
 export function registerArchitecture(a: Architecture): void {
   ARCHITECTURES.set(a.name, a);
 }

@@ -17,6 +17,7 @@ const pad = (p: number): Pad => [
   [0, 0],
 ];
 
+/** A torchvision Bottleneck ResNet's size. */
 export interface BottleneckConfig {
   /** Bottleneck blocks per stage: [3, 4, 6, 3] for 50 layers. */
   blocks: [number, number, number, number];
@@ -26,6 +27,7 @@ export interface BottleneckConfig {
   widthPerGroup: number;
 }
 
+/** torchvision's wide_resnet50_2. */
 export const WRN_50_2: BottleneckConfig = { blocks: [3, 4, 6, 3], planes: 64, widthPerGroup: 128 };
 
 interface Block {

@@ -20,6 +20,7 @@ export class PyObject {
   ) {}
 }
 
+/** What `unpickle` calls for the objects a checkpoint names: tensors, storages, and the classes it allows. */
 export interface UnpickleHooks {
   /** What a persistent id (BINPERSID) stands for, e.g. a tensor storage. */
   persistentLoad(pid: unknown): unknown;

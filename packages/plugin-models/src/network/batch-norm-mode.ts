@@ -8,4 +8,5 @@ export interface BatchNormMode {
   updates?: { name: string; mean: tf.Tensor; variance: tf.Tensor; count: number }[];
 }
 
+/** Batch norm in inference mode: running statistics, nothing updated. */
 export const EVAL: BatchNormMode = { training: false };

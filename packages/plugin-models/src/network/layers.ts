@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormMode } from './batch-norm-mode';
 
+/** A network's weights by name, as layers read them. */
 export type Params = (name: string) => tf.Tensor;
 
 const EPS = 1e-5;

@@ -48,6 +48,7 @@ export class Network {
     );
   }
 
+  /** A weight by name; throws naming the architecture when it has none of that name. */
   readonly param = (name: string): tf.Variable => {
     const v = this.vars.get(name);
     if (!v) throw new RtlabError('input', `${this.meta.architecture} model has no weight "${name}"`);
@@ -58,6 +59,7 @@ export class Network {
     return this.vars.has(HEAD_WEIGHT);
   }
 
+  /** g(x): the representation of a batch, [N, featureDim]. */
   features(x: tf.Tensor4D, bn: BatchNormMode = EVAL): tf.Tensor2D {
     this.checkInput(x.shape);
     return this.arch.features(this.param, x, bn);
@@ -81,6 +83,7 @@ export class Network {
     return linearHead(features, this.param(HEAD_WEIGHT) as tf.Tensor2D, this.param(HEAD_BIAS));
   }
 
+  /** f(x) = W g(x) + b through the head. */
   logits(x: tf.Tensor4D, bn: BatchNormMode = EVAL): tf.Tensor2D {
     return this.head(this.features(x, bn));
   }
@@ -125,6 +128,7 @@ export class Network {
     return modelArtifact({ weights: tensors, meta: { ...this.meta, ...extra } });
   }
 
+  /** Frees the weights. */
   dispose(): void {
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();

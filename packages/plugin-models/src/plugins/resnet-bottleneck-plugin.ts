@@ -8,6 +8,7 @@ import {
 } from '../architectures/resnet-bottleneck';
 import { CHECKPOINT_PARAM, checkpointModel } from '../checkpoint/checkpoint-model';
 
+/** The params of `model/resnet-bottleneck` (see the plugin's schema). */
 export interface ResnetBottleneckParams extends BottleneckConfig {
   checkpoint?: string;
   mean: number[];

@@ -2,6 +2,7 @@ import { Plugin } from '@rtlab/sdk';
 import { wideResNet } from '../architectures/wide-resnet';
 import { CHECKPOINT_PARAM, checkpointModel } from '../checkpoint/checkpoint-model';
 
+/** The params of `model/wide-resnet` (see the plugin's schema). */
 export interface WideResNetParams {
   depth: number;
   widen: number;

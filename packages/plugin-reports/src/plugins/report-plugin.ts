@@ -3,6 +3,7 @@ import { renderSvg, svgToPng } from '../plots/render-plot';
 import { NodeArtifact, PLOT_KINDS, PlotKind, reportFigures } from '../report/report-figures';
 import { reportFragment } from '../report/report-fragment';
 
+/** The params of `report/html` (see the plugin's schema). */
 export interface ReportParams {
   title: string;
   plots: PlotKind[];

@@ -1,6 +1,7 @@
 import { RtlabError, ScoreRow } from '@rtlab/sdk';
 import { TableModel } from './table-model';
 
+/** How `pivot` lays score rows out: row labels, the column label, the values and their digits. */
 export interface PivotSpec {
   title: string;
   /** Label columns that identify a table row, e.g. ["pre", "attack"]. */

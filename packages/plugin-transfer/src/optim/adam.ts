@@ -13,6 +13,7 @@ export class Adam implements Optimizer {
     private readonly eps = 1e-8,
   ) {}
 
+  /** Adam (PyTorch semantics): moments, bias correction, the update at lr. */
   step(vars: tf.Variable[], grads: tf.NamedTensorMap, lr: number): void {
     this.t++;
     const c1 = 1 - this.beta1 ** this.t;
@@ -29,6 +30,7 @@ export class Adam implements Optimizer {
     }
   }
 
+  /** Frees the moments. */
   dispose(): void {
     this.slots.dispose();
   }

@@ -2,6 +2,7 @@ import { Adam } from './adam';
 import { Optimizer, OptimizerSettings } from './optimizer';
 import { SgdMomentum } from './sgd-momentum';
 
+/** The optimiser the settings name (sgd or adam), with its hyperparameters. */
 export function makeOptimizer(s: OptimizerSettings): Optimizer {
   return s.kind === 'adam' ? new Adam(s.weightDecay) : new SgdMomentum(s.momentum, s.weightDecay);
 }

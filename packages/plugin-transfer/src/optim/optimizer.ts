@@ -2,10 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** Updates variables from their gradients at a given learning rate (set per iteration by a schedule). */
 export interface Optimizer {
+  /** Updates the variables by their gradients at learning rate lr. */
   step(vars: tf.Variable[], grads: tf.NamedTensorMap, lr: number): void;
+  /** Frees the optimiser state. */
   dispose(): void;
 }
 
+/** Which optimiser, and its hyperparameters (PyTorch names). */
 export interface OptimizerSettings {
   kind: 'adam' | 'sgd';
   momentum: number;

@@ -10,6 +10,7 @@ export class SgdMomentum implements Optimizer {
     private readonly weightDecay = 0,
   ) {}
 
+  /** SGD with momentum (PyTorch semantics) at lr. */
   step(vars: tf.Variable[], grads: tf.NamedTensorMap, lr: number): void {
     for (const v of vars) {
       tf.tidy(() => {
@@ -21,6 +22,7 @@ export class SgdMomentum implements Optimizer {
     }
   }
 
+  /** Frees the momentum buffers. */
   dispose(): void {
     this.slots.dispose();
   }

@@ -19,8 +19,10 @@ import { FinetunePhase, finetuneStep } from '../train/finetune-step';
 import { TrainingHistory, trainEpochs } from '../train/train-epochs';
 import { TASK_SCHEMA, TrainingParams, trainingSchema } from './training-params';
 
+/** How fine-tuning proceeds: every weight (ft), the head then everything (lp-ft), or the head with batch norm training (lp-train-mode). */
 export type FinetuneMode = 'ft' | 'lp-ft' | 'lp-train-mode';
 
+/** The params of `finetune/network` (see the plugin's schema). */
 export interface FinetuneParams extends TrainingParams {
   mode: FinetuneMode;
   task: 'regression' | 'classification';

@@ -19,6 +19,7 @@ import { makeOptimizer, scheduledRate } from '../optim/make-optimizer';
 import { TrainingHistory, trainEpochs } from '../train/train-epochs';
 import { TrainingParams, trainingSchema } from './training-params';
 
+/** The params of `pretrain/regression` (see the plugin's schema). */
 export interface PretrainParams extends TrainingParams {
   target: string;
   mode: 'random' | 'standard' | 'adversarial';

@@ -6,6 +6,7 @@ import { makeOptimizer, scheduledRate } from '../optim/make-optimizer';
 import { trainEpochs } from '../train/train-epochs';
 import { TASK_SCHEMA, TrainingParams, trainingSchema } from './training-params';
 
+/** The params of `probe/linear` (see the plugin's schema). */
 export interface ProbeParams extends TrainingParams {
   task: 'regression' | 'classification';
   target?: string;

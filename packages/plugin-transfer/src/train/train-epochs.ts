@@ -11,6 +11,7 @@ export interface EpochLoop {
   step(indices: Int32Array, t: number, total: number): StepResult | Promise<StepResult>;
 }
 
+/** One training step's batch loss and, for a classifier, how many it got right before the step. */
 export interface StepResult {
   loss: number;
   correct?: number;
