@@ -170,7 +170,11 @@ describe('rtlab installed from its packages into a project of its own, with a Ty
     expect(made.code).toBe(0);
     expect(made.stdout).toContain('wrote plugins/brightness/src/brightness.test.ts');
     const test = sh('npm', ['test'], { cwd: path.join(project, 'plugins/brightness') });
-    expect([test.code, test.stdout]).toEqual([0, expect.stringMatching(/^# pass 1$/m)]);
+    expect([test.code, test.stdout]).toEqual([
+      0,
+      expect.stringMatching(/^ok 1 - brightness: of the pixels 0, 51, 102 and 255/m),
+    ]);
+    expect(test.stdout).toMatch(/^# pass 1$/m);
     expect(sh('npm', ['install', './plugins/brightness']).code).toBe(0);
     fs.writeFileSync(path.join(project, 'rtlab.config.json'), JSON.stringify({ plugins: ['rtlab-plugin-brightness'] }));
     const run = sh('npx', ['rtlab', 'run', 'plugins/brightness/pipeline.json']);

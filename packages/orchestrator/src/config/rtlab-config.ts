@@ -64,7 +64,7 @@ export function loadConfig(dir: string, explicit?: string): RtlabConfig {
   return {
     file: fs.existsSync(file) ? file : undefined,
     plugins: ((raw.plugins as string[]) ?? []).map((p) =>
-      p.startsWith('.') || path.isAbsolute(p) ? path.resolve(base, p) : p,
+      p.startsWith('.') || path.isAbsolute(p) ? path.resolve(base, p) : packageFrom(base, p),
     ),
     cacheDir: at(raw.cacheDir, '.rtlab/cache'),
     runsDir: at(raw.runsDir, 'runs'),
@@ -74,4 +74,16 @@ export function loadConfig(dir: string, explicit?: string): RtlabConfig {
     workers: raw.workers as number | undefined,
     backend: raw.backend as string | undefined,
   };
+}
+
+/**
+ * A plugin package named in a config, found from the config's folder (the project that installed it),
+ * not from wherever rtlab itself is installed; left as the name when it is not there (loading says so).
+ */
+function packageFrom(base: string, name: string): string {
+  try {
+    return require.resolve(name, { paths: [base] });
+  } catch {
+    return name;
+  }
 }

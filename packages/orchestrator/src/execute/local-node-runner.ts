@@ -5,7 +5,7 @@ import { ResolvedPipeline } from '../validate/resolved-pipeline';
 import { Executor } from './executor';
 import { InProcessExecutor } from './in-process-executor';
 import { ContextServices } from './node-context';
-import { Computed, NodeRunner, NodeWork, RunnerSetup } from './node-runner';
+import { Computed, NodeRunner, NodeWork, RunnerSetup, warnLeaks } from './node-runner';
 import { JobResult, PluginJob, wholeInputKeys } from './plugin-job';
 import { ShardPlan, shardsOfInputs } from './shard-plan';
 import { storeResult } from './store-result';
@@ -54,6 +54,7 @@ export class LocalNodeRunner implements NodeRunner {
       const { artifact, leaked, copiedBytes } = plan
         ? await this.runShards(work, job, plan, signal, started)
         : await this.o.executor.run(job, signal, started);
+      warnLeaks(this.o, work, leaked);
       await storeResult(
         cache,
         work.key,

@@ -17,6 +17,15 @@ export interface RunnerSetup {
   shards: number;
 }
 
+/** Says that a node's plugin left tensors allocated: before its result is stored, so even a result refused there is reported. */
+export function warnLeaks(setup: RunnerSetup, work: NodeWork, leaked: number, workers?: string[]): void {
+  if (leaked <= 0) return;
+  const where = workers ? ` on ${workers.join(', ')}` : '';
+  setup.reporter.info(
+    `warning: ${work.node.id} (${work.node.kind}/${work.node.plugin.name}) leaked ${leaked} tensors${where}`,
+  );
+}
+
 /** One node to compute, as the run describes it to whatever computes it. */
 export interface NodeWork {
   node: ResolvedNode;

@@ -46,8 +46,9 @@ export async function runPluginJob(
   const before = tf.memory().numTensors;
   let artifact;
   try {
-    artifact = await plugin
-      .run(job.inputs, job.params, ctx)
+    // through a promise from the start: a run() that throws before its first await is caught the same way
+    artifact = await Promise.resolve()
+      .then(() => plugin.run(job.inputs, job.params, ctx))
       .catch(explainWasmFailure)
       .catch((e: unknown) => {
         throw pluginFailure(e, plugin, plugins.originOf?.(plugin));

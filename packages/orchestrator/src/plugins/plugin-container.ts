@@ -15,17 +15,15 @@ export interface PluginSource {
  */
 export function registryOf(sources: (ContainerModule | PluginSource)[]): PluginRegistry {
   const container = new Container();
-  const origins = new Map<Plugin, string>();
+  const origins = new Map<string, string>();
+  const ids = () => new Set(container.isBound(PLUGIN) ? container.getAll(PLUGIN).map(idOf) : []);
   for (const source of sources) {
     const { module, origin } = source instanceof ContainerModule ? { module: source, origin: undefined } : source;
-    if (origin) for (const p of pluginsOf(module)) origins.set(p, origin);
-    container.load(module);
+    const before = ids();
+    container.load(module); // once, into the one container: a module may use what an earlier one bound
+    if (origin) for (const id of ids()) if (!before.has(id)) origins.set(id, origin);
   }
   return new PluginRegistry(container.isBound(PLUGIN) ? container.getAll(PLUGIN) : [], origins);
 }
 
-function pluginsOf(module: ContainerModule): Plugin[] {
-  const alone = new Container();
-  alone.load(module);
-  return alone.isBound(PLUGIN) ? alone.getAll(PLUGIN) : [];
-}
+const idOf = (p: Plugin) => `${p.kind}/${p.name}`;

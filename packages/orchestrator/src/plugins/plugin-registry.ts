@@ -27,14 +27,15 @@ export class PluginRegistry {
 
   constructor(
     plugins: Iterable<Plugin>,
-    private readonly origins = new Map<Plugin, string>(),
+    /** kind/name -> the folder of the module that bound it. */
+    private readonly origins = new Map<string, string>(),
   ) {
     for (const p of plugins) this.add(p);
   }
 
   /** The folder of the module a plugin came from: where its own stack frames lie. */
   originOf(plugin: Plugin): string | undefined {
-    return this.origins.get(plugin);
+    return this.origins.get(`${plugin.kind}/${plugin.name}`);
   }
 
   private add(p: Plugin): void {

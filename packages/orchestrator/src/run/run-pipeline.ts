@@ -144,12 +144,6 @@ export class PipelineRun {
   private async compute(node: ResolvedNode, signal: AbortSignal, started: () => void): Promise<Computed> {
     const computed = await this.runner.run(this.workOf(node), signal, started);
     this.computed.set(node.id, computed);
-    if (computed.leaked > 0) {
-      const where = computed.workers ? ` on ${computed.workers.join(', ')}` : '';
-      this.opts.reporter.info(
-        `warning: ${node.id} (${node.kind}/${node.plugin.name}) leaked ${computed.leaked} tensors${where}`,
-      );
-    }
     return computed;
   }
 

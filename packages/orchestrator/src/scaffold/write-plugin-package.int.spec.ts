@@ -36,8 +36,10 @@ describe('writePluginPackage (rtlab new plugin)', () => {
       'no plugin template for kind "attack" (there is one for: score)',
     );
     expect(() => writePluginPackage('score', '../Bad', path.join(dir, 'c'))).toThrow(
-      /plugin name "\.\.\/Bad": use lowercase letters/,
+      /plugin name "\.\.\/Bad": use lowercase words/,
     );
+    expect(() => writePluginPackage('score', 'a--b', path.join(dir, 'c'))).toThrow(/plugin name "a--b"/);
+    expect(() => writePluginPackage('score', 'delete', path.join(dir, 'c'))).toThrow(/no JavaScript keyword/);
     fs.mkdirSync(path.join(dir, 'd'));
     fs.writeFileSync(path.join(dir, 'd/keep.txt'), 'mine');
     expect(() => writePluginPackage('score', 'x', path.join(dir, 'd'))).toThrow(/exists and is not empty/);

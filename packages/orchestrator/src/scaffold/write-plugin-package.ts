@@ -4,6 +4,13 @@ import { RtlabError } from '@rtlab/sdk';
 import { NODE_ID } from '../pipeline/expand-matrix';
 import { TEMPLATES } from './plugin-templates';
 
+/** Names the plugin's identifier cannot take. */
+const RESERVED = new Set(
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield'.split(
+    ' ',
+  ),
+);
+
 /** The SDK version a new plugin package asks for as its peer: the one this rtlab runs. */
 const SDK_VERSION: string = require('@rtlab/sdk/package.json').version;
 
@@ -19,8 +26,11 @@ export function writePluginPackage(kind: string, name: string, dir: string): str
       'usage',
       `no plugin template for kind "${kind}" (there is one for: ${Object.keys(TEMPLATES).join(', ')})`,
     );
-  if (!NODE_ID.test(name) || !/^[a-z][a-z0-9-]*$/.test(name))
-    throw new RtlabError('usage', `plugin name "${name}": use lowercase letters, digits and "-", first a letter`);
+  if (!NODE_ID.test(name) || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || RESERVED.has(name))
+    throw new RtlabError(
+      'usage',
+      `plugin name "${name}": use lowercase words of letters and digits joined by "-", first a letter, and no JavaScript keyword`,
+    );
   if (fs.existsSync(dir) && fs.readdirSync(dir).length)
     throw new RtlabError('usage', `${dir} exists and is not empty: choose another --dir`);
   const id = name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -32,7 +42,7 @@ export function writePluginPackage(kind: string, name: string, dir: string): str
       main: 'dist/index.js',
       types: 'dist/index.d.ts',
       files: ['dist'],
-      scripts: { build: 'tsc -p tsconfig.json', test: 'npm run build && node --test dist/' },
+      scripts: { build: 'tsc -p tsconfig.json', test: `npm run build && node --test dist/${name}.test.js` },
       peerDependencies: { '@rtlab/sdk': SDK_VERSION },
       devDependencies: { typescript: '^5.9.3', '@types/node': '^20.19.0' },
     }),

@@ -1,4 +1,4 @@
-import { allocate, Artifact, HostTensor, mean } from '@rtlab/sdk';
+import { allocate, Artifact, HostTensor, mean, RtlabError } from '@rtlab/sdk';
 
 /** Per-sample tensors of the parts, one after another (every AttackResult tensor is per sample). */
 function concatenated(parts: HostTensor[]): HostTensor {
@@ -23,6 +23,14 @@ function concatenated(parts: HostTensor[]): HostTensor {
  * count and the means computed again from the merged arrays, exactly as one run computes them.
  */
 export function mergeAttackResults(parts: Artifact[]): Artifact {
+  const names = (a: Artifact) => Object.keys(a.tensors).sort().join(', ');
+  const odd = parts.findIndex((p) => names(p) !== names(parts[0]));
+  // predictions are kept where the labels a shard sees fit the head: shards of a dataset sorted by class can differ
+  if (odd >= 0)
+    throw new RtlabError(
+      'plugin',
+      `shards 0 and ${odd} of this attack kept different tensors (${names(parts[0])}; ${names(parts[odd])}), as their labels fit the head differently: run this node unsplit (--shards 1)`,
+    );
   const tensors = Object.fromEntries(
     Object.keys(parts[0].tensors).map((name) => [name, concatenated(parts.map((p) => p.tensors[name]))]),
   );

@@ -175,3 +175,20 @@ describe.each(['cpu', 'wasm'] as const)(
     );
   },
 );
+
+it('merging shards that kept different tensors (predictions in one, none in the other) is a clear error, not a crash', () => {
+  const f = (n: number) => ({ dtype: 'float32' as const, shape: [n], data: new Float32Array(n) });
+  const part = (withPredictions: boolean) => ({
+    type: 'AttackResult',
+    meta: { objective: 'representation', eps: 0.1 },
+    tensors: {
+      lossClean: f(2),
+      lossAdv: f(2),
+      repDistance: f(2),
+      ...(withPredictions ? { predAdv: { dtype: 'int32' as const, shape: [2], data: new Int32Array(2) } } : {}),
+    },
+  });
+  expect(() => mergeAttackResults([part(true), part(false)])).toThrow(
+    /shards 0 and 1 of this attack kept different tensors .*: run this node unsplit \(--shards 1\)/,
+  );
+});

@@ -78,21 +78,22 @@ export function datasetProblems(a: Artifact): string[] {
   )
     return [`images must be uint8 [N, H, W, C], got ${images ? `${images.dtype} [${images.shape}]` : 'none'}`];
   const n = images.shape[0];
-  const { labels, targets } = a.tensors;
+  const { labels, targets } = a.tensors ?? {};
+  const meta = a.meta ?? {};
   const problems: string[] = [];
-  if (typeof a.meta?.name !== 'string') problems.push('meta.name must name the dataset');
+  if (typeof meta.name !== 'string') problems.push('meta.name must name the dataset');
   if (labels && (labels.dtype !== 'int32' || labels.shape.join() !== String(n)))
     problems.push(`labels must be int32 [${n}], got ${labels.dtype} [${labels.shape}]`);
-  else if (labels && Array.isArray(a.meta.classes)) {
-    const k = a.meta.classes.length;
+  else if (labels && Array.isArray(meta.classes)) {
+    const k = meta.classes.length;
     const bad = (labels.data as Int32Array).findIndex((l) => l < 0 || l >= k);
     if (bad >= 0)
       problems.push(`label ${labels.data[bad]} of sample ${bad} is outside the ${k} classes of meta.classes`);
   }
   if (targets && (targets.dtype !== 'float32' || targets.shape.length !== 2 || targets.shape[0] !== n))
     problems.push(`targets must be float32 [${n}, F], got ${targets.dtype} [${targets.shape}]`);
-  else if (targets && Array.isArray(a.meta.factors) && a.meta.factors.length !== targets.shape[1])
-    problems.push(`meta.factors names ${a.meta.factors.length} factors, targets has ${targets.shape[1]} columns`);
+  else if (targets && Array.isArray(meta.factors) && meta.factors.length !== targets.shape[1])
+    problems.push(`meta.factors names ${meta.factors.length} factors, targets has ${targets.shape[1]} columns`);
   return problems;
 }
 

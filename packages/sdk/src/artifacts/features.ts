@@ -29,20 +29,20 @@ export function featuresArtifact(f: FeaturesFields): Artifact {
 /** Every way an artifact breaks the Features contract, each naming the field. */
 export function featuresProblems(a: Artifact): string[] {
   const { features, labels, targets } = a.tensors ?? {};
+  const meta = a.meta ?? {};
   if (!features || features.dtype !== 'float32' || features.shape.length !== 2 || !Number.isInteger(features.shape[0]))
     return [
       `tensor features must be float32 [N, dim], got ${features ? `${features.dtype} [${features.shape}]` : 'none'}`,
     ];
   const [n, dim] = features.shape;
   const problems: string[] = [];
-  if (a.meta.dim !== dim)
-    problems.push(`meta.dim must be the features' width ${dim}, got ${JSON.stringify(a.meta.dim)}`);
+  if (meta.dim !== dim) problems.push(`meta.dim must be the features' width ${dim}, got ${JSON.stringify(meta.dim)}`);
   if (labels && (labels.dtype !== 'int32' || labels.shape.join() !== String(n)))
     problems.push(`tensor labels must be int32 [${n}], got ${labels.dtype} [${labels.shape}]`);
   if (targets && (targets.dtype !== 'float32' || targets.shape.length !== 2 || targets.shape[0] !== n))
     problems.push(`tensor targets must be float32 [${n}, F], got ${targets.dtype} [${targets.shape}]`);
-  const factors = a.meta.factors;
-  if (!Array.isArray(factors) || !Array.isArray(a.meta.classes))
+  const factors = meta.factors;
+  if (!Array.isArray(factors) || !Array.isArray(meta.classes))
     problems.push('meta.factors and meta.classes must be lists (empty for none)');
   else if (targets && factors.length !== targets.shape[1])
     problems.push(`meta.factors names ${factors.length} factors, tensor targets has ${targets.shape[1]} columns`);

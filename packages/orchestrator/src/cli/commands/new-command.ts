@@ -21,7 +21,7 @@ export function newCommand(program: Command, exit: ExitHolder): void {
         const files = writePluginPackage(kind, name, dir);
         process.stdout.write(files.map((f) => `wrote ${path.relative(process.cwd(), f)}\n`).join(''));
         process.stdout.write(
-          `next: in ${path.relative(process.cwd(), dir) || '.'}, npm test; then list "rtlab-plugin-${name}" (after npm install ${path.relative(process.cwd(), dir) || '.'}) or "${path.relative(process.cwd(), path.join(dir, 'dist/index.js'))}" in rtlab.config.json "plugins" and run rtlab run ${path.relative(process.cwd(), path.join(dir, 'pipeline.json'))}\n`,
+          `next: in ${path.relative(process.cwd(), dir) || '.'}, npm test; then list "rtlab-plugin-${name}" (after npm install ${path.relative(process.cwd(), dir) || '.'}) or "./${path.relative(process.cwd(), path.join(dir, 'dist/index.js'))}" in rtlab.config.json "plugins" and run rtlab run ${path.relative(process.cwd(), path.join(dir, 'pipeline.json'))}\n`,
         );
         return EXIT.ok;
       }),

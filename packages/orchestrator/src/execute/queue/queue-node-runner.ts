@@ -1,5 +1,5 @@
 import { Artifact, RtlabError } from '@rtlab/sdk';
-import { Computed, NodeRunner, NodeWork, RunnerSetup } from '../node-runner';
+import { Computed, NodeRunner, NodeWork, RunnerSetup, warnLeaks } from '../node-runner';
 import { shardsOfCached } from '../shard-plan';
 import { storeResult } from '../store-result';
 import { QueueCoordinator } from './queue-coordinator';
@@ -51,6 +51,7 @@ export class QueueNodeRunner implements NodeRunner {
       force: work.replace,
     });
     const computed = { leaked: done.leaked, workers: done.workers, backend: done.backend, joined: done.joined };
+    warnLeaks(this.o, work, done.leaked, done.workers);
     // another coordinator may have merged the same shards already: the first entry stays
     if (done.outputKeys.length > 1 && (work.replace || !cache.has(work.key)))
       return { ...computed, artifact: await this.merge(work, done.outputKeys, signal) };
