@@ -8,18 +8,10 @@ import { ROOT } from './rtlab-cli';
 // installed into an empty project elsewhere, a plugin written in TypeScript against @rtlab/sdk's types,
 // compiled with the project's own tsc, and run beside built-in plugins: first as a file listed in
 // rtlab.config.json, then as its own package. README.md's "Adding your own" is these steps.
-const PUBLISHED = [
-  'sdk',
-  'backends',
-  'orchestrator',
-  'plugin-attacks',
-  'plugin-bounds',
-  'plugin-datasets',
-  'plugin-models',
-  'plugin-reports',
-  'plugin-transfer',
-  'rtlab',
-];
+/** Every package of the workspace that npm would publish (the benchmark is private). */
+const PUBLISHED = fs
+  .readdirSync(path.join(ROOT, 'packages'))
+  .filter((p) => !JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', p, 'package.json'), 'utf8')).private);
 
 const PLUGIN = `import { Artifact, datasetView, imageBatch, Plugin, scoreMeta, scoresArtifact } from '@rtlab/sdk';
 

@@ -1,28 +1,19 @@
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { isAbortError, Plugin, RtlabError } from '@rtlab/sdk';
+import { BUILT_IN_PLUGIN_PACKAGES } from '../plugins/load-plugin-modules';
 
 /** The code of rtlab's own packages (built or, under jest, source): a frame there is rtlab's, not the plugin author's. */
-const RTLAB_FOLDERS = [
-  'sdk',
-  'backends',
-  'orchestrator',
-  'plugin-attacks',
-  'plugin-bounds',
-  'plugin-datasets',
-  'plugin-models',
-  'plugin-reports',
-  'plugin-transfer',
-]
-  .map((p) => {
+const RTLAB_FOLDERS = ['@rtlab/sdk', '@rtlab/backends', '@rtlab/orchestrator', ...BUILT_IN_PLUGIN_PACKAGES].flatMap(
+  (name) => {
     try {
-      const root = path.dirname(require.resolve(`@rtlab/${p}/package.json`));
+      const root = path.dirname(require.resolve(`${name}/package.json`));
       return [path.join(root, 'dist'), path.join(root, 'src')];
     } catch {
       return [];
     }
-  })
-  .flat();
+  },
+);
 
 const inside = (file: string, folder: string) => {
   const relative = path.relative(folder, file);
