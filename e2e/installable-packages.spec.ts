@@ -160,7 +160,8 @@ describe('rtlab installed from its packages into a project of its own, with a Ty
   it('rtlab new plugin writes a package that passes its own test, installs, and runs its pipeline as written', () => {
     const made = sh('npx', ['rtlab', 'new', 'plugin', 'score', 'brightness', '--dir', 'plugins/brightness']);
     expect(made.code).toBe(0);
-    expect(made.stdout).toContain('wrote plugins/brightness/src/brightness.test.ts');
+    expect(made.stdout).toContain('wrote ./plugins/brightness/src/brightness.test.ts');
+    expect(made.stdout).toContain('(after npm install ./plugins/brightness)');
     const test = sh('npm', ['test'], { cwd: path.join(project, 'plugins/brightness') });
     expect([test.code, test.stdout]).toEqual([
       0,

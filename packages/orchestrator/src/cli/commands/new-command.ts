@@ -19,9 +19,14 @@ export function newCommand(program: Command, exit: ExitHolder): void {
       act(exit, (kind: string, name: string, opts: { dir?: string }) => {
         const dir = path.resolve(opts.dir ?? `rtlab-plugin-${name}`);
         const files = writePluginPackage(kind, name, dir);
-        process.stdout.write(files.map((f) => `wrote ${path.relative(process.cwd(), f)}\n`).join(''));
+        // relative paths spelled as paths: npm reads "plugins/x" as a GitHub repository, rtlab as a package name
+        const shown = (f: string) => {
+          const relative = path.relative(process.cwd(), f) || '.';
+          return relative.startsWith('..') || path.isAbsolute(relative) ? relative : `./${relative}`;
+        };
+        process.stdout.write(files.map((f) => `wrote ${shown(f)}\n`).join(''));
         process.stdout.write(
-          `next: in ${path.relative(process.cwd(), dir) || '.'}, npm test; then list "rtlab-plugin-${name}" (after npm install ${path.relative(process.cwd(), dir) || '.'}) or "./${path.relative(process.cwd(), path.join(dir, 'dist/index.js'))}" in rtlab.config.json "plugins" and run rtlab run ${path.relative(process.cwd(), path.join(dir, 'pipeline.json'))}\n`,
+          `next: in ${shown(dir)}, npm test; then list "rtlab-plugin-${name}" (after npm install ${shown(dir)}) or "${shown(path.join(dir, 'dist/index.js'))}" in rtlab.config.json "plugins" and run rtlab run ${shown(path.join(dir, 'pipeline.json'))}\n`,
         );
         return EXIT.ok;
       }),
