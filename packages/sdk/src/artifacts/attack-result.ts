@@ -2,9 +2,9 @@ import { RtlabError } from '../errors/rtlab-error';
 import { Artifact, HostTensor, JsonValue } from './artifact';
 
 /** What an attack maximised. */
-export type AttackObjective = 'ce' | 'regression' | 'representation';
+export type AttackObjective = 'ce' | 'dlr' | 'regression' | 'representation';
 /** Every AttackObjective. */
-export const ATTACK_OBJECTIVES: readonly AttackObjective[] = ['ce', 'regression', 'representation'];
+export const ATTACK_OBJECTIVES: readonly AttackObjective[] = ['ce', 'dlr', 'regression', 'representation'];
 
 /**
  * The AttackResult contract, written once: what every attack plugin returns and every consumer reads.
@@ -13,7 +13,8 @@ export const ATTACK_OBJECTIVES: readonly AttackObjective[] = ['ce', 'regression'
 export interface AttackResultFields {
   objective: AttackObjective;
   /**
-   * The objective at the clean input x: the cross-entropy of f (`ce`), the error |f(x) - y|
+   * The objective at the clean input x: the cross-entropy of f (`ce`), Croce and Hein's difference of
+   * logits ratio (`dlr`), the error |f(x) - y|
    * (`regression`), or ||g(x) - g(x)||_2 = 0 (`representation`).
    */
   lossClean: Float32Array;
