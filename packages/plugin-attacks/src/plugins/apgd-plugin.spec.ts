@@ -55,7 +55,7 @@ describe.each(['cpu', 'wasm'] as const)('attack/apgd-* on %s', (backend) => {
     const { model, data } = noiseModel();
     const run = (p: Partial<ApgdParams>, seed: number) =>
       apgdPlugin(apgdLinf).run({ model, data }, params({ steps: 6, ...p }), standaloneContext({ seed }));
-    const singles = [];
+    const singles: number[][] = [];
     for (let r = 0; r < 3; r++) singles.push(losses(await run({}, restartSeed(9, r))));
     const best = losses(await run({ restarts: 3 }, 9));
     best.forEach((v, i) => {
@@ -91,7 +91,7 @@ describe.each(['cpu', 'wasm'] as const)('attack/apgd-* on %s', (backend) => {
     const { model, data } = noiseModel();
     const plugin = apgdPlugin(apgdL2);
     const whole = await plugin.run({ model, data }, params({ steps: 5, restarts: 2 }), standaloneContext({ seed: 2 }));
-    const parts = [];
+    const parts: Artifact[] = [];
     for (const [start, end] of [
       [0, 2],
       [2, 6],
