@@ -22,6 +22,8 @@ export { dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin };
 export { WideResNetParams } from './plugins/wide-resnet-plugin';
 export { ResnetBottleneckParams } from './plugins/resnet-bottleneck-plugin';
 export { UnpickleHooks } from './checkpoint/pickle';
-export { Params } from './network/layers';
+export { Params, Padding } from './network/layers';
+export { LayerGraph, LayerNode, applyNode, inputsOf, isLinear, MIXING_OPS, runGraph } from './graph/layer-graph';
+export { GraphBuilder } from './graph/graph-builder';
 /** The package's plugins as an inversify module: what rtlab loads from it. */
 export const rtlabModule = pluginModule([dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin]);

@@ -2,6 +2,7 @@ import { HostTensor, SeededRng } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormMode } from '../network/batch-norm-mode';
 import { Params } from '../network/layers';
+import { LayerGraph } from '../graph/layer-graph';
 
 /** A network family: its input, its representation g, and its initialisation. */
 export interface Architecture {
@@ -15,4 +16,6 @@ export interface Architecture {
   init(rng: SeededRng): Record<string, HostTensor>;
   /** g(x): [N, featureDim]. */
   features(p: Params, x: tf.Tensor4D, bn: BatchNormMode): tf.Tensor2D;
+  /** g in inference mode as a graph of layers, for bound propagation (IBP, CROWN). */
+  graph?(p: Params): LayerGraph;
 }

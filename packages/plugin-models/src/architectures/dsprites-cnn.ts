@@ -4,6 +4,7 @@ import { BatchNormMode } from '../network/batch-norm-mode';
 import { initBatchNorm, initConv, initDense } from '../network/init';
 import { batchNorm, conv, dense, Params } from '../network/layers';
 import { Architecture } from './architecture';
+import { GraphBuilder } from '../graph/graph-builder';
 
 /**
  * The dSprites network of the paper's Tab. 6 (64x64x1 -> 84): conv 6@5x5, ReLU, avg-pool 2, BN;
@@ -37,5 +38,17 @@ export const dspritesCnn: Architecture = {
     ])
       f = batchNorm(p, b, tf.relu(dense(p, d, f)), bn);
     return f;
+  },
+  graph(p: Params) {
+    const b = new GraphBuilder(p);
+    let h = b.batchNorm(b.avgPool(b.relu(b.conv(b.input, 'c1', 1, 'valid')), 2, 2), 'b1');
+    h = b.flatten(b.batchNorm(b.avgPool(b.relu(b.conv(h, 'c2', 1, 'valid')), 2, 2), 'b2'));
+    for (const [d, n] of [
+      ['f1', 'b3'],
+      ['f2', 'b4'],
+      ['f3', 'b5'],
+    ])
+      h = b.batchNorm(b.relu(b.dense(h, d)), n);
+    return b.build();
   },
 };

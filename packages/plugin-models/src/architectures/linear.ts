@@ -1,6 +1,7 @@
 import { Artifact, HEAD_BIAS, HEAD_WEIGHT, RtlabError, sizeOf } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { Architecture } from './architecture';
+import { GraphBuilder } from '../graph/graph-builder';
 
 /**
  * g(x) = flatten(x) A with A [d, m]: a representation whose AS score is known in closed form
@@ -17,6 +18,11 @@ export const linear: Architecture = {
     );
   },
   features: (p, x) => tf.matMul(tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D, p('A.weight') as tf.Tensor2D),
+  graph(p) {
+    const b = new GraphBuilder(p);
+    b.dense(b.flatten(b.input), 'A', false);
+    return b.build();
+  },
 };
 
 /**

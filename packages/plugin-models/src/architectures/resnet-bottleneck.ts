@@ -4,6 +4,7 @@ import { BatchNormMode } from '../network/batch-norm-mode';
 import { initBatchNorm, initConv } from '../network/init';
 import { batchNorm, conv, Params } from '../network/layers';
 import { Architecture } from './architecture';
+import { GraphBuilder } from '../graph/graph-builder';
 
 /** torchvision's ImageNet mean and std, the default normalisation inside the network. */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -67,6 +68,17 @@ function block(p: Params, b: Block, x: tf.Tensor4D, bn: BatchNormMode): tf.Tenso
     ? batchNorm(p, `${b.name}.downsample.1`, conv(p, `${b.name}.downsample.0`, x, b.stride, 'valid', false), bn)
     : x;
   return tf.relu(tf.add(h, shortcut)) as tf.Tensor4D;
+}
+
+/** The same block as graph nodes. */
+function blockGraph(g: GraphBuilder, b: Block, x: number): number {
+  let h = g.relu(g.batchNorm(g.conv(x, `${b.name}.conv1`, 1, 'valid', false), `${b.name}.bn1`));
+  h = g.relu(g.batchNorm(g.conv(h, `${b.name}.conv2`, b.stride, pad(1), false), `${b.name}.bn2`));
+  h = g.batchNorm(g.conv(h, `${b.name}.conv3`, 1, 'valid', false), `${b.name}.bn3`);
+  const shortcut = hasDownsample(b)
+    ? g.batchNorm(g.conv(x, `${b.name}.downsample.0`, b.stride, 'valid', false), `${b.name}.downsample.1`)
+    : x;
+  return g.relu(g.sum(h, shortcut));
 }
 
 export function bottleneckName(c: BottleneckConfig): string {
@@ -159,6 +171,15 @@ export function resnetBottleneck(c: BottleneckConfig): Architecture {
       const pooled = tf.reshape(tf.mean(h, [1, 2]), [h.shape[0], width]) as tf.Tensor2D;
       h.dispose();
       return pooled;
+    },
+    graph(p: Params) {
+      const g = new GraphBuilder(p);
+      const normalized = g.normalize(g.input, p('normalize.mean'), p('normalize.std'));
+      const stem = g.relu(g.batchNorm(g.conv(normalized, 'conv1', 2, pad(3), false), 'bn1'));
+      let h = g.maxPool(g.zeroPad(stem, 1), 3, 2);
+      for (const b of spec) h = blockGraph(g, b, h);
+      g.globalAvgPool(h);
+      return g.build();
     },
   };
 }

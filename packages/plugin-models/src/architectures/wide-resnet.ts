@@ -4,6 +4,7 @@ import { BatchNormMode } from '../network/batch-norm-mode';
 import { initBatchNorm, initConv } from '../network/init';
 import { batchNorm, conv, Params } from '../network/layers';
 import { Architecture } from './architecture';
+import { GraphBuilder } from '../graph/graph-builder';
 
 /** PyTorch's padding=1 for a 3x3 conv, explicit so stride 2 matches exactly. */
 const PAD1: [[number, number], [number, number], [number, number], [number, number]] = [
@@ -43,6 +44,16 @@ function block(p: Params, b: BlockSpec, x: tf.Tensor4D, bn: BatchNormMode): tf.T
   );
   const y = conv(p, `${b.name}.conv2`, h, 1, 'same', false);
   return tf.add(y, hasShortcut(b) ? conv(p, `${b.name}.convShortcut`, o, b.stride, 'valid', false) : x);
+}
+
+/** The same block as graph nodes. */
+function blockGraph(g: GraphBuilder, b: BlockSpec, x: number): number {
+  const o = g.relu(g.batchNorm(x, `${b.name}.bn1`));
+  const h = g.relu(
+    g.batchNorm(g.conv(o, `${b.name}.conv1`, b.stride, b.stride === 1 ? 'same' : PAD1, false), `${b.name}.bn2`),
+  );
+  const y = g.conv(h, `${b.name}.conv2`, 1, 'same', false);
+  return g.sum(y, hasShortcut(b) ? g.conv(o, `${b.name}.convShortcut`, b.stride, 'valid', false) : x);
 }
 
 /**
@@ -88,6 +99,13 @@ export function wideResNet(depth: number, widen: number): Architecture {
       }
       h = tf.relu(batchNorm(p, 'bn1', h, bn));
       return tf.reshape(tf.avgPool(h, [h.shape[1], h.shape[2]], 1, 'valid'), [h.shape[0], width]) as tf.Tensor2D;
+    },
+    graph(p: Params) {
+      const g = new GraphBuilder(p);
+      let h = g.conv(g.input, 'conv1', 1, 'same', false);
+      for (const b of spec) h = blockGraph(g, b, h);
+      g.globalAvgPool(g.relu(g.batchNorm(h, 'bn1')));
+      return g.build();
     },
   };
 }

@@ -5,6 +5,7 @@ import { architecture } from '../architectures/architectures';
 import { BatchNormMode, EVAL } from './batch-norm-mode';
 import { linearHead } from './linear-head';
 import { ModelMeta } from './model-meta';
+import { LayerGraph } from '../graph/layer-graph';
 
 const isBuffer = (name: string) => /\.running_(mean|var)$|^normalize\./.test(name);
 
@@ -76,6 +77,16 @@ export class Network {
         `${this.meta.architecture} takes ${want}, the data gives ${h}x${w}x${c}: set "resize" and/or "grayscaleToRgb" on the load node`,
       );
     }
+  }
+
+  /** g in inference mode as a graph of layers (for bound propagation); dispose it when done. */
+  layerGraph(): LayerGraph {
+    if (!this.arch.graph)
+      throw new RtlabError(
+        'input',
+        `the ${this.meta.architecture} architecture has no layer graph, so it cannot be bounded`,
+      );
+    return this.arch.graph(this.param);
   }
 
   /** f applied to given features: g W^T + b. */
