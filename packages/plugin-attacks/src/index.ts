@@ -19,7 +19,7 @@ export { pgdPlugin, apgdPlugin };
 export { ApgdParams } from './plugins/apgd-plugin';
 export { ApgdNorm, apgdLinf, apgdL2 } from './apgd/apgd-norm';
 export { runApgd, ApgdSettings } from './apgd/run-apgd';
-export { apgdCheckpoints, apgdSchedule } from './apgd/apgd-schedule';
+export { apgdCheckpoints, apgdSchedule, ApgdSchedule } from './apgd/apgd-schedule';
 export { bestOverRestarts, restartSeed, RestartResult } from './restarts/best-over-restarts';
 export { dlrLoss } from './objectives/dlr';
 export { PgdParams } from './plugins/pgd-plugin';

@@ -13,7 +13,9 @@ export interface ApgdNorm {
   version: string;
   /** A random start on the ball's boundary: x0 + eps t / (||t|| + 1e-12), t as the reference draws it. */
   randomStart(x0: tf.Tensor4D, eps: number, seed: number): tf.Tensor4D;
+  /** The step direction from the loss gradient. */
   direction(grad: tf.Tensor4D): tf.Tensor4D;
+  /** Back into the eps-ball around x0. */
   project(x: tf.Tensor4D, x0: tf.Tensor4D, eps: number): tf.Tensor4D;
 }
 

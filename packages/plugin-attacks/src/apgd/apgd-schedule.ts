@@ -8,6 +8,7 @@ export interface ApgdSchedule {
   minGap: number;
 }
 
+/** The schedule of a run of `steps` iterations. */
 export function apgdSchedule(steps: number): ApgdSchedule {
   return {
     firstGap: Math.max(Math.floor(0.22 * steps), 1),

@@ -18,11 +18,13 @@ export class GraphBuilder {
     return this.nodes.length - 1;
   }
 
+  /** Convolution (PyTorch weight names `<name>.weight`, `<name>.bias`). */
   conv(x: number, name: string, stride: number, pad: Padding, bias = true): number {
     const weight = this.p(`${name}.weight`) as tf.Tensor4D;
     return this.add({ op: 'conv', input: x, weight, stride, pad, ...(bias ? { bias: this.p(`${name}.bias`) } : {}) });
   }
 
+  /** x @ weight (+ bias). */
   dense(x: number, name: string, bias = true): number {
     const weight = this.p(`${name}.weight`) as tf.Tensor2D;
     return this.add({ op: 'dense', input: x, weight, ...(bias ? { bias: this.p(`${name}.bias`) } : {}) });
@@ -45,34 +47,42 @@ export class GraphBuilder {
     return this.add({ op: 'affine', input: x, scale, shift });
   }
 
+  /** max(x, 0). */
   relu(x: number): number {
     return this.add({ op: 'relu', input: x });
   }
 
+  /** The residual add a + b. */
   sum(a: number, b: number): number {
     return this.add({ op: 'add', inputs: [a, b] });
   }
 
+  /** Average pooling, valid padding. */
   avgPool(x: number, size: number, stride: number): number {
     return this.add({ op: 'avgPool', input: x, size, stride });
   }
 
+  /** The mean over height and width: [N, C]. */
   globalAvgPool(x: number): number {
     return this.add({ op: 'globalAvgPool', input: x });
   }
 
+  /** Zero padding of `pad` on each side of height and width. */
   zeroPad(x: number, pad: number): number {
     return this.add({ op: 'zeroPad', input: x, pad });
   }
 
+  /** Max pooling, valid padding. */
   maxPool(x: number, size: number, stride: number): number {
     return this.add({ op: 'maxPool', input: x, size, stride });
   }
 
+  /** [N, ...] to [N, size]. */
   flatten(x: number): number {
     return this.add({ op: 'flatten', input: x });
   }
 
+  /** The graph built so far. */
   build(): LayerGraph {
     const owned = this.owned;
     return { nodes: this.nodes, dispose: () => tf.dispose(owned) };

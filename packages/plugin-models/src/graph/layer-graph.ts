@@ -21,6 +21,7 @@ export type LayerNode =
   | { op: 'maxPool'; input: number; size: number; stride: number }
   | { op: 'flatten'; input: number };
 
+/** The nodes of g, and how to free what the graph derived. */
 export interface LayerGraph {
   nodes: LayerNode[];
   /** Frees the tensors the graph derived (folded batch norms), not the network's weights. */
