@@ -38,7 +38,7 @@ describe('the AttackResult contract', () => {
       },
     };
     expect(attackResultProblems(hand)).toEqual([
-      'meta.objective must be one of ce, regression, representation, got "loss"',
+      'meta.objective must be one of ce, dlr, regression, representation, got "loss"',
       'meta.eps must be a number > 0, got -1',
       'tensor lossClean is missing',
       'tensor repDistance must be float32 [2], got int32 [2]',
