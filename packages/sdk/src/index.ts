@@ -37,6 +37,7 @@ export {
   attackResultProblems,
 } from './artifacts/attack-result';
 export { contractProblems } from './artifacts/contracts';
+export { BoundsFields, boundsArtifact, boundsProblems } from './artifacts/bounds';
 export { FeaturesFields, featuresArtifact, featuresProblems } from './artifacts/features';
 export { ModelFields, modelArtifact, modelProblems } from './artifacts/model';
 export { TableCells, tableCells } from './artifacts/table';

@@ -14,6 +14,8 @@ const MEASURES: Record<string, string> = {
   propFulfilled: 'prop. fulfilled',
   cleanAccuracy: 'clean acc.',
   as: 'AS',
+  asLower: 'AS from below (attacks)',
+  asUpper: 'AS from above (bounds)',
   lhs: 'LHS',
   rhs: 'RHS',
   cleanCE: 'clean CE',

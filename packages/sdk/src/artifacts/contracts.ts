@@ -1,5 +1,6 @@
 import { Artifact } from './artifact';
 import { attackResultProblems } from './attack-result';
+import { boundsProblems } from './bounds';
 import { datasetProblems } from './dataset';
 import { scoresProblems } from './scores';
 import { featuresProblems } from './features';
@@ -8,6 +9,7 @@ import { modelProblems } from './model';
 /** The artifact types whose contract the SDK spells out field by field (the others: their type and tensors). */
 const CONTRACTS: Record<string, (a: Artifact) => string[]> = {
   AttackResult: attackResultProblems,
+  Bounds: boundsProblems,
   Dataset: datasetProblems,
   Scores: scoresProblems,
   Features: featuresProblems,

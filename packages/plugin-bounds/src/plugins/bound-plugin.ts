@@ -1,0 +1,205 @@
+import {
+  abortPoint,
+  Artifact,
+  batchRanges,
+  boundsArtifact,
+  datasetView,
+  HEAD_BIAS,
+  HEAD_WEIGHT,
+  imageBatch,
+  labelsOf,
+  mean,
+  Plugin,
+} from '@rtlab/sdk';
+import { Network } from '@rtlab/plugin-models';
+import * as tf from '@tensorflow/tfjs-core';
+import { asUpperBound } from '../bounds/as-upper';
+import { marginSpecification } from '../bounds/margin-specification';
+import { margins } from '../margins/margins';
+import { Ball, boundNorm } from '../propagation/ball';
+import { BoundMethod, GraphBounds } from '../propagation/graph-bounds';
+
+export interface BoundParams {
+  norm: 'linf' | 'l2';
+  eps: number;
+  bounds: [number, number];
+  batchSize: number;
+  maxCoefficients: number;
+  crownNeuronLimit: number;
+}
+
+const NAMES: Record<BoundMethod, string> = { ibp: 'IBP', 'crown-ibp': 'CROWN-IBP', crown: 'CROWN' };
+
+const paramsSchema = (method: BoundMethod) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['norm', 'eps'],
+  properties: {
+    norm: { enum: ['linf', 'l2'], description: 'The ball: Linf (intersected with the input bounds) or L2.' },
+    eps: { type: 'number', minimum: 0, description: 'Radius of the ball, in input units (images in [0, 1]).' },
+    bounds: {
+      type: 'array',
+      items: { type: 'number' },
+      minItems: 2,
+      maxItems: 2,
+      default: [0, 1],
+      description: 'Input bounds [lo, hi] (an Linf ball is intersected with them).',
+    },
+    batchSize: {
+      type: 'integer',
+      minimum: 1,
+      default: method === 'crown' ? 4 : 32,
+      description: 'Samples bounded at once (full CROWN tightens the ReLUs unstable in any of them).',
+    },
+    maxCoefficients: {
+      type: 'integer',
+      minimum: 1,
+      default: 33554432,
+      description:
+        'Floats one backward pass may hold in its largest coefficient map (128 MiB); passes are chunked to fit.',
+    },
+    crownNeuronLimit: {
+      type: 'integer',
+      minimum: 0,
+      default: 50000,
+      description:
+        'Full CROWN bounds at most this many intermediate ReLU inputs per sample; a larger network gets CROWN-IBP intermediate bounds (its results say so).',
+    },
+  },
+});
+
+/** What one batch contributes: the bounds of g, and for a classifier the margin bound and the clean margin. */
+interface BatchBounds {
+  lower: Float32Array;
+  upper: Float32Array;
+  clean: Float32Array;
+  marginLower?: Float32Array;
+  intermediate: BoundMethod;
+}
+
+async function boundBatch(
+  net: Network,
+  x0: tf.Tensor4D,
+  p: BoundParams,
+  method: BoundMethod,
+  labels?: Int32Array,
+): Promise<BatchBounds> {
+  const graph = net.layerGraph();
+  const ball: Ball = { norm: p.norm, eps: p.eps, x0, bounds: p.bounds };
+  const bounds = await GraphBounds.compute(graph, ball, method, p);
+  try {
+    const clean = tf.tidy(() => net.features(x0));
+    const [g, out] = [
+      (await clean.data()) as Float32Array,
+      await bounds.output(method === 'crown' ? bounds.intermediate : method),
+    ];
+    clean.dispose();
+    let marginLower: Float32Array | undefined;
+    if (labels) {
+      const spec = marginSpecification(
+        net.param(HEAD_WEIGHT) as tf.Tensor2D,
+        net.param(HEAD_BIAS) as tf.Tensor1D,
+        labels,
+      );
+      const rows = await bounds.specificationLower(method === 'crown' ? bounds.intermediate : method, spec.C, spec.d);
+      tf.dispose([spec.C, spec.d]);
+      const k = net.meta.outputs - 1;
+      marginLower = Float32Array.from(labels, (_, i) => Math.min(...rows.subarray(i * k, (i + 1) * k)));
+    }
+    return { lower: out.lower, upper: out.upper, clean: g, marginLower, intermediate: bounds.intermediate };
+  } finally {
+    bounds.dispose();
+    graph.dispose();
+  }
+}
+
+/**
+ * `bound/<method>`: sound bounds of the representation over the ball, per sample: elementwise bounds of
+ * g and the AS_i upper bound they give; for a probed classifier, a lower bound of its margins over the
+ * ball (> 0: certified) and Theorem 2's clean margin. IBP propagates intervals; CROWN-IBP carries linear
+ * bounds back from the output over IBP's intermediate intervals; CROWN also tightens every unstable
+ * ReLU's input by its own backward pass (falling back to CROWN-IBP past `crownNeuronLimit`).
+ */
+export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
+  return {
+    kind: 'bound',
+    name: method,
+    version: '1.0.0',
+    description: `${NAMES[method]}: sound elementwise bounds of g over the Linf or L2 ball, the AS_i upper bound, and for classifiers certified margins.`,
+    params: paramsSchema(method),
+    ball: (p) => ({ norm: p.norm, eps: p.eps }),
+    inputs: {
+      model: { type: 'Model', description: 'the network bounded (with a classification head: margins too)' },
+      data: { type: 'Dataset', description: 'the samples whose balls are bounded' },
+    },
+    output: 'Bounds',
+    async run(inputs, p, ctx): Promise<Artifact> {
+      const norm = boundNorm(p.norm);
+      const data = datasetView(inputs.data as Artifact);
+      const net = Network.fromArtifact(inputs.model as Artifact);
+      const started = performance.now();
+      try {
+        const m = net.meta.featureDim;
+        const labels = data.labels;
+        const classifies =
+          net.hasHead && net.meta.task === 'classification' && labels !== undefined && net.meta.outputs > 1;
+        const [lower, upper, clean] = [0, 0, 0].map(() => new Float32Array(data.count * m));
+        const marginLower = new Float32Array(classifies ? data.count : 0);
+        let intermediate: BoundMethod = method;
+        const [h, w, c] = data.imageShape;
+        for (const [start, end] of batchRanges(data.count, p.batchSize)) {
+          await abortPoint(ctx.signal);
+          const x0 = tf.tensor4d(imageBatch(data, start, end), [end - start, h, w, c]);
+          const batchLabels = classifies ? labelsOf(data).subarray(start, end) : undefined;
+          const b = await boundBatch(net, x0, { ...p, norm }, method, batchLabels).finally(() => x0.dispose());
+          lower.set(b.lower, start * m);
+          upper.set(b.upper, start * m);
+          clean.set(b.clean, start * m);
+          if (b.marginLower) marginLower.set(b.marginLower, start);
+          intermediate = b.intermediate;
+          ctx.progress(end, data.count);
+        }
+        const asUpper = asUpperBound(lower, upper, clean, m);
+        const used = method === 'crown' ? intermediate : method;
+        const classification = classifies
+          ? {
+              marginLower,
+              marginClean: Float32Array.from(await cleanMargins(net, data.count, clean, labelsOf(data))),
+            }
+          : undefined;
+        return boundsArtifact({
+          featureLower: lower,
+          featureUpper: upper,
+          featureDim: m,
+          asUpper,
+          classification,
+          meta: {
+            method,
+            asMethod: used,
+            ...(classification ? { marginMethod: used } : {}),
+            norm,
+            eps: p.eps,
+            meanAsUpper: mean(asUpper),
+            seconds: (performance.now() - started) / 1000,
+          },
+        });
+      } finally {
+        net.dispose();
+      }
+    },
+  };
+}
+
+/** Theorem 2's clean margins from the clean features through the head. */
+async function cleanMargins(
+  net: Network,
+  n: number,
+  features: Float32Array,
+  labels: Int32Array,
+): Promise<Float64Array> {
+  const logits = tf.tidy(() => net.head(tf.tensor2d(features, [n, net.meta.featureDim])));
+  const values = (await logits.data()) as Float32Array;
+  logits.dispose();
+  const W = net.param(HEAD_WEIGHT);
+  return margins(values, labels, (await W.data()) as Float32Array, W.shape[0], W.shape[1]!);
+}
