@@ -84,6 +84,7 @@ export const asBracketPlugin: Plugin<LabelsParams> = {
     for (const u of upper) {
       row[column(UPPER_COLUMNS, String(u.meta.asMethod), 'upper')] = mean(u.asUpper);
       row[`${column(UPPER_COLUMNS, String(u.meta.asMethod), 'upper')}Seconds`] = Number(u.meta.seconds ?? 0);
+      if (u.meta.ibpLayers) row.crownIbpLayers = Number(u.meta.ibpLayers);
     }
     const asLower = Float32Array.from({ length: n }, (_, i) => Math.max(...lower.map((l) => l.repDistance[i])));
     const asUpper = Float32Array.from({ length: n }, (_, i) => Math.min(...upper.map((u) => u.asUpper[i])));

@@ -25,7 +25,7 @@ export interface BoundParams {
   bounds: [number, number];
   batchSize: number;
   maxCoefficients: number;
-  crownNeuronLimit: number;
+  crownUnstableLimit: number;
 }
 
 const NAMES: Record<BoundMethod, string> = { ibp: 'IBP', 'crown-ibp': 'CROWN-IBP', crown: 'CROWN' };
@@ -58,12 +58,12 @@ const paramsSchema = (method: BoundMethod) => ({
       description:
         'Floats one backward pass may hold in its largest coefficient map (128 MiB); passes are chunked to fit.',
     },
-    crownNeuronLimit: {
+    crownUnstableLimit: {
       type: 'integer',
       minimum: 0,
-      default: 50000,
+      default: 1024,
       description:
-        'Full CROWN bounds at most this many intermediate ReLU inputs per sample; a larger network gets CROWN-IBP intermediate bounds (its results say so).',
+        'Full CROWN tightens a ReLU layer only where at most this many of its neurons are unstable in the batch (each costs a backward pass); other layers keep their IBP bounds, counted in the result as ibpLayers.',
     },
   },
 });
@@ -74,7 +74,8 @@ interface BatchBounds {
   upper: Float32Array;
   clean: Float32Array;
   marginLower?: Float32Array;
-  intermediate: BoundMethod;
+  /** ReLU layers full CROWN left at IBP. */
+  ibpLayers: number;
 }
 
 async function boundBatch(
@@ -89,10 +90,7 @@ async function boundBatch(
   const bounds = await GraphBounds.compute(graph, ball, method, p);
   try {
     const clean = tf.tidy(() => net.features(x0));
-    const [g, out] = [
-      (await clean.data()) as Float32Array,
-      await bounds.output(method === 'crown' ? bounds.intermediate : method),
-    ];
+    const [g, out] = [(await clean.data()) as Float32Array, await bounds.output(method)];
     clean.dispose();
     let marginLower: Float32Array | undefined;
     if (labels) {
@@ -101,12 +99,12 @@ async function boundBatch(
         net.param(HEAD_BIAS) as tf.Tensor1D,
         labels,
       );
-      const rows = await bounds.specificationLower(method === 'crown' ? bounds.intermediate : method, spec.C, spec.d);
+      const rows = await bounds.specificationLower(method, spec.C, spec.d);
       tf.dispose([spec.C, spec.d]);
       const k = net.meta.outputs - 1;
       marginLower = Float32Array.from(labels, (_, i) => Math.min(...rows.subarray(i * k, (i + 1) * k)));
     }
-    return { lower: out.lower, upper: out.upper, clean: g, marginLower, intermediate: bounds.intermediate };
+    return { lower: out.lower, upper: out.upper, clean: g, marginLower, ibpLayers: bounds.ibpLayers };
   } finally {
     bounds.dispose();
     graph.dispose();
@@ -118,7 +116,7 @@ async function boundBatch(
  * g and the AS_i upper bound they give; for a probed classifier, a lower bound of its margins over the
  * ball (> 0: certified) and Theorem 2's clean margin. IBP propagates intervals; CROWN-IBP carries linear
  * bounds back from the output over IBP's intermediate intervals; CROWN also tightens every unstable
- * ReLU's input by its own backward pass (falling back to CROWN-IBP past `crownNeuronLimit`).
+ * ReLU's input by its own backward pass (keeping IBP's where a layer has more than `crownUnstableLimit`).
  */
 export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
   return {
@@ -145,7 +143,7 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
           net.hasHead && net.meta.task === 'classification' && labels !== undefined && net.meta.outputs > 1;
         const [lower, upper, clean] = [0, 0, 0].map(() => new Float32Array(data.count * m));
         const marginLower = new Float32Array(classifies ? data.count : 0);
-        let intermediate: BoundMethod = method;
+        let ibpLayers = 0;
         const [h, w, c] = data.imageShape;
         for (const [start, end] of batchRanges(data.count, p.batchSize)) {
           await abortPoint(ctx.signal);
@@ -156,11 +154,10 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
           upper.set(b.upper, start * m);
           clean.set(b.clean, start * m);
           if (b.marginLower) marginLower.set(b.marginLower, start);
-          intermediate = b.intermediate;
+          ibpLayers = Math.max(ibpLayers, b.ibpLayers);
           ctx.progress(end, data.count);
         }
         const asUpper = asUpperBound(lower, upper, clean, m);
-        const used = method === 'crown' ? intermediate : method;
         const classification = classifies
           ? {
               marginLower,
@@ -175,8 +172,9 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
           classification,
           meta: {
             method,
-            asMethod: used,
-            ...(classification ? { marginMethod: used } : {}),
+            asMethod: method,
+            ...(classification ? { marginMethod: method } : {}),
+            ...(method === 'crown' ? { ibpLayers } : {}),
             norm,
             eps: p.eps,
             meanAsUpper: mean(asUpper),

@@ -2,6 +2,7 @@ import { selectBackend } from '@rtlab/backends';
 import { apgdLinf, apgdL2, OBJECTIVES, runApgd } from '@rtlab/plugin-attacks';
 import {
   Architecture,
+  dspritesCnn,
   GraphBuilder,
   linearModel,
   Network,
@@ -12,14 +13,24 @@ import {
 import { SeededRng } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { asUpperBound } from '../bounds/as-upper';
+import { marginSpecification } from '../bounds/margin-specification';
 import { Ball } from './ball';
 import { BOUND_METHODS, BoundMethod, GraphBounds } from './graph-bounds';
 
-const OPTIONS = { maxCoefficients: 1 << 22, crownNeuronLimit: 1e6 };
+const OPTIONS = { maxCoefficients: 1 << 22, crownUnstableLimit: 1e6 };
+/** Full CROWN on the 64x64 dSprites CNN's conv layers takes minutes on 2 cores: layers with more unstable neurons keep IBP's. */
+const LIMITED = { ...OPTIONS, crownUnstableLimit: 256 };
 
-async function featureBounds(net: Network, x0: tf.Tensor4D, norm: Ball['norm'], eps: number, method: BoundMethod) {
+async function featureBounds(
+  net: Network,
+  x0: tf.Tensor4D,
+  norm: Ball['norm'],
+  eps: number,
+  method: BoundMethod,
+  options = OPTIONS,
+) {
   const graph = net.layerGraph();
-  const b = await GraphBounds.compute(graph, { norm, eps, x0, bounds: [0, 1] }, method, OPTIONS);
+  const b = await GraphBounds.compute(graph, { norm, eps, x0, bounds: [0, 1] }, method, options);
   const out = await b.output(method);
   b.dispose();
   graph.dispose();
@@ -64,6 +75,22 @@ function ballPoints(x0: tf.Tensor4D, norm: Ball['norm'], eps: number, count: num
     const unit = tf.div(t, tf.reshape(tf.norm(tf.reshape(t, [count, -1]), 'euclidean', 1), [count, 1, 1, 1]));
     return tf.clipByValue(tf.add(rows, tf.mul(unit, eps)), 0, 1) as tf.Tensor4D;
   });
+}
+
+/** Indices where values [P, m] (rows of m features) leave [lower, upper] by more than the float32 tolerance. */
+function outside(
+  values: Float32Array,
+  b: { lower: Float32Array; upper: Float32Array },
+  m: number,
+  tolerance = 1e-4,
+): number[] {
+  const bad: number[] = [];
+  values.forEach((v, i) => {
+    const j = i % m;
+    const slack = tolerance * (1 + Math.abs(v));
+    if (v > b.upper[j] + slack || v < b.lower[j] - slack) bad.push(i);
+  });
+  return bad.slice(0, 5);
 }
 
 describe.each(['cpu', 'wasm'] as const)('bounds on %s', (backend) => {
@@ -118,11 +145,17 @@ describe.each(['cpu', 'wasm'] as const)('bounds on %s', (backend) => {
     tf.dispose([W, bias, x0]);
   });
 
-  it.each([
-    ['wrn-10-1', wideResNet(10, 1), [1, 4, 4, 3]],
-    ['resnet-1.1.1.1-p8', resnetBottleneck({ blocks: [1, 1, 1, 1], planes: 8, widthPerGroup: 64 }), [1, 16, 16, 3]],
-  ] as const)(
-    '%s: sound (random points and APGD inside the bounds), tighter by CROWN, IBP wider with eps, exact at eps 0',
+  // tfjs's cpu backend takes minutes for the 64x64 CNN's backward passes: there, the small families only
+  it.each(
+    (
+      [
+        ['dsprites-cnn', dspritesCnn, [1, 64, 64, 1]],
+        ['wrn-10-1', wideResNet(10, 1), [1, 4, 4, 3]],
+        ['resnet-1.1.1.1-p8', resnetBottleneck({ blocks: [1, 1, 1, 1], planes: 8, widthPerGroup: 64 }), [1, 8, 8, 3]],
+      ] as const
+    ).filter(([name]) => backend === 'wasm' || name !== 'dsprites-cnn'),
+  )(
+    '%s: every method sound (random points and APGD inside), IBP wider with eps, all exact at eps 0',
     async (_, arch, shape) => {
       const net = await family(arch);
       const before = tf.memory().numTensors;
@@ -130,68 +163,92 @@ describe.each(['cpu', 'wasm'] as const)('bounds on %s', (backend) => {
       const clean = tf.tidy(() => net.features(x0));
       const g = (await clean.data()) as Float32Array;
       const m = g.length;
-      const points = backend === 'wasm' ? 2000 : 500;
+      const graph = net.layerGraph();
       for (const [norm, eps] of [
         ['linf', 1 / 255],
         ['l2', 0.1],
       ] as const) {
-        const all = await Promise.all(BOUND_METHODS.map((method) => featureBounds(net, x0, norm, eps, method)));
-        // soundness: random points of the ball, 1000 at a time
-        for (let done = 0; done < points; done += 500) {
+        const all = await Promise.all(
+          BOUND_METHODS.map((method) => featureBounds(net, x0, norm, eps, method, LIMITED)),
+        );
+        for (let done = 0; done < (backend === 'wasm' ? 2000 : 500); done += 500) {
           const xs = ballPoints(x0, norm, eps, 500, done + 7);
-          const f = tf.tidy(() => runGraph(net.layerGraph(), xs));
+          const f = runGraph(graph, xs);
           const values = (await f.data()) as Float32Array;
           tf.dispose([xs, f]);
-          for (const b of all)
-            for (let i = 0; i < values.length; i++) {
-              const j = i % m;
-              const tolerance = 1e-4 * (1 + Math.abs(values[i]));
-              expect(values[i]).toBeLessThanOrEqual(b.upper[j] + tolerance);
-              expect(values[i]).toBeGreaterThanOrEqual(b.lower[j] - tolerance);
-            }
+          for (const b of all) expect(outside(values, b, m)).toEqual([]);
         }
-        // soundness against APGD with restarts, on the AS objective
-        const batch = { cleanFeatures: clean };
         let apgdBest = 0;
         for (let seed = 0; seed < 2; seed++) {
           const r = await runApgd(
             norm === 'linf' ? apgdLinf : apgdL2,
-            (x) => OBJECTIVES.representation(net, x, batch),
+            (x) => OBJECTIVES.representation(net, x, { cleanFeatures: clean }),
             x0,
-            {
-              eps,
-              steps: 20,
-              bounds: [0, 1],
-              seed,
-            },
+            { eps, steps: 20, bounds: [0, 1], seed },
           );
           r.x.dispose();
           apgdBest = Math.max(apgdBest, r.loss[0]);
         }
-        const as = all.map((b) => asUpperBound(b.lower, b.upper, g, m)[0]);
-        as.forEach((v) => expect(v).toBeGreaterThanOrEqual(apgdBest * (1 - 1e-4)));
-        // CROWN-IBP and CROWN do not lose to IBP's widths by more than rounding on average
-        const width = (b: { lower: Float32Array; upper: Float32Array }) =>
-          b.upper.reduce((s, u, j) => s + u - b.lower[j], 0);
-        expect(width(all[1])).toBeLessThanOrEqual(width(all[0]) * (1 + 1e-4));
-        expect(width(all[2])).toBeLessThanOrEqual(width(all[1]) * (1 + 1e-4));
-        // wider with eps; at eps 0, g(x0) itself
+        for (const b of all)
+          expect(asUpperBound(b.lower, b.upper, g, m)[0]).toBeGreaterThanOrEqual(apgdBest * (1 - 1e-4));
+        // IBP widens with eps. CROWN need not: its adaptive lower ReLU slope (1 where u > -l, else 0) switches
+        // as eps grows, and on wrn-10-1 a lower bound of a pooled ReLU output moved from -14.8 at eps / 2 to 0
+        // at eps. Both are sound, so for CROWN only soundness and eps 0 are asserted.
+        const [small, large] = [await featureBounds(net, x0, norm, eps / 2, 'ibp'), all[0]];
+        expect(outside(small.upper, large, m)).toEqual([]);
+        expect(outside(small.lower, large, m)).toEqual([]);
         for (const method of BOUND_METHODS) {
-          const [small, large] = [
-            await featureBounds(net, x0, norm, eps / 2, method),
-            await featureBounds(net, x0, norm, eps, method),
-          ];
-          small.upper.forEach((u, j) => expect(large.upper[j]).toBeGreaterThanOrEqual(u - 1e-5 * (1 + Math.abs(u))));
-          small.lower.forEach((l, j) => expect(large.lower[j]).toBeLessThanOrEqual(l + 1e-5 * (1 + Math.abs(l))));
-          const zero = await featureBounds(net, x0, norm, 0, method);
-          zero.upper.forEach((u, j) => expect(u).toBeCloseTo(g[j], 4));
-          zero.lower.forEach((l, j) => expect(l).toBeCloseTo(g[j], 4));
+          const zero = await featureBounds(net, x0, norm, 0, method, LIMITED);
+          expect(outside(g, zero, m, 1e-4)).toEqual([]);
+          expect(zero.upper.every((u, j) => u - zero.lower[j] < 1e-4 * (1 + Math.abs(g[j])))).toBe(true);
         }
       }
+      graph.dispose();
       tf.dispose([x0, clean]);
       expect(tf.memory().numTensors).toBe(before);
       net.dispose();
     },
     120000,
   );
+
+  it('margins through the head of wrn-10-1: CROWN >= CROWN-IBP >= IBP, each below every attacked margin', async () => {
+    const net = await family(wideResNet(10, 1), 3);
+    const x0 = tf.randomUniform([4, 4, 4, 3], 0.1, 0.9, 'float32', 2) as tf.Tensor4D;
+    const logits = tf.tidy(() => net.logits(x0));
+    const labels = (await tf.tidy(() => tf.argMax(logits, 1)).data()) as Int32Array;
+    const spec = marginSpecification(
+      net.param('head.weight') as tf.Tensor2D,
+      net.param('head.bias') as tf.Tensor1D,
+      labels,
+    );
+    const eps = 2 / 255;
+    const lowers: Float32Array[] = [];
+    for (const method of BOUND_METHODS) {
+      const graph = net.layerGraph();
+      const b = await GraphBounds.compute(graph, { norm: 'linf', eps, x0, bounds: [0, 1] }, method, OPTIONS);
+      lowers.push(await b.specificationLower(method, spec.C, spec.d));
+      b.dispose();
+      graph.dispose();
+    }
+    // the order of tightness, row by row
+    lowers[0].forEach((ibp, r) => {
+      expect(lowers[1][r]).toBeGreaterThanOrEqual(ibp - 1e-4);
+      expect(lowers[2][r]).toBeGreaterThanOrEqual(lowers[1][r] - 1e-4);
+    });
+    // soundness: margins f_y - f_j at 500 random vertices of each ball are above every lower bound
+    for (let i = 0; i < 4; i++) {
+      const xs = ballPoints(tf.slice(x0, [i], [1]), 'linf', eps, 500, i);
+      const z = tf.tidy(() => net.logits(xs));
+      const values = (await z.data()) as Float32Array;
+      tf.dispose([xs, z]);
+      const others = [0, 1, 2].filter((j) => j !== labels[i]);
+      others.forEach((j, k) => {
+        let least = Infinity;
+        for (let p = 0; p < 500; p++) least = Math.min(least, values[p * 3 + labels[i]] - values[p * 3 + j]);
+        lowers.forEach((l) => expect(l[i * 2 + k]).toBeLessThanOrEqual(least + 1e-4));
+      });
+    }
+    tf.dispose([x0, logits, spec.C, spec.d]);
+    net.dispose();
+  }, 120000);
 });

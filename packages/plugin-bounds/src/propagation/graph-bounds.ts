@@ -12,8 +12,12 @@ export const BOUND_METHODS: readonly BoundMethod[] = ['ibp', 'crown-ibp', 'crown
 export interface BoundOptions {
   /** Coefficients (floats) one backward pass may hold in its largest map; passes are chunked to fit. */
   maxCoefficients: number;
-  /** Full CROWN bounds at most this many intermediate neurons per sample; beyond, it runs CROWN-IBP (and says so). */
-  crownNeuronLimit: number;
+  /**
+   * Full CROWN tightens a ReLU input only where at most this many of its neurons are unstable (in any
+   * sample of the batch): each costs a backward pass. A layer with more keeps its IBP interval (counted
+   * in `ibpLayers`), which is sound, only looser.
+   */
+  crownUnstableLimit: number;
 }
 
 /** Each node's output shape without the batch, from a forward pass on one zero input. */
@@ -61,10 +65,11 @@ function unitRows(indices: number[], shape: number[], samples: number): tf.Tenso
 export class GraphBounds {
   private constructor(
     private readonly c: BoundContext,
-    /** The method the intermediate bounds came from ('crown' can fall back to 'crown-ibp' when too large). */
-    readonly intermediate: BoundMethod,
     private readonly options: BoundOptions,
   ) {}
+
+  /** ReLU inputs full CROWN left at their IBP interval (more unstable neurons than `crownUnstableLimit`). */
+  ibpLayers = 0;
 
   static async compute(
     graph: LayerGraph,
@@ -78,12 +83,10 @@ export class GraphBounds {
     const maxPools = new Set(graph.nodes.flatMap((n, i) => (n.op === 'maxPool' ? [i] : [])));
     const exact = exactNodes(graph);
     const targets = [...reluInputs].filter((i) => !exact[i]);
-    const neurons = targets.reduce((s, i) => s + sizeOf(shapes[i]), 0);
-    const intermediate = method === 'crown' && neurons > options.crownNeuronLimit ? 'crown-ibp' : method;
     const c: BoundContext = { graph, shapes, ball, samples: ball.x0.shape[0], intervals: new Map() };
-    const bounds = new GraphBounds(c, intermediate, options);
+    const bounds = new GraphBounds(c, options);
     const tighten =
-      intermediate === 'crown'
+      method === 'crown'
         ? async (i: number, interval: Interval, kept: Map<number, Interval>) =>
             targets.includes(i) ? bounds.tightened(i, interval, kept) : interval
         : undefined;
@@ -135,6 +138,10 @@ export class GraphBounds {
       return false;
     });
     if (!unstable.length) return interval;
+    if (unstable.length > this.options.crownUnstableLimit) {
+      this.ibpLayers++;
+      return interval;
+    }
     const crown = await this.crownRows(node, unstable);
     const [lower, upper] = [l.slice(), u.slice()];
     for (let r = 0; r < this.c.samples; r++)

@@ -1,4 +1,6 @@
 import { Artifact } from './artifact';
+import { boundsArtifact } from './bounds';
+import { contractProblems } from './contracts';
 import { datasetArtifact } from './dataset';
 import { ScoreRow, scoresArtifact, scoresProblems } from './scores';
 import { featuresArtifact, featuresProblems } from './features';
@@ -79,5 +81,32 @@ describe('the Dataset and Scores contracts', () => {
       'not a valid Scores artifact: meta.rows[1] must be an object of column -> value, got [1,2]',
     );
     expect(scoresProblems({ type: 'Scores', meta: {}, tensors: {} })).toEqual(['meta.rows must be a list of rows']);
+  });
+});
+
+describe('the Bounds contract', () => {
+  const f = (n: number[]) => Float32Array.from(n);
+  it('builds a valid artifact and names each broken field of one built by hand', () => {
+    const ok = boundsArtifact({
+      featureLower: f([0, 1]),
+      featureUpper: f([1, 2]),
+      featureDim: 2,
+      asUpper: f([0.5]),
+      meta: { norm: 'linf', eps: 0.1, asMethod: 'ibp' },
+    });
+    expect(contractProblems(ok)).toEqual([]);
+    const broken: Artifact = {
+      type: 'Bounds',
+      meta: { norm: 'l1', eps: -1 },
+      tensors: { asUpper: { dtype: 'float32', shape: [2], data: f([0.5, NaN]) } },
+    };
+    expect(contractProblems(broken)).toEqual([
+      'featureLower must be float32 [N, m]',
+      'featureUpper must be float32 [N, m]',
+      'asUpper must be >= 0 everywhere',
+      'meta.norm must be "linf" or "l2"',
+      'meta.eps must be a number >= 0',
+      'meta.asMethod must name the method',
+    ]);
   });
 });
