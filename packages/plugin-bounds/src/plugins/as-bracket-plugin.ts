@@ -1,4 +1,4 @@
-import { Artifact, mean, Plugin, RtlabError, ScoreRow, scoreMeta, scoresArtifact } from '@rtlab/sdk';
+import { Artifact, boundsProblems, mean, Plugin, RtlabError, ScoreRow, scoreMeta, scoresArtifact } from '@rtlab/sdk';
 import { attackResultView, AttackResultView } from '@rtlab/plugin-attacks';
 import { fraction } from './classification-inputs';
 import { LABELS_ONLY_PARAMS, LabelsParams } from './labels-params';
@@ -17,6 +17,9 @@ interface BoundsView {
 
 function boundsView(a: Artifact): BoundsView {
   if (a.type !== 'Bounds') throw new RtlabError('input', `port "upper" expects Bounds, got ${a.type}`);
+  const problems = boundsProblems(a);
+  if (problems.length)
+    throw new RtlabError('input', `port "upper": Bounds that break their contract: ${problems.join('; ')}`);
   const t = (name: string) => a.tensors[name]?.data as Float32Array | undefined;
   return { asUpper: t('asUpper')!, marginLower: t('marginLower'), marginClean: t('marginClean'), meta: a.meta };
 }

@@ -88,6 +88,16 @@ describe.each(['cpu', 'wasm'] as const)('bound/* and score/as-bracket on %s', (b
     for (const c of ['certIbp', 'certCrownIbp', 'certCrown']) expect(row[c]).toEqual(expect.any(Number));
   });
 
+  it('refuses labels its head cannot index', async () => {
+    const other = {
+      ...data,
+      tensors: { ...data.tensors, labels: { ...data.tensors.labels, data: Int32Array.from([0, 5, 1, 2, 0]) } },
+    };
+    await expect(boundPlugin('ibp').run({ model, data: other }, params(), standaloneContext())).rejects.toThrow(
+      /the data has label 5, but the model's head has 3 outputs/,
+    );
+  });
+
   it('as-bracket refuses inputs from different balls', async () => {
     const a = await boundPlugin('ibp').run({ model, data }, params(), standaloneContext());
     const b = await boundPlugin('ibp').run({ model, data }, params({ eps: 0.03 }), standaloneContext());

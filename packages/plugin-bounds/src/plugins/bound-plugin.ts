@@ -10,6 +10,7 @@ import {
   labelsOf,
   mean,
   Plugin,
+  RtlabError,
 } from '@rtlab/sdk';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -138,9 +139,7 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
       const started = performance.now();
       try {
         const m = net.meta.featureDim;
-        const labels = data.labels;
-        const classifies =
-          net.hasHead && net.meta.task === 'classification' && labels !== undefined && net.meta.outputs > 1;
+        const classifies = classifiesData(net, data.labels);
         const [lower, upper, clean] = [0, 0, 0].map(() => new Float32Array(data.count * m));
         const marginLower = new Float32Array(classifies ? data.count : 0);
         let ibpLayers = 0;
@@ -186,6 +185,18 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
       }
     },
   };
+}
+
+/** Whether margins are bounded: a classification head with 2 outputs or more, and labels that index it. */
+function classifiesData(net: Network, labels?: Int32Array): boolean {
+  if (!net.hasHead || net.meta.task !== 'classification' || labels === undefined || net.meta.outputs < 2) return false;
+  const top = labels.reduce((m, l) => Math.max(m, l), -1);
+  if (top >= net.meta.outputs)
+    throw new RtlabError(
+      'input',
+      `the data has label ${top}, but the model's head has ${net.meta.outputs} outputs: probe the representation on this task first`,
+    );
+  return true;
 }
 
 /** Theorem 2's clean margins from the clean features through the head. */

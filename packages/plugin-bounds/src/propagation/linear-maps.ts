@@ -1,4 +1,4 @@
-import { LayerNode } from '@rtlab/plugin-models';
+import { applyNode, LayerNode } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A linear node's map without its bias: conv and dense without bias, affine without shift, the others as they are. */
@@ -76,14 +76,8 @@ export function backThrough(node: LayerNode, A: tf.Tensor, inShape: number[]): t
   }
 }
 
-/** The node's output at a zero input ([1, ...output]): its bias as the affine map's constant. */
+/** The node's output at a zero input ([1, ...output]): its bias as the affine map's constant; none without one. */
 export function constantOf(node: LayerNode, inShape: number[]): tf.Tensor | undefined {
-  const hasConstant = node.op === 'conv' || node.op === 'dense' ? node.bias !== undefined : node.op === 'affine';
-  if (!hasConstant) return undefined;
-  return tf.tidy(() => {
-    const zero = tf.zeros([1, ...inShape]);
-    return node.op === 'affine'
-      ? tf.add(tf.mul(zero, node.scale), node.shift)
-      : tf.add(linearPart(node, zero), node.op === 'conv' || node.op === 'dense' ? node.bias! : 0);
-  });
+  const hasConstant = node.op === 'affine' || ((node.op === 'conv' || node.op === 'dense') && node.bias !== undefined);
+  return hasConstant ? tf.tidy(() => applyNode(node, [tf.zeros([1, ...inShape])])) : undefined;
 }
