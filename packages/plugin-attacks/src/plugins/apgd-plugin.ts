@@ -1,20 +1,20 @@
 import { Plugin } from '@rtlab/sdk';
 import { ApgdNorm } from '../apgd/apgd-norm';
 import { runApgd } from '../apgd/run-apgd';
-import { mergeAttackResults } from './merge-attack-results';
-import { objectiveAttackSchema, ObjectiveAttackParams, runObjectiveAttack } from './objective-attack';
+import {
+  OBJECTIVE_ATTACK_IO,
+  objectiveAttackParams,
+  ObjectiveAttackParams,
+  runObjectiveAttack,
+} from './objective-attack';
 
 /** The params of `attack/apgd-*` (see the plugin's schema for each). */
 export interface ApgdParams extends ObjectiveAttackParams {
   rho: number;
 }
 
-const paramsSchema = (norm: string) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: ['objective', 'eps'],
-  properties: {
-    ...objectiveAttackSchema(norm, 100),
+const paramsSchema = (norm: string) =>
+  objectiveAttackParams(norm, 100, {
     rho: {
       type: 'number',
       exclusiveMinimum: 0,
@@ -23,8 +23,7 @@ const paramsSchema = (norm: string) => ({
       description:
         'A checkpoint halves the step size where the loss rose in at most this share of the steps since the last.',
     },
-  },
-});
+  });
 
 /**
  * The attack plugin `apgd-<name>`: Auto-PGD (Croce and Hein, ICML 2020) on a chosen objective, from a
@@ -39,12 +38,7 @@ export function apgdPlugin(norm: ApgdNorm): Plugin<ApgdParams> {
     description: `${norm.label}-APGD (AutoAttack's step-size schedule) on a chosen objective, the best point over iterations and restarts; per-sample clean/adversarial losses and ||g(x') - g(x)||_2.`,
     params: paramsSchema(norm.label),
     ball: (p) => ({ norm: norm.norm, eps: p.eps }),
-    inputs: {
-      model: { type: 'Model', description: 'the network attacked' },
-      data: { type: 'Dataset', description: 'the samples attacked' },
-    },
-    output: 'AttackResult',
-    shards: { port: 'data', unit: (p) => p.batchSize, merge: mergeAttackResults },
+    ...OBJECTIVE_ATTACK_IO,
     async run(inputs, p, ctx) {
       const settings = { eps: p.eps, steps: p.steps, rho: p.rho, bounds: p.bounds, gradientBatch: p.gradientBatch };
       return runObjectiveAttack(

@@ -7,6 +7,7 @@ import { OBJECTIVES, ObjectiveName } from '../objectives/objectives';
 import { bestOverRestarts, RestartResult, restartSeed } from '../restarts/best-over-restarts';
 import { attackBatch, disposeBatch } from './attack-batch';
 import { AttackOutputs } from './attack-outputs';
+import { mergeAttackResults } from './merge-attack-results';
 
 /** The params every attack on an objective shares (PGD and APGD add their own). */
 export interface ObjectiveAttackParams {
@@ -23,7 +24,7 @@ export interface ObjectiveAttackParams {
 }
 
 /** The JSON schemas of the shared params; `norm` and `steps` word the descriptions. */
-export function objectiveAttackSchema(norm: string, steps: number) {
+function objectiveAttackSchema(norm: string, steps: number) {
   return {
     objective: {
       enum: ['ce', 'dlr', 'regression', 'representation'],
@@ -68,6 +69,26 @@ export function objectiveAttackSchema(norm: string, steps: number) {
     },
   };
 }
+
+/** The params schema of an objective attack: the shared params and the attack's own. */
+export function objectiveAttackParams(norm: string, steps: number, own: Record<string, object>) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['objective', 'eps'],
+    properties: { ...objectiveAttackSchema(norm, steps), ...own },
+  };
+}
+
+/** The ports, output and sharding every objective attack has: per-sample work, so shards at batch boundaries give the bytes of one run. */
+export const OBJECTIVE_ATTACK_IO = {
+  inputs: {
+    model: { type: 'Model', description: 'the network attacked' },
+    data: { type: 'Dataset', description: 'the samples attacked' },
+  },
+  output: 'AttackResult',
+  shards: { port: 'data', unit: (p: ObjectiveAttackParams) => p.batchSize, merge: mergeAttackResults },
+};
 
 const onLabels = (objective: ObjectiveName) => objective === 'ce' || objective === 'dlr';
 

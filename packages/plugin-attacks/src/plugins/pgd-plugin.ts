@@ -1,8 +1,12 @@
 import { Plugin, RtlabError } from '@rtlab/sdk';
-import { mergeAttackResults } from './merge-attack-results';
 import { PgdVariant } from '../pgd/pgd-variant';
 import { runPgd } from '../pgd/run-pgd';
-import { objectiveAttackSchema, ObjectiveAttackParams, runObjectiveAttack } from './objective-attack';
+import {
+  OBJECTIVE_ATTACK_IO,
+  objectiveAttackParams,
+  ObjectiveAttackParams,
+  runObjectiveAttack,
+} from './objective-attack';
 
 /** The params of `attack/pgd-*` (see the plugin's schema for each). */
 export interface PgdParams extends ObjectiveAttackParams {
@@ -11,12 +15,8 @@ export interface PgdParams extends ObjectiveAttackParams {
   randomStart: boolean;
 }
 
-const paramsSchema = (norm: string, relStepsize: number) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: ['objective', 'eps'],
-  properties: {
-    ...objectiveAttackSchema(norm, 20),
+const paramsSchema = (norm: string, relStepsize: number) =>
+  objectiveAttackParams(norm, 20, {
     relStepsize: {
       type: 'number',
       exclusiveMinimum: 0,
@@ -32,8 +32,7 @@ const paramsSchema = (norm: string, relStepsize: number) => ({
       default: true,
       description: 'Start at a uniformly random point of the ball (required for the representation objective).',
     },
-  },
-});
+  });
 
 function stepSize(p: PgdParams, variant: PgdVariant): number {
   if (p.relStepsize !== undefined && p.absStepsize !== undefined)
@@ -53,13 +52,7 @@ export function pgdPlugin(variant: PgdVariant): Plugin<PgdParams> {
     description: `${variant.label}-PGD with foolbox semantics on a chosen objective (restarts keep each sample's highest loss); per-sample clean/adversarial losses and ||g(x') - g(x)||_2.`,
     params: paramsSchema(variant.label, variant.defaultRelStepsize),
     ball: (p) => ({ norm: variant.norm, eps: p.eps }),
-    inputs: {
-      model: { type: 'Model', description: 'the network attacked' },
-      data: { type: 'Dataset', description: 'the samples attacked' },
-    },
-    output: 'AttackResult',
-    // Per-sample work: shards at batch boundaries give the same batches, so the same bytes, as one run.
-    shards: { port: 'data', unit: (p) => p.batchSize, merge: mergeAttackResults },
+    ...OBJECTIVE_ATTACK_IO,
     async run(inputs, p, ctx) {
       if (p.objective === 'representation' && !p.randomStart)
         throw new RtlabError(
