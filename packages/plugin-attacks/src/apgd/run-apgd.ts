@@ -92,7 +92,10 @@ export async function runApgd(
     return { values, grad: r.grad };
   };
   let x = tf.tidy(() => clip(s.start ?? perSampleStarts(norm.randomStart, x0, s.eps, s.seed, s.firstSample)));
-  const first = await evaluate(x);
+  const first = await evaluate(x).catch((e) => {
+    x.dispose();
+    throw e;
+  });
   let grad = first.grad;
   let xBest = tf.clone(x);
   let gradBest = tf.clone(grad);

@@ -117,6 +117,9 @@ export async function intervalBounds(
           sets.delete(j);
         }
     }
+  } catch (e) {
+    for (const i of kept.values()) tf.dispose([i.lower, i.upper]);
+    throw e;
   } finally {
     for (const s of sets.values()) disposeSet(s);
   }
