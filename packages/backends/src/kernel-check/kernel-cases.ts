@@ -95,4 +95,40 @@ export const KERNEL_CASES: KernelCase[] = [
     () => tf.clipByValue(tf.minimum(tf.maximum(wave([50]), -0.3), 0.7), 0, 0.5),
   ],
   ['argMax', () => tf.cast(tf.argMax(wave([5, 7]), 1), 'float32')],
+  [
+    'max along an axis and its gradient (the DLR loss)',
+    () => tf.grad((x) => tf.sum(tf.mul(tf.max(x, 1), wave([5], 0.3))))(wave([5, 7])),
+  ],
+  [
+    'where with a per-sample condition broadcast over [B, 1, 1, 1] (APGD, restarts)',
+    () => tf.where(tf.greater(wave([4, 1, 1, 1]), 0), wave([4, 3, 3, 2]), wave([4, 3, 3, 2], 0.5)),
+  ],
+  [
+    'oneHot, tile and reshape (CROWN unit rows)',
+    () => tf.reshape(tf.tile(tf.cast(tf.oneHot(tf.tensor1d([0, 3, 5], 'int32'), 6), 'float32'), [2, 1]), [6, 2, 3]),
+  ],
+  [
+    'maxPool after zero padding (the ResNet stem, IBP)',
+    () =>
+      tf.maxPool(
+        tf.pad(wave([2, 7, 7, 3]), [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ]) as tf.Tensor4D,
+        3,
+        2,
+        'valid',
+      ),
+  ],
+  [
+    'the ReLU relaxation (less, greater, logicalAnd, where, div)',
+    () => {
+      const l = wave([40]);
+      const u = tf.add(l, 0.5);
+      const unstable = tf.logicalAnd(tf.less(l, 0), tf.greater(u, 0));
+      return tf.where(unstable, tf.div(u, tf.sub(u, l)), tf.cast(tf.greaterEqual(l, 0), 'float32'));
+    },
+  ],
 ];
