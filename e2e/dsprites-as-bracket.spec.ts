@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, rtlab, set, workspace } from './rtlab-cli';
 
@@ -46,5 +47,16 @@ describe('pipelines/dsprites-as-bracket.json at a tiny size', () => {
     const gaps = cells('upper / lower').flat();
     expect(gaps.length).toBe(24);
     gaps.forEach((g) => expect(g).toBeGreaterThanOrEqual(1 - 1e-4));
+    // the report plots both ends against eps, one line per representation and norm
+    const report = fs.readFileSync(
+      r.stderr
+        .trim()
+        .split('\n')
+        .at(-1)!
+        .replace(/^report: /, ''),
+      'utf8',
+    );
+    expect(report).toContain('Scores against eps');
+    for (const end of ['AS from below (attacks)', 'AS from above (bounds)']) expect(report).toContain(end);
   });
 });
