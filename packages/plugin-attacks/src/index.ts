@@ -23,6 +23,7 @@ export { apgdCheckpoints, apgdSchedule, ApgdSchedule } from './apgd/apgd-schedul
 export { bestOverRestarts, restartSeed, RestartResult } from './restarts/best-over-restarts';
 export { dlrLoss } from './objectives/dlr';
 export { PgdParams } from './plugins/pgd-plugin';
+export { inputBoundsSchema } from './plugins/objective-attack';
 
 /** The package's plugins as an inversify module: what rtlab loads from it. */
 export const rtlabModule = pluginModule([

@@ -23,6 +23,11 @@ export interface ObjectiveAttackParams {
   saveInputs: boolean;
 }
 
+/** The schema of an `[lo, hi]` input range param, default [0, 1] (images). */
+export function inputBoundsSchema(description: string) {
+  return { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, default: [0, 1], description };
+}
+
 /** The JSON schemas of the shared params; `norm` and `steps` word the descriptions. */
 function objectiveAttackSchema(norm: string, steps: number) {
   return {
@@ -43,14 +48,7 @@ function objectiveAttackSchema(norm: string, steps: number) {
       description:
         "Independent runs on every sample from other random starts, keeping each sample's highest loss (default 1).",
     },
-    bounds: {
-      type: 'array',
-      items: { type: 'number' },
-      minItems: 2,
-      maxItems: 2,
-      default: [0, 1],
-      description: 'Input bounds [lo, hi] every iterate is clipped to.',
-    },
+    bounds: inputBoundsSchema('Input bounds [lo, hi] every iterate is clipped to.'),
     batchSize: { type: 'integer', minimum: 1, default: 256, description: 'Samples attacked at once.' },
     gradientBatch: {
       type: 'integer',

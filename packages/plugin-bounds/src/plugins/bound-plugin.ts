@@ -12,6 +12,7 @@ import {
   Plugin,
   RtlabError,
 } from '@rtlab/sdk';
+import { inputBoundsSchema } from '@rtlab/plugin-attacks';
 import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { asUpperBound } from '../bounds/as-upper';
@@ -38,14 +39,7 @@ const paramsSchema = (method: BoundMethod) => ({
   properties: {
     norm: { enum: ['linf', 'l2'], description: 'The ball: Linf (intersected with the input bounds) or L2.' },
     eps: { type: 'number', minimum: 0, description: 'Radius of the ball, in input units (images in [0, 1]).' },
-    bounds: {
-      type: 'array',
-      items: { type: 'number' },
-      minItems: 2,
-      maxItems: 2,
-      default: [0, 1],
-      description: 'Input bounds [lo, hi] (an Linf ball is intersected with them).',
-    },
+    bounds: inputBoundsSchema('Input bounds [lo, hi] (an Linf ball is intersected with them).'),
     batchSize: {
       type: 'integer',
       minimum: 1,
