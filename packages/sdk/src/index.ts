@@ -1,7 +1,7 @@
 // The public API of @rtlab/sdk: everything a plugin needs, and the only rtlab package a plugin must import.
 export { RtlabErrorKind, RtlabError, isAbortError } from './errors/rtlab-error';
 export { DType, TypedArray, HostTensor, FileTensor, FilePart, JsonValue, Artifact } from './artifacts/artifact';
-export { sizeOf, dtypeOf, hostTensor, allocate } from './artifacts/host-tensor';
+export { sizeOf, dtypeOf, hostTensor, allocate, concatRows } from './artifacts/host-tensor';
 export { ElementFormat, ELEMENT_FORMATS, decodeElements } from './artifacts/element-formats';
 export {
   DatasetMeta,

@@ -1,22 +1,4 @@
-import { allocate, Artifact, HostTensor, mean, RtlabError } from '@rtlab/sdk';
-
-/** Per-sample tensors of the parts, one after another (every AttackResult tensor is per sample). */
-function concatenated(parts: HostTensor[]): HostTensor {
-  const data = allocate(
-    parts[0].dtype,
-    parts.reduce((n, p) => n + p.data.length, 0),
-  );
-  let at = 0;
-  for (const p of parts) {
-    data.set(p.data, at);
-    at += p.data.length;
-  }
-  return {
-    dtype: parts[0].dtype,
-    shape: [parts.reduce((n, p) => n + p.shape[0], 0), ...parts[0].shape.slice(1)],
-    data,
-  };
-}
+import { Artifact, concatRows, mean, RtlabError } from '@rtlab/sdk';
 
 /**
  * The AttackResult of the whole dataset from those of consecutive shards: tensors concatenated, the
@@ -32,7 +14,7 @@ export function mergeAttackResults(parts: Artifact[]): Artifact {
       `shards 0 and ${odd} of this attack kept different tensors (${names(parts[0])}; ${names(parts[odd])}), as their labels fit the head differently: run this node unsplit (--shards 1)`,
     );
   const tensors = Object.fromEntries(
-    Object.keys(parts[0].tensors).map((name) => [name, concatenated(parts.map((p) => p.tensors[name]))]),
+    Object.keys(parts[0].tensors).map((name) => [name, concatRows(parts.map((p) => p.tensors[name]))]),
   );
   const values = (name: string) => tensors[name].data as Float32Array;
   return {

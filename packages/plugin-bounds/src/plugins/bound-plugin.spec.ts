@@ -1,9 +1,18 @@
 import { selectBackend } from '@rtlab/backends';
 import { apgdLinf, apgdPlugin, attackResultView, pgdLinf, pgdPlugin } from '@rtlab/plugin-attacks';
 import { linearModel } from '@rtlab/plugin-models';
-import { Artifact, boundsProblems, datasetArtifact, scoreRows, SeededRng, standaloneContext } from '@rtlab/sdk';
+import {
+  Artifact,
+  boundsProblems,
+  datasetArtifact,
+  scoreRows,
+  SeededRng,
+  sliceDataset,
+  standaloneContext,
+} from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { asBracketPlugin } from './as-bracket-plugin';
+import { mergeBounds } from '../bounds/merge-bounds';
 import { boundPlugin, BoundParams } from './bound-plugin';
 
 const rng = new SeededRng(3);
@@ -86,6 +95,18 @@ describe.each(['cpu', 'wasm'] as const)('bound/* and score/as-bracket on %s', (b
     // the sound AS_i is never below the estimate, so Theorem 2 proves at most what it estimates
     expect(row.certifiedProven as number).toBeLessThanOrEqual(row.certifiedEstimate as number);
     for (const c of ['certIbp', 'certCrownIbp', 'certCrown']) expect(row[c]).toEqual(expect.any(Number));
+  });
+
+  it('shards cut at batch boundaries merge into the bounds of one run', async () => {
+    const whole = await boundPlugin('crown').run({ model, data }, params(), standaloneContext());
+    const parts = [
+      await boundPlugin('crown').run({ model, data: sliceDataset(data, 0, 2) }, params(), standaloneContext()),
+      await boundPlugin('crown').run({ model, data: sliceDataset(data, 2, 5) }, params(), standaloneContext()),
+    ];
+    const merged = mergeBounds(parts);
+    for (const name of Object.keys(whole.tensors))
+      expect(Array.from(merged.tensors[name].data)).toEqual(Array.from(whole.tensors[name].data));
+    expect(merged.meta.meanAsUpper).toBe(whole.meta.meanAsUpper);
   });
 
   it('refuses labels its head cannot index', async () => {

@@ -17,6 +17,7 @@ import { Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { asUpperBound } from '../bounds/as-upper';
 import { marginSpecification } from '../bounds/margin-specification';
+import { mergeBounds } from '../bounds/merge-bounds';
 import { margins } from '../margins/margins';
 import { Ball, boundNorm } from '../propagation/ball';
 import { BoundMethod, GraphBounds } from '../propagation/graph-bounds';
@@ -126,6 +127,9 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
       data: { type: 'Dataset', description: 'the samples whose balls are bounded' },
     },
     output: 'Bounds',
+    // Per batch: full CROWN tightens the neurons unstable in any sample of a batch, so shards cut at batch
+    // boundaries give the batches, so the bytes, of one run.
+    shards: { port: 'data', unit: (p) => p.batchSize, merge: mergeBounds },
     async run(inputs, p, ctx): Promise<Artifact> {
       const norm = boundNorm(p.norm);
       const data = datasetView(inputs.data as Artifact);

@@ -33,3 +33,21 @@ export function allocate(dtype: DType, length: number): TypedArray {
   if (dtype === 'int32') return new Int32Array(length);
   return new Uint8Array(length);
 }
+
+/** Tensors stacked along their first axis, one after another (shards of per-sample tensors). */
+export function concatRows(parts: HostTensor[]): HostTensor {
+  const data = allocate(
+    parts[0].dtype,
+    parts.reduce((n, p) => n + p.data.length, 0),
+  );
+  let at = 0;
+  for (const p of parts) {
+    data.set(p.data, at);
+    at += p.data.length;
+  }
+  return {
+    dtype: parts[0].dtype,
+    shape: [parts.reduce((n, p) => n + p.shape[0], 0), ...parts[0].shape.slice(1)],
+    data,
+  };
+}
