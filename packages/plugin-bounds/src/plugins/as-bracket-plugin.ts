@@ -50,7 +50,7 @@ const shareWhere = (n: number, test: (i: number) => boolean) => fraction([...Arr
 export const asBracketPlugin: Plugin<LabelsParams> = {
   kind: 'score',
   name: 'as-bracket',
-  version: '1.0.0',
+  version: '1.1.0', // 1.1.0: crownIbpLayers also when 0, printed as an integer
   description:
     'AS from below (PGD, APGD) and above (IBP, CROWN-IBP, CROWN) in one row, the gap, and for classifiers Theorem 2 certified by the estimate, by the sound AS_i, and by margin bounds.',
   params: LABELS_ONLY_PARAMS,
@@ -87,7 +87,7 @@ export const asBracketPlugin: Plugin<LabelsParams> = {
     for (const u of upper) {
       row[column(UPPER_COLUMNS, String(u.meta.asMethod), 'upper')] = mean(u.asUpper);
       row[`${column(UPPER_COLUMNS, String(u.meta.asMethod), 'upper')}Seconds`] = Number(u.meta.seconds ?? 0);
-      if (u.meta.ibpLayers) row.crownIbpLayers = Number(u.meta.ibpLayers);
+      if (u.meta.ibpLayers !== undefined) row.crownIbpLayers = Number(u.meta.ibpLayers);
     }
     const asLower = Float32Array.from({ length: n }, (_, i) => Math.max(...lower.map((l) => l.repDistance[i])));
     const asUpper = Float32Array.from({ length: n }, (_, i) => Math.min(...upper.map((u) => u.asUpper[i])));
@@ -113,7 +113,7 @@ export const asBracketPlugin: Plugin<LabelsParams> = {
         asLower: { dtype: 'float32', shape: [n], data: asLower },
         asUpper: { dtype: 'float32', shape: [n], data: asUpper },
       },
-      scoreMeta(p.labels, ['n']),
+      scoreMeta(p.labels, ['n', 'crownIbpLayers']),
     );
   },
 };
