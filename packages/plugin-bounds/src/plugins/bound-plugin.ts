@@ -13,7 +13,7 @@ import {
   RtlabError,
 } from '@rtlab/sdk';
 import { inputBoundsSchema } from '@rtlab/plugin-attacks';
-import { Network } from '@rtlab/plugin-models';
+import { LayerGraph, Network } from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { asUpperBound } from '../bounds/as-upper';
 import { marginSpecification } from '../bounds/margin-specification';
@@ -76,12 +76,12 @@ interface BatchBounds {
 
 async function boundBatch(
   net: Network,
+  graph: LayerGraph,
   x0: tf.Tensor4D,
   p: BoundParams,
   method: BoundMethod,
   labels?: Int32Array,
 ): Promise<BatchBounds> {
-  const graph = net.layerGraph();
   const ball: Ball = { norm: p.norm, eps: p.eps, x0, bounds: p.bounds };
   const bounds = await GraphBounds.compute(graph, ball, method, p);
   try {
@@ -103,7 +103,6 @@ async function boundBatch(
     return { lower: out.lower, upper: out.upper, clean: g, marginLower, ibpLayers: bounds.ibpLayers };
   } finally {
     bounds.dispose();
-    graph.dispose();
   }
 }
 
@@ -134,10 +133,12 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
       const norm = boundNorm(p.norm);
       const data = datasetView(inputs.data as Artifact);
       const net = Network.fromArtifact(inputs.model as Artifact);
+      let graph: LayerGraph | undefined;
       const started = performance.now();
       try {
         const m = net.meta.featureDim;
         const classifies = classifiesData(net, data.labels);
+        graph = net.layerGraph();
         const [lower, upper, clean] = [0, 0, 0].map(() => new Float32Array(data.count * m));
         const marginLower = new Float32Array(classifies ? data.count : 0);
         let ibpLayers = 0;
@@ -146,7 +147,7 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
           await abortPoint(ctx.signal);
           const x0 = tf.tensor4d(imageBatch(data, start, end), [end - start, h, w, c]);
           const batchLabels = classifies ? labelsOf(data).subarray(start, end) : undefined;
-          const b = await boundBatch(net, x0, { ...p, norm }, method, batchLabels).finally(() => x0.dispose());
+          const b = await boundBatch(net, graph, x0, { ...p, norm }, method, batchLabels).finally(() => x0.dispose());
           lower.set(b.lower, start * m);
           upper.set(b.upper, start * m);
           clean.set(b.clean, start * m);
@@ -179,6 +180,7 @@ export function boundPlugin(method: BoundMethod): Plugin<BoundParams> {
           },
         });
       } finally {
+        graph?.dispose();
         net.dispose();
       }
     },
