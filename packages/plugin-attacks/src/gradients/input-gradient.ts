@@ -10,12 +10,14 @@ function rows(x: tf.Tensor4D, start: number, size: number): tf.Tensor4D {
 
 /** d sum(loss) / dx, computed over chunks of rows when `chunk` is smaller than the batch. */
 export function inputGradient(loss: RowLoss, x: tf.Tensor4D, chunk = x.shape[0]): tf.Tensor4D {
-  return lossAndGradient(loss, x, chunk, false).grad;
+  const r = lossAndGradient(loss, x, chunk, false);
+  r.loss.dispose();
+  return r.grad;
 }
 
 /**
  * The per-sample loss at x and d sum(loss) / dx from one forward and one backward pass per chunk of rows.
- * With `withLoss` false the loss is not kept (and `loss` is an empty tensor the caller still disposes).
+ * With `withLoss` false the loss is not kept (`loss` is then an empty tensor, still the caller's to dispose).
  */
 export function lossAndGradient(
   loss: RowLoss,
