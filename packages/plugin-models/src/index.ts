@@ -3,9 +3,10 @@ import { pluginModule } from '@rtlab/sdk';
 import { dspritesCnnPlugin } from './plugins/dsprites-cnn-plugin';
 import { resnetBottleneckPlugin } from './plugins/resnet-bottleneck-plugin';
 import { wideResNetPlugin } from './plugins/wide-resnet-plugin';
+import { onnxPlugin } from './plugins/onnx-plugin';
 
 export { Architecture } from './architectures/architecture';
-export { architecture, registerArchitecture } from './architectures/architectures';
+export { architecture, architectureOf, registerArchitecture } from './architectures/architectures';
 export { dspritesCnn } from './architectures/dsprites-cnn';
 export { linear, linearModel } from './architectures/linear';
 export { wideResNet } from './architectures/wide-resnet';
@@ -17,13 +18,14 @@ export { initHead } from './network/init';
 export { linearHead, softmaxCrossEntropy } from './network/linear-head';
 export { ModelMeta } from './network/model-meta';
 export { Network } from './network/network';
-export { dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin };
+export { dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin, onnxPlugin };
 
 export { WideResNetParams } from './plugins/wide-resnet-plugin';
 export { ResnetBottleneckParams } from './plugins/resnet-bottleneck-plugin';
+export { OnnxParams } from './plugins/onnx-plugin';
 export { UnpickleHooks } from './checkpoint/pickle';
 export { Params, Padding } from './network/layers';
 export { LayerGraph, LayerNode, applyNode, inputsOf, isLinear, MIXING_OPS, runGraph } from './graph/layer-graph';
 export { GraphBuilder } from './graph/graph-builder';
 /** The package's plugins as an inversify module: what rtlab loads from it. */
-export const rtlabModule = pluginModule([dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin]);
+export const rtlabModule = pluginModule([dspritesCnnPlugin, wideResNetPlugin, resnetBottleneckPlugin, onnxPlugin]);

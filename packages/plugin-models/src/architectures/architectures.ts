@@ -4,6 +4,9 @@ import { dspritesCnn } from './dsprites-cnn';
 import { linear } from './linear';
 import { parseBottleneckName, resnetBottleneck } from './resnet-bottleneck';
 import { wideResNet } from './wide-resnet';
+import { ModelMeta } from '../network/model-meta';
+import { onnxArchitecture } from '../onnx/onnx-architecture';
+import { OnnxProgram } from '../onnx/onnx-program';
 
 const ARCHITECTURES = new Map<string, Architecture>([dspritesCnn, linear].map((a) => [a.name, a]));
 
@@ -25,4 +28,10 @@ export function architecture(name: string): Architecture {
 /** Makes an architecture known by its name, for Model artifacts that name it. */
 export function registerArchitecture(a: Architecture): void {
   ARCHITECTURES.set(a.name, a);
+}
+
+/** The architecture a Model artifact's metadata describes: an imported ONNX graph, or a registered name. */
+export function architectureOf(meta: ModelMeta): Architecture {
+  if (meta.onnx && typeof meta.onnx === 'object') return onnxArchitecture(meta as ModelMeta & { onnx: OnnxProgram });
+  return architecture(meta.architecture);
 }

@@ -24,11 +24,11 @@ export function dense(p: Params, name: string, x: tf.Tensor2D): tf.Tensor2D {
  * biased variance in training, running statistics otherwise. Written with broadcasting ops rather than
  * tf.batchNorm, whose gradient tiles its statistics to the input's full shape.
  */
-export function batchNorm<T extends tf.Tensor>(p: Params, name: string, x: T, mode: BatchNormMode): T {
+export function batchNorm<T extends tf.Tensor>(p: Params, name: string, x: T, mode: BatchNormMode, eps = EPS): T {
   const gamma = p(`${name}.weight`);
   const beta = p(`${name}.bias`);
   if (!mode.training) {
-    const scale = tf.mul(gamma, tf.rsqrt(tf.add(p(`${name}.running_var`), EPS)));
+    const scale = tf.mul(gamma, tf.rsqrt(tf.add(p(`${name}.running_var`), eps)));
     return tf.add(tf.mul(x, scale), tf.sub(beta, tf.mul(p(`${name}.running_mean`), scale))) as T;
   }
   const axes = x.shape.slice(0, -1).map((_, i) => i);
@@ -37,5 +37,5 @@ export function batchNorm<T extends tf.Tensor>(p: Params, name: string, x: T, mo
     const count = x.size / x.shape[x.shape.length - 1];
     mode.updates.push({ name, mean: tf.keep(mean), variance: tf.keep(variance), count });
   }
-  return tf.add(tf.mul(tf.sub(x, mean), tf.mul(gamma, tf.rsqrt(tf.add(variance, EPS)))), beta) as T;
+  return tf.add(tf.mul(tf.sub(x, mean), tf.mul(gamma, tf.rsqrt(tf.add(variance, eps)))), beta) as T;
 }

@@ -1,7 +1,7 @@
 import { Artifact, HEAD_BIAS, HEAD_WEIGHT, HostTensor, modelArtifact, RtlabError, SeededRng } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { Architecture } from '../architectures/architecture';
-import { architecture } from '../architectures/architectures';
+import { architectureOf } from '../architectures/architectures';
 import { BatchNormMode, EVAL } from './batch-norm-mode';
 import { linearHead } from './linear-head';
 import { ModelMeta } from './model-meta';
@@ -25,7 +25,7 @@ export class Network {
   static fromArtifact(a: Artifact): Network {
     if (a.type !== 'Model') throw new RtlabError('input', `expected a Model artifact, got ${a.type}`);
     const meta = structuredClone(a.meta) as ModelMeta;
-    const arch = architecture(meta.architecture);
+    const arch = architectureOf(meta);
     return new Network(arch, meta, Network.variables(a.tensors));
   }
 
