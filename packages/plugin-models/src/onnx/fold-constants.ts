@@ -16,14 +16,14 @@ export interface KnownValues {
 
 const isKnown = (name: string, k: KnownValues) => !name || k.constants.has(name) || k.params.has(name);
 
-/** Stores an op's result as a host constant or a weight. */
-function remember(name: string, v: Value, k: KnownValues): void {
+/** Stores an op's result as a host constant or a weight (read asynchronously: GPU backends cannot read synchronously). */
+async function remember(name: string, v: Value, k: KnownValues): Promise<void> {
   if (v.kind === 'host') {
     k.constants.set(name, v.c);
     return;
   }
-  const t = logical(v);
-  const data = t.dataSync();
+  const t = v.t;
+  const data = await t.data();
   if (t.dtype === 'float32' && t.size > HOST_FLOATS)
     k.params.set(name, { dtype: 'float32', shape: [...t.shape], data: Float32Array.from(data) });
   else
@@ -38,22 +38,24 @@ function remember(name: string, v: Value, k: KnownValues): void {
  * Folds every node whose inputs are all known at import (shape arithmetic on constants, transposed
  * weights) into `known`, and returns the nodes left to run with the input.
  */
-export function foldConstants(nodes: ProgramNode[], known: KnownValues, opset: number): ProgramNode[] {
+export async function foldConstants(nodes: ProgramNode[], known: KnownValues, opset: number): Promise<ProgramNode[]> {
   const left: ProgramNode[] = [];
   for (const node of nodes) {
     if (!node.inputs.every((v) => isKnown(v, known))) {
       left.push(node);
       continue;
     }
-    tf.tidy(() => {
+    const outs = tf.tidy(() => {
       const values = new Map<string, Value>();
       for (const v of node.inputs.filter(Boolean)) {
         const p = known.params.get(v);
         values.set(v, p ? tensorValue(tf.tensor(p.data, p.shape, 'float32')) : hostValue(known.constants.get(v)!));
       }
-      const outs = runNode(node, values, { opset, param: () => tf.scalar(0), bn: EVAL });
-      node.outputs.forEach((name, i) => name && remember(name, outs[i], known));
-    });
+      const results = runNode(node, values, { opset, param: () => tf.scalar(0), bn: EVAL });
+      return results.map((r) => (r.kind === 'tensor' ? tensorValue(logical(r)) : r)) as unknown as tf.TensorContainer;
+    }) as unknown as Value[];
+    for (const [i, name] of node.outputs.entries()) if (name) await remember(name, outs[i], known);
+    tf.dispose(outs.flatMap((o) => (o.kind === 'tensor' ? [o.t] : [])));
   }
   return left;
 }

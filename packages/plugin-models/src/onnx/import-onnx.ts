@@ -111,14 +111,14 @@ function defaultFeatures(nodes: ProgramNode[], known: KnownValues, where: string
  * orders the nodes, folds what is known at import, keeps the nodes the representation needs, stores
  * Conv filters as tfjs wants them, and turns the final linear layer (when it reads g) into the head.
  */
-export function importOnnx(file: string, external: ExternalDataPolicy, features?: string): ImportedOnnx {
+export async function importOnnx(file: string, external: ExternalDataPolicy, features?: string): Promise<ImportedOnnx> {
   const where = file;
   const { graph, opset } = readOnnx(file);
   const known = knownValues(graph, where, external);
   const input = imageInput(graph, known, where);
   const given = new Set([input.name ?? '', ...known.params.keys(), ...known.constants.keys()]);
   const ordered = inGraphOrder(programNodes(graph, opset, where, external), given, where);
-  const running = foldConstants(takeConstants(ordered, known, where), known, opset);
+  const running = await foldConstants(takeConstants(ordered, known, where), known, opset);
   const g = features ?? defaultFeatures(running, known, where);
   const produced = new Set(running.flatMap((n) => n.outputs));
   if (!produced.has(g))

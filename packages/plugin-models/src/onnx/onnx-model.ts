@@ -54,13 +54,13 @@ function normalization(o: OnnxModelOptions, channels: number): Record<string, Ho
 }
 
 /** The Model artifact of an ONNX file: the program in its metadata, the weights as its tensors. */
-export function onnxModel(o: OnnxModelOptions): Artifact {
-  const imported = importOnnx(o.file, o.external, o.features);
+export async function onnxModel(o: OnnxModelOptions): Promise<Artifact> {
+  const imported = await importOnnx(o.file, o.external, o.features);
   const inputShape = inputShapeOf(imported.inputDims, o.inputShape, o.file);
   const tensors = { ...imported.tensors, ...normalization(o, inputShape[2]) };
   const program = { ...imported.program, normalize: 'normalize.mean' in tensors };
   const exported = imported.inputDims[0];
-  const { batch, featureDim } = probeBatch(
+  const { batch, featureDim } = await probeBatch(
     program,
     tensors,
     inputShape,

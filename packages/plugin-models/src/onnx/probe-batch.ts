@@ -7,28 +7,29 @@ import { OnnxProgram } from './onnx-program';
 const SAMPLES = 3;
 
 /** g of a few random images, run with the given batch policy; undefined when the graph fails so. */
-function featuresWith(
+async function featuresWith(
   program: OnnxProgram,
   batch: number | null,
   p: (name: string) => tf.Tensor,
   x: tf.Tensor4D,
   inputShape: [number, number, number],
-): { data: Float32Array; dim: number } | undefined {
+): Promise<{ data: Float32Array; dim: number } | undefined> {
   const arch = onnxArchitecture({
     architecture: program.source,
     inputShape,
     featureDim: 0,
     onnx: { ...program, batch },
   });
+  let g: tf.Tensor2D;
   try {
-    const g = arch.features(p, x, EVAL);
-    const out = { data: g.dataSync() as Float32Array, dim: g.shape[1] };
-    g.dispose();
-    return out;
+    g = arch.features(p, x, EVAL);
   } catch (e) {
     if (batch === null) return undefined;
     throw e;
   }
+  const out = { data: (await g.data()) as Float32Array, dim: g.shape[1] };
+  g.dispose();
+  return out;
 }
 
 const close = (a: Float32Array, b: Float32Array) => {
@@ -42,12 +43,12 @@ const close = (a: Float32Array, b: Float32Array) => {
  * its reshapes. A batch that fails or mixes samples runs in chunks of the exported size; a graph whose
  * outputs depend on the other samples of a dynamic batch is refused.
  */
-export function probeBatch(
+export async function probeBatch(
   program: OnnxProgram,
   tensors: Record<string, HostTensor>,
   inputShape: [number, number, number],
   exportedBatch: number | null,
-): { batch: number | null; featureDim: number } {
+): Promise<{ batch: number | null; featureDim: number }> {
   const vars = new Map(Object.entries(tensors).map(([k, t]) => [k, tf.tensor(t.data, t.shape, 'float32')]));
   const rng = new SeededRng(0);
   const x = tf.tensor4d(
@@ -56,8 +57,8 @@ export function probeBatch(
   );
   const p = (name: string) => vars.get(name)!;
   try {
-    const alone = featuresWith(program, exportedBatch ?? 1, p, x, inputShape)!;
-    const together = featuresWith(program, null, p, x, inputShape);
+    const alone = (await featuresWith(program, exportedBatch ?? 1, p, x, inputShape))!;
+    const together = await featuresWith(program, null, p, x, inputShape);
     if (together && close(together.data, alone.data)) return { batch: null, featureDim: alone.dim };
     if (exportedBatch === null)
       throw new RtlabError(

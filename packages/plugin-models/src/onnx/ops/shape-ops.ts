@@ -39,30 +39,26 @@ function reshapeTarget(input: number[], target: number[], allowZero: boolean, no
 }
 
 /**
- * The entries at `idx` along `axis`, as slices of consecutive runs: tf.gather's gradient needs
- * UnsortedSegmentSum, which the wasm backend lacks; slices and concat have gradients everywhere.
+ * The entries at `idx` along `axis`, as slices of consecutive runs of a rank-3 view [outer, axis, inner]:
+ * tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks, and webgpu's pad (the
+ * slice's gradient) fails on rank 5 (attention's [3, N, heads, T, d] qkv); slices of rank 3 work everywhere.
  */
 function takeAlong(t: tf.Tensor, axis: number, idx: number[]): tf.Tensor {
-  if (idx.length === 0)
-    return tf.slice(
-      t,
-      t.shape.map(() => 0),
-      t.shape.map((d, a) => (a === axis ? 0 : d)),
-    );
+  const outer = sizeOfShape(t.shape.slice(0, axis));
+  const inner = sizeOfShape(t.shape.slice(axis + 1));
+  const view = tf.reshape(t, [outer, t.shape[axis], inner]);
   const runs: [number, number][] = [];
   for (const i of idx) {
     const last = runs[runs.length - 1];
     if (last && i === last[0] + last[1]) last[1]++;
     else runs.push([i, 1]);
   }
-  const parts = runs.map(([start, count]) =>
-    tf.slice(
-      t,
-      t.shape.map((_, a) => (a === axis ? start : 0)),
-      t.shape.map((d, a) => (a === axis ? count : d)),
-    ),
+  const parts = runs.map(([start, count]) => tf.slice(view, [0, start, 0], [outer, count, inner]));
+  const taken = parts.length === 0 ? tf.zeros([outer, 0, inner]) : parts.length === 1 ? parts[0] : tf.concat(parts, 1);
+  return tf.reshape(
+    taken,
+    t.shape.map((d, a) => (a === axis ? idx.length : d)),
   );
-  return parts.length === 1 ? parts[0] : tf.concat(parts, axis);
 }
 
 const equalPerm = (a: number[], b: number[]) => a.every((v, i) => v === b[i]);
