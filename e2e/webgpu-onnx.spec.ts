@@ -47,7 +47,7 @@ describe('model/onnx on webgpu (software adapter) equals PyTorch', () => {
       const x = tf.tensor4d(ref.input.data as Float32Array, ref.input.shape as [number, number, number, number]);
       const labels = tf.tensor1d(Int32Array.from(ref.labels.data), 'int32');
       const [f, z] = tf.tidy(() => [net.features(x), net.logits(x)]);
-      const grad = tf.grad((xi: tf.Tensor4D) => tf.sum(softmaxCrossEntropy(net.logits(xi), labels)))(x);
+      const grad = tf.grad((xi: tf.Tensor) => tf.sum(softmaxCrossEntropy(net.logits(xi as tf.Tensor4D), labels)))(x);
       const [features, logits, gradient] = (await Promise.all([f.data(), z.data(), grad.data()])) as Float32Array[];
       tf.dispose([x, labels, f, z, grad]);
       net.dispose();

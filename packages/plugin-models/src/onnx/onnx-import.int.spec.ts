@@ -1,5 +1,5 @@
 import { selectBackend } from '@rtlab/backends';
-import { Artifact, decodeSafetensors, standaloneContext } from '@rtlab/sdk';
+import { Artifact, standaloneContext } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
