@@ -80,6 +80,11 @@ async function main(args: string[], results: Results, out: string): Promise<void
     );
     save(out, results);
   }
+  for (const r of results.rows.filter((row) => row.workload.startsWith('resnet50-onnx-'))) {
+    const native = results.rows.find((row) => row.workload === r.workload.replace('-onnx-', '-'));
+    if (native)
+      console.log(`${r.workload.padEnd(16)} model/onnx / model/resnet-bottleneck ${show(r.rtlab / native.rtlab, 3)}`);
+  }
   if (!('skipped' in torch) && results.rows.length) {
     // one PyTorch process for every workload, after rtlab's: a failure there loses none of rtlab's rows
     try {

@@ -22,7 +22,7 @@ export interface Measurement {
  */
 export async function measureWorkload(spec: WorkloadSpec, repeats: number, budgetS = Infinity): Promise<Measurement> {
   const before = tf.memory().numTensors;
-  const w = buildWorkload(spec);
+  const w = await buildWorkload(spec);
   const seconds = async () => {
     const t = process.hrtime.bigint();
     await w.run();

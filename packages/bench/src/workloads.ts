@@ -1,13 +1,32 @@
-import { HEAD_BIAS, HEAD_WEIGHT, SeededRng } from '@rtlab/sdk';
+import { HEAD_BIAS, HEAD_WEIGHT, SeededRng, standaloneContext } from '@rtlab/sdk';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { layerGraphOnnx } from './layer-graph-onnx';
 import { inputGradient, OBJECTIVES, pgdLinf, runPgd } from '@rtlab/plugin-attacks';
-import { Architecture, dspritesCnn, initHead, Network, resnetBottleneck, wideResNet } from '@rtlab/plugin-models';
+import {
+  Architecture,
+  dspritesCnn,
+  initHead,
+  Network,
+  onnxPlugin,
+  resnetBottleneck,
+  wideResNet,
+} from '@rtlab/plugin-models';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A network family and its size, as tools/torch-bench.py builds the same one in PyTorch. */
 export type NetworkSpec =
   | { family: 'dsprites-cnn' }
   | { family: 'wide-resnet'; depth: number; widen: number }
-  | { family: 'resnet-bottleneck'; blocks: [number, number, number, number]; planes: number; widthPerGroup: number };
+  | {
+      family: 'resnet-bottleneck';
+      blocks: [number, number, number, number];
+      planes: number;
+      widthPerGroup: number;
+      /** 'onnx': the same weights, written to an ONNX file as torch.onnx.export would and run through model/onnx. */
+      via?: 'onnx';
+    };
 
 /**
  * One timed unit of work, described as data so that the PyTorch reference times exactly the same shapes:
@@ -39,6 +58,7 @@ export interface Workload {
 }
 
 const WRN_34_10: NetworkSpec = { family: 'wide-resnet', depth: 34, widen: 10 };
+const RESNET_50: NetworkSpec = { family: 'resnet-bottleneck', blocks: [3, 4, 6, 3], planes: 64, widthPerGroup: 64 };
 const DSPRITES: NetworkSpec = { family: 'dsprites-cnn' };
 
 /** `npm run bench`: sized for a CPU (WideResNet-34-10's gradient in chunks of 16 for wasm's heap). */
@@ -55,6 +75,14 @@ export const BENCH_WORKLOADS: WorkloadSpec[] = [
     classes: 100,
     gradientBatch: 16,
   },
+  // torchvision's ResNet-50 at ImageNet's size, native and imported from ONNX (the same weights).
+  ...[RESNET_50, { ...RESNET_50, via: 'onnx' as const }].flatMap((network): WorkloadSpec[] => {
+    const name = network.via ? 'resnet50-onnx' : 'resnet50';
+    return [
+      { name: `${name}-encode`, kind: 'encode', network, input: [224, 224, 3], batch: 8 },
+      { name: `${name}-pgd-step`, kind: 'pgd-step', network, input: [224, 224, 3], batch: 8, classes: 1000 },
+    ];
+  }),
 ];
 
 export function architectureOf(n: NetworkSpec): Architecture {
@@ -63,10 +91,37 @@ export function architectureOf(n: NetworkSpec): Architecture {
   return resnetBottleneck({ blocks: n.blocks, planes: n.planes, widthPerGroup: n.widthPerGroup });
 }
 
-/** Builds a workload on the current backend: a randomly initialised network in inference mode, random images. */
-export function buildWorkload(spec: WorkloadSpec): Workload {
+/** The network of a spec, randomly initialised (seed 0); through an ONNX file rtlab writes of it when asked. */
+export async function networkOf(spec: WorkloadSpec): Promise<Network> {
   const arch = architectureOf(spec.network);
   const net = Network.fresh(arch, new SeededRng(0));
+  if (spec.network.family !== 'resnet-bottleneck' || spec.network.via !== 'onnx') return net;
+  const head = initHead(arch.featureDim, spec.classes ?? 10, new SeededRng(1));
+  const graph = net.layerGraph();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-bench-onnx-'));
+  try {
+    const bytes = await layerGraphOnnx(graph, spec.input, {
+      weight: head[HEAD_WEIGHT].data as Float32Array,
+      bias: head[HEAD_BIAS].data as Float32Array,
+    });
+    fs.writeFileSync(path.join(dir, 'net.onnx'), bytes);
+    const model = await onnxPlugin.run(
+      {},
+      { file: 'net.onnx', externalData: [] },
+      standaloneContext({ modelRoot: dir }),
+    );
+    return Network.fromArtifact(model);
+  } finally {
+    graph.dispose();
+    net.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Builds a workload on the current backend: a randomly initialised network in inference mode, random images. */
+export async function buildWorkload(spec: WorkloadSpec): Promise<Workload> {
+  const arch = architectureOf(spec.network);
+  const net = await networkOf(spec);
   const x = tf.randomUniform([spec.batch, ...spec.input], 0, 1, 'float32', 1) as tf.Tensor4D;
   const base = { name: spec.name, images: spec.batch };
   if (spec.kind === 'encode') {

@@ -131,4 +131,46 @@ export const KERNEL_CASES: KernelCase[] = [
       return tf.where(unstable, tf.div(u, tf.sub(u, l)), tf.cast(tf.greaterEqual(l, 0), 'float32'));
     },
   ],
+  [
+    'depthwiseConv2d and its input gradient (stride 2, multiplier 2: MobileNets, EfficientNets, ConvNeXt)',
+    () => {
+      const y = (x: tf.Tensor) =>
+        tf.depthwiseConv2d(x as tf.Tensor4D, wave([3, 3, 4, 2], 0.2) as tf.Tensor4D, 2, 'same');
+      return tf.grad((x) => tf.sum(tf.mul(y(x), upstream(y(x)))))(wave([2, 9, 9, 4]));
+    },
+  ],
+  [
+    'erf, softmax and moments with their gradients (GELU, attention, layer norm of imported ONNX networks)',
+    () =>
+      tf.grad((x) => {
+        const { mean, variance } = tf.moments(x, [2], true);
+        const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
+        return tf.sum(tf.mul(tf.softmax(tf.mul(normed, tf.add(tf.erf(normed), 1))), wave([2, 5, 16], 0.3)));
+      })(wave([2, 5, 16])),
+  ],
+  [
+    'batched matMul of rank 4 and its gradient (attention heads)',
+    () =>
+      tf.grad((q) =>
+        tf.sum(
+          tf.mul(
+            tf.matMul(q as tf.Tensor4D, wave([2, 3, 7, 5], 0.2) as tf.Tensor4D, false, true),
+            wave([2, 3, 6, 7], 0.4),
+          ),
+        ),
+      )(wave([2, 3, 6, 5])),
+  ],
+  [
+    'slices of a rank-3 view and their gradient (ONNX Gather and Slice)',
+    () =>
+      tf.grad((x) => {
+        const view = tf.reshape(x, [6, 3, 8]);
+        return tf.sum(
+          tf.mul(
+            tf.concat([tf.slice(view, [0, 2, 0], [6, 1, 8]), tf.slice(view, [0, 0, 0], [6, 1, 8])], 1),
+            wave([6, 2, 8], 0.5),
+          ),
+        );
+      })(wave([2, 3, 3, 8])),
+  ],
 ];
