@@ -38,13 +38,16 @@ describe('pipelines/onnx-transfer.json on an exported torchvision ResNet', () =>
     expect(first.code).toBe(0);
     const rows = first.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| :--'));
     expect(rows[0]).toBe(
-      '| task | Diff. CE | \\|\\|W\\|\\| | LHS | AS | holds | clean acc. | robust acc. | prop. fulfilled | rob. fulfilled | clean CE | robust CE |',
+      '| task | Diff. CE | \\|\\|W\\|\\| | LHS | RHS | AS | holds | clean acc. | robust acc. | prop. fulfilled | rob. fulfilled | clean CE | robust CE |',
     );
     expect(rows[1]).toMatch(/^\| cifar10 \| /);
     const cells = rows[1].split(' | ');
     // Lemma 1, accuracy and CE are computed for every run; "rob. fulfilled" only where a sample is certified.
-    expect(cells.slice(1, 8).concat(cells.slice(10))).not.toContain('–');
-    expect(cells[5]).toBe('yes');
+    expect(cells.slice(1, 9).concat(cells.slice(11))).not.toContain('–');
+    expect(cells[6]).toBe('yes');
+    // Lemma 1 for CE: LHS <= RHS, and RHS is the AS score of g.
+    expect(Number(cells[3])).toBeLessThanOrEqual(Number(cells[4]));
+    expect(cells[4]).toBe(cells[5]);
   });
 
   it('a byte-identical file under another model root is a cache hit for every node', () => {

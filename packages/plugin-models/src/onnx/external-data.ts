@@ -19,7 +19,14 @@ function realInside(location: string, policy: ExternalDataPolicy, tensor: string
   const dir = fs.realpathSync(path.dirname(policy.file));
   const target = path.resolve(dir, location);
   const real = fs.existsSync(target) ? fs.realpathSync(target) : target;
-  if (path.isAbsolute(location) || path.relative(dir, real).startsWith('..') || path.relative(dir, real) === '')
+  const rel = path.relative(dir, real);
+  if (
+    path.isAbsolute(location) ||
+    rel === '' ||
+    rel === '..' ||
+    rel.startsWith(`..${path.sep}`) ||
+    path.isAbsolute(rel)
+  )
     throw new RtlabError(
       'input',
       `${policy.file}: tensor ${tensor} keeps its data at "${location}", outside the model's folder; refused`,

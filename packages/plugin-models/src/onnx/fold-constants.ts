@@ -41,7 +41,8 @@ async function remember(name: string, v: Value, k: KnownValues): Promise<void> {
 export async function foldConstants(nodes: ProgramNode[], known: KnownValues, opset: number): Promise<ProgramNode[]> {
   const left: ProgramNode[] = [];
   for (const node of nodes) {
-    if (!node.inputs.every((v) => isKnown(v, known))) {
+    // A Conv reads its filter in tfjs's layout, which import gives it after folding: never folded.
+    if (node.op === 'Conv' || !node.inputs.every((v) => isKnown(v, known))) {
       left.push(node);
       continue;
     }

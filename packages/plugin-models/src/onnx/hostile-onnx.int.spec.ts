@@ -159,6 +159,53 @@ describe('model/onnx refuses hostile files', () => {
     expect(await refusal('nan.onnx')).toMatch(/initializer b holds NaN at element 1/);
   });
 
+  it('nodes that would crash or fill memory: no input, training-mode batch norm, a huge Expand', async () => {
+    const noInput = tinyClassifier();
+    noInput.nodes[1] = node('Relu', [], ['relu'], {}, 'act1');
+    writeOnnx(path.join(models, 'no-input.onnx'), noInput);
+    expect(await refusal('no-input.onnx', { inputShape: [4, 4, 2] })).toMatch(
+      /ONNX node "act1" \(Relu\): has no first input/,
+    );
+    const training = tinyClassifier();
+    training.initializers!.push(...['s', 'o', 'm', 'v'].map((n) => floatTensor(n, [3], [1, 1, 1])));
+    training.nodes[1] = node(
+      'BatchNormalization',
+      ['conv', 's', 'o', 'm', 'v'],
+      ['relu', 'mean', 'var'],
+      { training_mode: 1 },
+      'bn1',
+    );
+    writeOnnx(path.join(models, 'training.onnx'), training);
+    expect(await refusal('training.onnx', { inputShape: [4, 4, 2] })).toMatch(
+      /ONNX node "bn1" \(BatchNormalization\): exported in training mode/,
+    );
+    const huge = tinyClassifier();
+    huge.initializers!.push({ name: 'big', dims: [3], dataType: 7, int64Data: [100000, 100000, 3] });
+    huge.nodes.splice(4, 0, node('Expand', ['flat', 'big'], ['wide'], {}, 'expand1'));
+    writeOnnx(path.join(models, 'huge-expand.onnx'), huge);
+    expect(await refusal('huge-expand.onnx', { inputShape: [4, 4, 2], features: 'wide' })).toMatch(
+      /ONNX node "expand1" \(Expand\): would build a value of shape \[100000,100000,3\], above 268435456 elements/,
+    );
+  });
+
+  it('tensor values in typed fields that would take gigabytes to decode', async () => {
+    // ModelProto.graph { initializer { float_data: 64 MiB + 4, packed } }, written by hand (no encoder allocates it).
+    const varint = (n: number) => {
+      const out: number[] = [];
+      do {
+        out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+        n = Math.floor(n / 128);
+      } while (n > 0);
+      return Buffer.from(out);
+    };
+    const field = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag]), varint(body.length), body]);
+    const tensor = field(0x22, Buffer.alloc(64 * 2 ** 20 + 4));
+    fs.writeFileSync(path.join(models, 'typed.onnx'), field(0x3a, field(0x2a, tensor)));
+    expect(await refusal('typed.onnx')).toMatch(
+      /typed\.onnx: 67108868 bytes of tensor values in typed fields \(float_data, int64_data, \.\.\.\), above 67108864/,
+    );
+  });
+
   it('a missing file names the model root', async () => {
     expect(await refusal('nope.onnx')).toMatch(
       /ONNX file .*nope\.onnx not found \(paths are relative to the model root/,

@@ -5,11 +5,19 @@ import { AttrValue, HostConstant } from './onnx-program';
 import { readOnnxTensor } from './onnx-tensor';
 
 const T = onnx.AttributeProto.AttributeType;
+
+/** Constant nodes hold scalars, shapes and small tables; weights are initializers. */
+const HOST_CONSTANT_ELEMENTS = 1 << 24;
 const utf8 = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 
 /** A TensorProto as a host constant (attributes and small initializers). */
 export function hostConstant(t: onnx.ITensorProto, where: string, external: ExternalDataPolicy): HostConstant {
   const c = readOnnxTensor(t, where, external);
+  if (c.data.length > HOST_CONSTANT_ELEMENTS)
+    throw new RtlabError(
+      'input',
+      `${where}: attribute tensor ${t.name ?? ''} has ${c.data.length} elements; rtlab keeps at most ${HOST_CONSTANT_ELEMENTS} in a node`,
+    );
   return { dtype: c.dtype, shape: c.shape, data: Array.from(c.data) };
 }
 

@@ -75,6 +75,24 @@ describe.each(['wasm', 'cpu'] as const)('model/onnx on %s', (backend) => {
     x.dispose();
   });
 
+  it('a batch size baked into the reshape at g, for 1 or 3 images: runs in chunks, one row per image', async () => {
+    for (const exported of [1, 3]) {
+      const g = tinyClassifier(exported);
+      g.initializers!.push({ name: 'merged', dims: [2], dataType: 7, int64Data: [exported, -1] });
+      g.nodes.splice(3, 1, node('Reshape', ['pooled', 'merged'], ['flat']));
+      writeOnnx(path.join(dir, `baked${exported}.onnx`), g);
+      const model = await load(`baked${exported}.onnx`, { inputShape: [4, 4, 2] });
+      expect(model.meta).toMatchObject({ featureDim: 3, outputs: 2 });
+      expect((model.meta.onnx as { batch: number | null }).batch).toBe(exported);
+    }
+    // The chunks of 1 give each image its own row, as the graph without the reshape does.
+    const x = images(4, 4, 4, 2);
+    writeOnnx(path.join(dir, 'tiny.onnx'), tinyClassifier());
+    const plain = run(await load('tiny.onnx', { inputShape: [4, 4, 2] }), x);
+    expect(maxDiff(run(await load('baked1.onnx'), x).f!, plain.f!)).toBeLessThan(1e-6);
+    x.dispose();
+  });
+
   it('mean and std normalise the images before the graph', async () => {
     const mean = [0.4, 0.5, 0.6];
     const std = [0.2, 0.25, 0.3];

@@ -1,6 +1,7 @@
 import { RtlabError } from '@rtlab/sdk';
 import * as fs from 'node:fs';
 import { onnx } from 'onnx-proto';
+import { typedFieldBytes } from './typed-field-bytes';
 
 /** The opsets of the default domain rtlab reads (what torch.onnx.export writes from PyTorch 1.13 to 2.x). */
 export const OPSETS = { min: 13, max: 17 };
@@ -8,10 +9,24 @@ export const OPSETS = { min: 13, max: 17 };
 /** Protobuf cannot encode a message above 2 GiB; a larger file is not ONNX (weights go to external data). */
 const MAX_FILE_BYTES = 2 ** 31;
 
+/** Tensor values in typed fields (not raw_data) above this would take gigabytes once decoded; exporters use raw_data. */
+const MAX_TYPED_FIELD_BYTES = 64 * 2 ** 20;
+
 /** Nested message depth a real ONNX file never approaches (graphs inside attributes inside nodes). */
 const MAX_NESTING = 64;
 
 function decode(buf: Buffer, file: string): onnx.ModelProto {
+  let typed: number;
+  try {
+    typed = typedFieldBytes(buf);
+  } catch (e) {
+    throw new RtlabError('input', `${file}: not a valid ONNX file (${(e as Error).message})`, { cause: e });
+  }
+  if (typed > MAX_TYPED_FIELD_BYTES)
+    throw new RtlabError(
+      'input',
+      `${file}: ${typed} bytes of tensor values in typed fields (float_data, int64_data, ...), above ${MAX_TYPED_FIELD_BYTES}: rtlab reads large tensors from raw_data or external data, as torch.onnx.export writes them`,
+    );
   try {
     return onnx.ModelProto.decode(buf);
   } catch (e) {

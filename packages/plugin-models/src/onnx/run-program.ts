@@ -4,7 +4,7 @@ import { BatchNormMode } from '../network/batch-norm-mode';
 import { HostConstant, OnnxProgram, ProgramNode } from './onnx-program';
 import { hostValue, logical, tensorValue, Value } from './onnx-value';
 import { ONNX_OPS } from './ops/onnx-ops';
-import { OpContext } from './ops/op';
+import { nodeError, OpContext } from './ops/op';
 
 /** The index of the last node that reads each value (values read by none die at once). */
 function lastUses(nodes: ProgramNode[]): Map<string, number> {
@@ -13,17 +13,27 @@ function lastUses(nodes: ProgramNode[]): Map<string, number> {
   return last;
 }
 
-/** Runs one node on the values computed so far. */
+/** Runs one node on the values computed so far; any failure is an error naming the node and its op. */
 export function runNode(node: ProgramNode, values: Map<string, Value>, ctx: OpContext): Value[] {
   const op = ONNX_OPS[node.op];
-  if (!op) throw new RtlabError('input', `ONNX node "${node.name}": op ${node.op} is not supported`);
+  if (!op) throw nodeError(node, 'not supported');
   const inputs = node.inputs.map((name) => {
     if (!name) return undefined;
     const v = values.get(name);
-    if (!v) throw new RtlabError('input', `ONNX node "${node.name}" reads ${name}, which nothing computed`);
+    if (!v) throw nodeError(node, `reads ${name}, which nothing computed`);
     return v;
   });
-  return op(inputs, node, ctx);
+  if (!inputs[0] && node.op !== 'Constant') throw nodeError(node, 'has no first input');
+  let outputs: Value[];
+  try {
+    outputs = op(inputs, node, ctx);
+  } catch (e) {
+    if (e instanceof RtlabError) throw e;
+    throw nodeError(node, (e as Error).message.split('\n')[0]);
+  }
+  const missing = node.outputs.findIndex((name, k) => name && !outputs[k]);
+  if (missing >= 0) throw nodeError(node, `its output ${missing + 1} (${node.outputs[missing]}) is not supported`);
+  return outputs;
 }
 
 /**

@@ -1,4 +1,8 @@
+import { RtlabError } from '@rtlab/sdk';
 import { HostConstant } from '../onnx-program';
+
+/** Host arithmetic is shape arithmetic: small. A hostile file must not make it fill memory. */
+const HOST_ELEMENTS = 1 << 20;
 
 /** Strides of a row-major shape. */
 export function stridesOf(shape: number[]): number[] {
@@ -35,6 +39,8 @@ export function hostMap(
   const shape = broadcastShapes(cs.map((c) => c.shape));
   if (!shape) return undefined;
   const size = sizeOfShape(shape);
+  if (size > HOST_ELEMENTS)
+    throw new RtlabError('input', `host arithmetic on [${shape}]: above ${HOST_ELEMENTS} elements`);
   const outStrides = stridesOf(shape);
   const views = cs.map((c) => {
     const s = stridesOf(c.shape);

@@ -3,6 +3,7 @@ import { batchNorm } from '../../network/layers';
 import { asNhwc, logical, shapeOf, tensorValue, TO_NCHW, Value } from '../onnx-value';
 import { axisOf, floatAttr, intAttr, intsAttr, nodeError, Op, stringAttr } from './op';
 import { ProgramNode } from '../onnx-program';
+import { broadcastShapes } from './host-math';
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
 
@@ -59,6 +60,8 @@ const convOp: Op = ([x, w, b], node) => {
 const batchNormOp: Op = ([x, scale, bias, mean, variance], node, ctx) => {
   const rank = shapeOf(x!).length;
   if (rank !== 4 && rank !== 2) throw nodeError(node, `batch norm of a rank-${rank} value is not supported`);
+  if (intAttr(node, 'training_mode', 0) === 1)
+    throw nodeError(node, 'exported in training mode; export the network after model.eval()');
   const held = rank === 4 ? asNhwc(x!) : logical(x!);
   const eps = floatAttr(node, 'epsilon', 1e-5);
   const params: Record<string, Value | undefined> = { weight: scale, bias, running_mean: mean, running_var: variance };
@@ -67,12 +70,17 @@ const batchNormOp: Op = ([x, scale, bias, mean, variance], node, ctx) => {
   return [tensorValue(batchNorm(p, stats, held, ctx.bn, eps), rank === 4)];
 };
 
-/** ONNX's output size with ceil_mode is reached by padding the end further (pooling ignores padding). */
+/**
+ * ceil_mode's output size reached by padding the end further (pooling ignores padding), with PyTorch's
+ * rule: a last window that would start inside the end padding is dropped.
+ */
 function ceilPadding(node: ProgramNode, x: tf.Tensor4D, kernel: number[], strides: number[], pad: Pad4): Pad4 {
   if (intAttr(node, 'ceil_mode', 0) === 0) return pad;
   const extra = [1, 2].map((a, i) => {
     const span = x.shape[a] + pad[a][0] + pad[a][1] - kernel[i];
-    return Math.ceil(span / strides[i]) * strides[i] - span;
+    let out = Math.ceil(span / strides[i]) + 1;
+    if ((out - 1) * strides[i] >= x.shape[a] + pad[a][0]) out--;
+    return Math.max((out - 1) * strides[i] - span, 0);
   });
   return [pad[0], [pad[1][0], pad[1][1] + extra[0]], [pad[2][0], pad[2][1] + extra[1]], pad[3]];
 }
@@ -93,11 +101,8 @@ const averagePoolOp: Op = ([x], node) => {
   const kernel = twoD(node, 'kernel_shape', 1);
   const strides = twoD(node, 'strides', 1);
   let pad = windowPadding(node);
-  if (
-    intAttr(node, 'ceil_mode', 0) === 1 &&
-    typeof pad !== 'string' &&
-    ceilPadding(node, input, kernel, strides, pad) !== pad
-  )
+  const ceiled = typeof pad === 'string' ? pad : ceilPadding(node, input, kernel, strides, pad);
+  if (typeof pad !== 'string' && typeof ceiled !== 'string' && ceiled.some((p, a) => p[1] !== pad[a][1]))
     throw nodeError(node, 'ceil_mode changes the output size here; average pooling with it is not supported');
   if (intAttr(node, 'count_include_pad', 0) === 1 && typeof pad !== 'string') {
     input = tf.pad(input, pad);
@@ -122,7 +127,7 @@ const gemmOp: Op = ([a, b, c], node) => {
 };
 
 /** MatMul with NumPy's semantics: a matrix right operand multiplies the flattened rows; batches broadcast otherwise. */
-const matMulOp: Op = ([a, b]) => {
+const matMulOp: Op = ([a, b], node) => {
   let [ta, tb] = [logical(a!), logical(b!)];
   const [ra, rb] = [ta.rank, tb.rank];
   if (ra === 1) ta = tf.expandDims(ta, 0);
@@ -131,7 +136,16 @@ const matMulOp: Op = ([a, b]) => {
   if (tb.rank === 2 && ta.rank > 2) {
     const rows = tf.reshape(ta, [-1, ta.shape[ta.rank - 1]]) as tf.Tensor2D;
     y = tf.reshape(tf.matMul(rows, tb as tf.Tensor2D), [...ta.shape.slice(0, -1), tb.shape[1] as number]);
-  } else y = tf.matMul(ta, tb);
+  } else {
+    // tfjs broadcasts batch axes by index modulo each size, right only where the broadcast axes lead.
+    const batch = broadcastShapes([ta.shape.slice(0, -2), tb.shape.slice(0, -2)]);
+    if (!batch) throw nodeError(node, `cannot multiply [${ta.shape}] by [${tb.shape}]`);
+    const full = (t: tf.Tensor) =>
+      t.rank - 2 === batch.length && t.shape.slice(0, -2).join() === batch.join()
+        ? t
+        : tf.broadcastTo(t, [...batch, ...t.shape.slice(-2)]);
+    y = tf.matMul(full(ta), full(tb));
+  }
   if (ra === 1) y = tf.squeeze(y, [y.rank - 2]);
   if (rb === 1) y = tf.squeeze(y, [y.rank - 1]);
   return [tensorValue(y)];

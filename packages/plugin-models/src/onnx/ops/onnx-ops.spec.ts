@@ -2,7 +2,7 @@ import { selectBackend } from '@rtlab/backends';
 import * as tf from '@tensorflow/tfjs-core';
 import { EVAL } from '../../network/batch-norm-mode';
 import { AttrValue, HostConstant } from '../onnx-program';
-import { hostValue, logical, tensorValue, Value } from '../onnx-value';
+import { hostValue, logical, shapeOf, tensorValue, Value } from '../onnx-value';
 import { runNode } from '../run-program';
 
 // Operators the exported fixtures do not reach, each against values written out by hand from ONNX's
@@ -12,20 +12,22 @@ const floats = (data: number[], shape: number[]) => tensorValue(tf.tensor(data, 
 const nchwHeldNhwc = (data: number[], shape: [number, number, number, number]) =>
   tensorValue(tf.transpose(tf.tensor4d(data, shape), [0, 2, 3, 1]), true);
 
-function run(
-  op: string,
-  inputs: (Value | undefined)[],
-  attrs: Record<string, AttrValue> = {},
-  outputs = 1,
-): number[][] {
+/** Runs one op; each output as [ONNX shape, data in ONNX order, whether it is held NHWC]. */
+function outputsOf(op: string, inputs: (Value | undefined)[], attrs: Record<string, AttrValue> = {}, outputs = 1) {
   return tf.tidy(() => {
     const values = new Map<string, Value>();
     const names = inputs.map((v, i) => (v ? (values.set(`in${i}`, v), `in${i}`) : ''));
     const node = { op, name: op, inputs: names, outputs: Array.from({ length: outputs }, (_, i) => `out${i}`), attrs };
     const outs = runNode(node, values, { opset: 17, param: () => tf.scalar(0), bn: EVAL });
-    return outs.map((o) => (o.kind === 'host' ? o.c.data : Array.from(logical(o).dataSync())));
+    return outs.map((o) => ({
+      shape: shapeOf(o),
+      data: o.kind === 'host' ? o.c.data : Array.from(logical(o).dataSync()),
+      nhwc: o.kind === 'tensor' && o.nhwc,
+    }));
   });
 }
+
+const run = (...args: Parameters<typeof outputsOf>) => outputsOf(...args).map((o) => o.data);
 
 const close = (a: number[], b: number[]) => {
   expect(a.length).toBe(b.length);
@@ -57,10 +59,42 @@ describe.each(['cpu', 'wasm'] as const)('ONNX operators on %s', (backend) => {
     close(run('Gather', [m(), ints([-1], [])], { axis: 0 })[0], [7, 8, 9]);
   });
 
-  it('Squeeze, Unsqueeze and Expand keep the data; Expand broadcasts both ways', () => {
-    close(run('Expand', [floats([1, 2, 3], [3, 1]), ints([2, 1, 2])])[0], [1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3]);
-    close(run('Unsqueeze', [floats([1, 2], [2]), ints([0, -1])])[0], [1, 2]);
-    close(run('Squeeze', [ints([4, 5], [1, 2, 1])])[0], [4, 5]);
+  it('Squeeze, Unsqueeze and Expand: the shapes ONNX defines; Expand broadcasts both ways', () => {
+    const [expanded] = outputsOf('Expand', [floats([1, 2, 3], [3, 1]), ints([2, 1, 2])]);
+    expect(expanded.shape).toEqual([2, 3, 2]);
+    close(expanded.data, [1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3]);
+    expect(outputsOf('Unsqueeze', [floats([1, 2], [2]), ints([0, -1])])[0].shape).toEqual([1, 2, 1]);
+    expect(outputsOf('Squeeze', [ints([4, 5], [1, 2, 1])])[0].shape).toEqual([2]);
+    expect(outputsOf('Squeeze', [floats([4, 5], [1, 2, 1]), ints([2])])[0].shape).toEqual([1, 2]);
+  });
+
+  it('NCHW values held NHWC: Concat and Split on channels, Expand, Transpose, broadcasting against [C, 1, 1]', () => {
+    const a = () => nchwHeldNhwc([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
+    const b = () => nchwHeldNhwc([9, 10, 11, 12], [1, 1, 2, 2]);
+    const [joined] = outputsOf('Concat', [a(), b()], { axis: 1 });
+    expect(joined).toEqual({ shape: [1, 3, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], nhwc: true });
+    const parts = outputsOf('Split', [a(), ints([1, 1])], { axis: 1 }, 2);
+    expect(parts.map((p) => [p.shape, p.data])).toEqual([
+      [
+        [1, 1, 2, 2],
+        [1, 2, 3, 4],
+      ],
+      [
+        [1, 1, 2, 2],
+        [5, 6, 7, 8],
+      ],
+    ]);
+    const [wide] = outputsOf('Expand', [b(), ints([2, 3, 1, 1])]);
+    expect(wide.shape).toEqual([2, 3, 2, 2]);
+    expect(wide.data).toEqual(Array(6).fill([9, 10, 11, 12]).flat());
+    const [tokens] = outputsOf('Transpose', [a()], { perm: [0, 2, 3, 1] });
+    expect(tokens).toEqual({ shape: [1, 2, 2, 2], data: [1, 5, 2, 6, 3, 7, 4, 8], nhwc: false });
+    const [back] = outputsOf('Transpose', [tensorValue(tf.tensor4d([1, 5, 2, 6, 3, 7, 4, 8], [1, 2, 2, 2]))], {
+      perm: [0, 3, 1, 2],
+    });
+    expect(back).toEqual({ shape: [1, 2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8], nhwc: true });
+    const [shifted] = outputsOf('Add', [a(), floats([100, 200], [2, 1, 1])]);
+    expect(shifted).toEqual({ shape: [1, 2, 2, 2], data: [101, 102, 103, 104, 205, 206, 207, 208], nhwc: true });
   });
 
   it('ReduceMean over H and W of an NHWC-held value; Softmax along a middle axis', () => {
@@ -92,6 +126,21 @@ describe.each(['cpu', 'wasm'] as const)('ONNX operators on %s', (backend) => {
       [0.25, 1.25, 2.75, 7],
     );
     close(run('MaxPool', [img()], { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 })[0], [5, 6, 8, 9]);
+    // PyTorch drops a last window that would start past the input: 6 wide, kernel 2, stride 3 gives 2, not 3.
+    const row = () => nchwHeldNhwc([1, 7, 3, 4, 9, 2], [1, 1, 1, 6]);
+    expect(outputsOf('MaxPool', [row()], { kernel_shape: [1, 2], strides: [1, 3], ceil_mode: 1 })[0]).toMatchObject({
+      shape: [1, 1, 1, 2],
+      data: [7, 9],
+    });
+    // ceil_mode that changes nothing is accepted by AveragePool.
+    close(
+      run('AveragePool', [nchwHeldNhwc(x.slice(0, 4), [1, 1, 2, 2])], {
+        kernel_shape: [2, 2],
+        strides: [2, 2],
+        ceil_mode: 1,
+      })[0],
+      [2.5],
+    );
   });
 
   it('Gemm with alpha, beta and transposed A; MatMul of a vector', () => {
@@ -101,6 +150,20 @@ describe.each(['cpu', 'wasm'] as const)('ONNX operators on %s', (backend) => {
       [7, 16, 9, 18],
     );
     close(run('MatMul', [floats([1, 2], [2]), floats([1, 2, 3, 4], [2, 2])])[0], [7, 10]);
+  });
+
+  it('MatMul broadcasts a middle batch axis (shared keys in attention) as NumPy does', () => {
+    const a = Array.from({ length: 24 }, (_, i) => i);
+    const b = Array.from({ length: 8 }, (_, i) => i - 3);
+    const [y] = outputsOf('MatMul', [floats(a, [2, 3, 2, 2]), floats(b, [2, 1, 2, 2])]);
+    expect(y.shape).toEqual([2, 3, 2, 2]);
+    const expected: number[] = [];
+    for (let n = 0; n < 2; n++)
+      for (let h = 0; h < 3; h++)
+        for (let i = 0; i < 2; i++)
+          for (let j = 0; j < 2; j++)
+            expected.push([0, 1].reduce((s, k) => s + a[((n * 3 + h) * 2 + i) * 2 + k] * b[(n * 2 + k) * 2 + j], 0));
+    close(y.data, expected);
   });
 
   it('Where, Equal and Cast on host numbers (shape arithmetic never reaches the device)', () => {

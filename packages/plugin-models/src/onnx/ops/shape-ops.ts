@@ -128,7 +128,9 @@ const gatherOp: Op = ([x, ind], node) => {
     if (x!.kind === 'host') return [hostValue({ ...hostTake(x!.c, axis, idx), shape: outShape })];
     return [tensorValue(tf.reshape(takeAlong(logical(x!), axis, idx), outShape))];
   }
-  return [tensorValue(tf.gather(logical(x!), logical(ind!), axis))];
+  const idx = tf.cast(logical(ind!), 'int32');
+  const fixed = tf.where(tf.less(idx, 0), tf.add(idx, shape[axis]), idx);
+  return [tensorValue(tf.gather(logical(x!), fixed, axis))];
 };
 
 const concatOp: Op = (inputs, node) => {
@@ -185,6 +187,7 @@ const squeezeOp: Op = ([x, axesIn], node) => {
 const expandOp: Op = ([x, target], node) => {
   const shape = broadcastShapes([shapeOf(x!), hostInts(target, 'Expand shape')]);
   if (!shape) throw nodeError(node, `cannot expand [${shapeOf(x!)}] to [${hostInts(target, 'Expand shape')}]`);
+  checkBuilt(shape, node);
   if (x!.kind === 'host') {
     const zeros = { dtype: x!.c.dtype, shape, data: new Array<number>(sizeOfShape(shape)).fill(0) };
     return [hostValue(hostMap([x!.c, zeros], x!.c.dtype, (a) => a)!)];
@@ -205,9 +208,18 @@ const expandOp: Op = ([x, target], node) => {
 /** Host constants are kept below this size; a larger ConstantOfShape is a tensor. */
 const HOST_LIMIT = 1 << 16;
 
+/** No value a real network builds by Expand or ConstantOfShape comes near this (a hostile file would exhaust memory). */
+const MAX_BUILT_ELEMENTS = 2 ** 28;
+
+function checkBuilt(shape: number[], node: Parameters<Op>[1]): void {
+  if (shape.some((d) => !Number.isInteger(d) || d < 0) || sizeOfShape(shape) > MAX_BUILT_ELEMENTS)
+    throw nodeError(node, `would build a value of shape [${shape}], above ${MAX_BUILT_ELEMENTS} elements`);
+}
+
 const constantOfShapeOp: Op = ([s], node) => {
   const shape = hostInts(s, 'ConstantOfShape shape');
   const value = (node.attrs.value as HostConstant | undefined) ?? { dtype: 'float32', shape: [1], data: [0] };
+  checkBuilt(shape, node);
   if (sizeOfShape(shape) > HOST_LIMIT)
     return [tensorValue(tf.fill(shape, value.data[0], value.dtype === 'float32' ? 'float32' : 'int32'))];
   return [hostValue({ dtype: value.dtype, shape, data: new Array<number>(sizeOfShape(shape)).fill(value.data[0]) })];
