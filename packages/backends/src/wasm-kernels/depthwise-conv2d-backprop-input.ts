@@ -6,7 +6,7 @@ import {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { callKernel, release } from '../kernels/call-kernel';
-import { insertZeros } from './insert-zeros';
+import { spreadGradient } from './spread-gradient';
 
 /**
  * The input gradient of a depthwise convolution, which the wasm backend lacks: dx is dy (zeros inserted
@@ -35,34 +35,12 @@ export function depthwiseConv2dBackpropInput(args: {
     true,
   );
   const [n, h, w] = attrs.inputShape;
-  const spread = insertZeros(backend, dy, info.strideHeight, info.strideWidth);
-  const top = kh - 1 - info.padInfo.top;
-  const left = kw - 1 - info.padInfo.left;
-  const bottom = h + kh - 1 - top - spread.shape[1];
-  const right = w + kw - 1 - left - spread.shape[2];
-  const fitted =
-    bottom < 0 || right < 0
-      ? callKernel(
-          'Slice',
-          backend,
-          { x: spread },
-          {
-            begin: [0, 0, 0, 0],
-            size: [n, spread.shape[1] + Math.min(bottom, 0), spread.shape[2] + Math.min(right, 0), c * m],
-          },
-        )
-      : spread;
+  const spread = spreadGradient(backend, dy, info, attrs.inputShape);
   const flipped = callKernel('Reverse', backend, { x: filter }, { dims: [0, 1] });
   const perOutput = callKernel('Reshape', backend, { x: flipped }, { shape: [kh, kw, c * m, 1] });
-  const pad = [
-    [0, 0],
-    [top, Math.max(bottom, 0)],
-    [left, Math.max(right, 0)],
-    [0, 0],
-  ];
-  const dxm = callKernel('DepthwiseConv2dNative', backend, { x: fitted, filter: perOutput }, {
+  const dxm = callKernel('DepthwiseConv2dNative', backend, { x: spread.x, filter: perOutput }, {
     strides: [1, 1],
-    pad,
+    pad: spread.pad,
     dilations: [1, 1],
   } as never);
   let dx = dxm;
@@ -71,6 +49,6 @@ export function depthwiseConv2dBackpropInput(args: {
     dx = callKernel('Sum', backend, { x: split }, { axis: [4], keepDims: false });
     release(backend, split, dxm);
   }
-  release(backend, flipped, perOutput, ...(fitted !== spread ? [fitted] : []), ...(spread !== dy ? [spread] : []));
+  release(backend, flipped, perOutput, ...spread.temporaries);
   return dx;
 }
