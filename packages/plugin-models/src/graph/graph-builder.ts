@@ -82,6 +82,12 @@ export class GraphBuilder {
     return this.add({ op: 'flatten', input: x });
   }
 
+  /** Any layer node on given tensors; the builder frees `owned` (tensors derived for it) with the graph. */
+  layer(node: LayerNode, owned: tf.Tensor[] = []): number {
+    this.owned.push(...owned);
+    return this.add(node);
+  }
+
   /** The graph built so far. */
   build(): LayerGraph {
     const owned = this.owned;

@@ -1,7 +1,8 @@
 import { RtlabError } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { Architecture } from '../architectures/architecture';
-import { BatchNormMode } from '../network/batch-norm-mode';
+import { BatchNormMode, EVAL } from '../network/batch-norm-mode';
+import { onnxLayerGraph } from './onnx-layer-graph';
 import { Params } from '../network/layers';
 import { OnnxProgram } from './onnx-program';
 import { runProgram } from './run-program';
@@ -52,6 +53,14 @@ export function onnxArchitecture(meta: {
     features(p: Params, x: tf.Tensor4D, bn: BatchNormMode): tf.Tensor2D {
       const run = (chunk: tf.Tensor4D) => tf.tidy(() => runProgram(program, normalized(p, chunk, program), p, bn));
       return program.batch === null ? run(x) : inChunks(x, program.batch, run);
+    },
+    graph(p: Params) {
+      const shapes = new Map<string, number[]>();
+      tf.tidy(() => {
+        const x = tf.zeros([program.batch ?? 1, ...meta.inputShape]) as tf.Tensor4D;
+        runProgram(program, normalized(p, x, program), p, EVAL, (name, shape) => shapes.set(name, shape));
+      });
+      return onnxLayerGraph(program, p, shapes);
     },
   };
 }

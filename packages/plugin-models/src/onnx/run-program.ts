@@ -2,7 +2,7 @@ import { RtlabError } from '@rtlab/sdk';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormMode } from '../network/batch-norm-mode';
 import { HostConstant, OnnxProgram, ProgramNode } from './onnx-program';
-import { hostValue, logical, tensorValue, Value } from './onnx-value';
+import { hostValue, logical, shapeOf, tensorValue, Value } from './onnx-value';
 import { ONNX_OPS } from './ops/onnx-ops';
 import { nodeError, OpContext } from './ops/op';
 
@@ -46,6 +46,7 @@ export function runProgram(
   x: tf.Tensor4D,
   param: (name: string) => tf.Tensor,
   bn: BatchNormMode,
+  onValue?: (name: string, shape: number[]) => void,
 ): tf.Tensor2D {
   return tf.tidy(() => {
     const values = new Map<string, Value>();
@@ -67,6 +68,7 @@ export function runProgram(
     program.nodes.forEach((node, i) => {
       const outputs = tf.tidy(() => runNode(node, values, ctx) as unknown as tf.TensorContainer) as unknown as Value[];
       node.outputs.forEach((name, k) => name && values.set(name, hold(outputs[k], 1)));
+      node.outputs.forEach((name, k) => name && onValue?.(name, shapeOf(outputs[k])));
       for (const name of new Set([...node.inputs, ...node.outputs])) {
         if (!name || name === program.features || (last.get(name) ?? -1) > i) continue;
         const v = values.get(name);
