@@ -112,6 +112,18 @@ describe.each(['wasm', 'cpu'] as const)(
         node('MaxPool', ['conv'], ['relu'], { kernel_shape: [2, 2], pads: [1, 1, 1, 1], strides: [1, 1] }, 'pool1'),
       );
       writeOnnx(path.join(dir, 'padded-pool.onnx'), g);
+      const broadcast = tinyClassifier();
+      broadcast.nodes.splice(
+        3,
+        1,
+        node('Add', ['relu', 'pooled'], ['sum'], {}, 'add1'),
+        node('GlobalAveragePool', ['sum'], ['pooled2']),
+        node('Flatten', ['pooled2'], ['flat'], { axis: 1 }),
+      );
+      writeOnnx(path.join(dir, 'broadcast-add.onnx'), broadcast);
+      expect(await refused('broadcast-add.onnx', dir)).toMatch(
+        /"add1" \(Add\): bounds need a sum of values of one shape, got \[1,3,4,4\] and \[1,3,1,1\]/,
+      );
       expect(await refused('padded-pool.onnx', dir)).toMatch(
         /"pool1" \(MaxPool\): bounds need a padded MaxPool to follow a ReLU/,
       );

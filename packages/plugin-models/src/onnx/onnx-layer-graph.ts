@@ -122,10 +122,12 @@ function batchNorm(t: Translation, node: ProgramNode): Held {
 }
 
 /** Add, Sub, Mul, Div: of two activations (Add only), or of an activation and a per-channel constant. */
-function arithmetic(t: Translation, node: ProgramNode): Held {
+function arithmetic(t: Translation, node: ProgramNode, shapes: Map<string, number[]>): Held {
   const [a, b] = node.inputs.map((n) => t.values.get(n));
   if (a && b) {
     if (node.op !== 'Add') throw nodeError(node, 'bounds cover the sum of two activations only');
+    const [sa, sb] = node.inputs.map((n) => String(shapes.get(n)));
+    if (sa !== sb) throw nodeError(node, `bounds need a sum of values of one shape, got [${sa}] and [${sb}]`);
     return { node: t.g.sum(a.node, b.node), rank: a.rank, nonNegative: a.nonNegative && b.nonNegative };
   }
   const x = a ?? b;
@@ -250,7 +252,7 @@ function translate(t: Translation, node: ProgramNode, shapes: Map<string, number
     case 'Sub':
     case 'Mul':
     case 'Div':
-      return arithmetic(t, node);
+      return arithmetic(t, node, shapes);
     case 'MaxPool':
       return maxPool(t, node);
     case 'AveragePool':
