@@ -38,7 +38,7 @@ async function remember(name: string, v: Value, k: KnownValues): Promise<void> {
  * Folds every node whose inputs are all known at import (shape arithmetic on constants, transposed
  * weights) into `known`, and returns the nodes left to run with the input.
  */
-export async function foldConstants(nodes: ProgramNode[], known: KnownValues, opset: number): Promise<ProgramNode[]> {
+export async function foldConstants(nodes: ProgramNode[], known: KnownValues): Promise<ProgramNode[]> {
   const left: ProgramNode[] = [];
   for (const node of nodes) {
     // A Conv reads its filter in tfjs's layout, which import gives it after folding: never folded.
@@ -52,7 +52,7 @@ export async function foldConstants(nodes: ProgramNode[], known: KnownValues, op
         const p = known.params.get(v);
         values.set(v, p ? tensorValue(tf.tensor(p.data, p.shape, 'float32')) : hostValue(known.constants.get(v)!));
       }
-      const results = runNode(node, values, { opset, param: () => tf.scalar(0), bn: EVAL });
+      const results = runNode(node, values, { bn: EVAL });
       return results.map((r) => (r.kind === 'tensor' ? tensorValue(logical(r)) : r)) as unknown as tf.TensorContainer;
     }) as unknown as Value[];
     for (const [i, name] of node.outputs.entries()) if (name) await remember(name, outs[i], known);

@@ -118,7 +118,7 @@ export async function importOnnx(file: string, external: ExternalDataPolicy, fea
   const input = imageInput(graph, known, where);
   const given = new Set([input.name ?? '', ...known.params.keys(), ...known.constants.keys()]);
   const ordered = inGraphOrder(programNodes(graph, opset, where, external), given, where);
-  const running = await foldConstants(takeConstants(ordered, known, where), known, opset);
+  const running = await foldConstants(takeConstants(ordered, known, where), known);
   const g = features ?? defaultFeatures(running, known, where);
   const produced = new Set(running.flatMap((n) => n.outputs));
   if (!produced.has(g))

@@ -64,7 +64,7 @@ export function runProgram(
     }
     values.set(program.input, tensorValue(x, true));
     const last = lastUses(program.nodes);
-    const ctx: OpContext = { opset: program.opset, param, bn };
+    const ctx: OpContext = { bn };
     program.nodes.forEach((node, i) => {
       const outputs = tf.tidy(() => runNode(node, values, ctx) as unknown as tf.TensorContainer) as unknown as Value[];
       node.outputs.forEach((name, k) => name && values.set(name, hold(outputs[k], 1)));

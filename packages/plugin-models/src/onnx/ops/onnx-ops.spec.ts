@@ -18,7 +18,7 @@ function outputsOf(op: string, inputs: (Value | undefined)[], attrs: Record<stri
     const values = new Map<string, Value>();
     const names = inputs.map((v, i) => (v ? (values.set(`in${i}`, v), `in${i}`) : ''));
     const node = { op, name: op, inputs: names, outputs: Array.from({ length: outputs }, (_, i) => `out${i}`), attrs };
-    const outs = runNode(node, values, { opset: 17, param: () => tf.scalar(0), bn: EVAL });
+    const outs = runNode(node, values, { bn: EVAL });
     return outs.map((o) => ({
       shape: shapeOf(o),
       data: o.kind === 'host' ? o.c.data : Array.from(logical(o).dataSync()),

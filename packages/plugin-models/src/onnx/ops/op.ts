@@ -1,14 +1,11 @@
 import { RtlabError } from '@rtlab/sdk';
-import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormMode } from '../../network/batch-norm-mode';
 import { AttrValue, ProgramNode } from '../onnx-program';
 import { Value } from '../onnx-value';
 
 /** What an op sees besides its inputs. */
 export interface OpContext {
-  opset: number;
-  /** An imported float initializer by its value name. */
-  param(name: string): tf.Tensor;
+  /** Batch norm's mode: running statistics as exported, or batch statistics while a network trains. */
   bn: BatchNormMode;
 }
 
